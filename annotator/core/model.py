@@ -1,0 +1,190 @@
+"""The data model: documents, tokens, spans, relations, annotations.
+
+Offsets are Python ``str`` (code point) offsets into the document text, end
+exclusive, as in spaCy's ``Doc.char_span``, Prodigy and doccano.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class Layer(StrEnum):
+    ENTS = "ents"
+    QUOTES = "quotes"
+
+
+class Origin(StrEnum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    EDITED = "edited"
+    MANUAL = "manual"
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+    def next(self) -> QuoteKind:
+        kinds = list(QuoteKind)
+        return kinds[(kinds.index(self) + 1) % len(kinds)]
+
+
+class RelationLabel(StrEnum):
+    SPEAKER = "speaker"
+    CUE = "cue"
+
+
+class AnnotationStatus(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class AnnotatorKind(StrEnum):
+    HUMAN = "human"
+    MODEL = "model"
+    GOLD = "gold"
+
+
+class AnnotatorRole(StrEnum):
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    ws: bool = False  # followed by one space, as spaCy's ``whitespace_``
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    external_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    tokens: list[Token] | None = None
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = text_sha256(self.text)
+
+    @property
+    def title(self) -> str:
+        first = self.text.lstrip().split("\n", 1)[0]
+        return first[:200]
+
+
+class SpanKey(NamedTuple):
+    """What identifies a span inside one annotation."""
+
+    start: int
+    end: int
+    label: str
+    layer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    layer: Layer = Layer.ENTS
+    origin: Origin = Origin.MANUAL
+    kind: QuoteKind | None = None
+    confidence: float | None = None
+
+    @property
+    def key(self) -> SpanKey:
+        return SpanKey(self.start, self.end, self.label, str(self.layer))
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_(self, **changes: Any) -> Span:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A link from a QUOTE (head) to its SPEAKER or CUE (child)."""
+
+    head: SpanKey
+    child: SpanKey
+    label: RelationLabel
+
+    @property
+    def key(self) -> tuple[SpanKey, SpanKey, str]:
+        return (self.head, self.child, str(self.label))
+
+
+@dataclass(frozen=True, slots=True)
+class Annotator:
+    name: str
+    kind: AnnotatorKind = AnnotatorKind.HUMAN
+    role: AnnotatorRole = AnnotatorRole.ANNOTATOR
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Annotation:
+    """One annotator's version of one document."""
+
+    document_id: int | None
+    annotator: str
+    spans: list[Span] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    status: AnnotationStatus = AnnotationStatus.TODO
+    version: int = 0
+    updated_at: datetime | None = None
+    flagged: bool = False  # e.g. answered "reject" in Prodigy
+    rejected: set[SpanKey] = field(default_factory=set)  # suggestions not to propose again
+    id: int | None = None
+
+    def span_by_key(self, key: SpanKey) -> Span | None:
+        for span in self.spans:
+            if span.key == key:
+                return span
+        return None
+
+    def layer(self, layer: Layer | str) -> list[Span]:
+        return [s for s in self.spans if s.layer == layer]
+
+    def relations_of(self, head: SpanKey) -> list[Relation]:
+        return [r for r in self.relations if r.head == head]
+
+    def speaker_of(self, quote: SpanKey) -> SpanKey | None:
+        for rel in self.relations:
+            if rel.head == quote and rel.label == RelationLabel.SPEAKER:
+                return rel.child
+        return None
+
+    def cue_of(self, quote: SpanKey) -> SpanKey | None:
+        for rel in self.relations:
+            if rel.head == quote and rel.label == RelationLabel.CUE:
+                return rel.child
+        return None
+
+    def copy(self) -> Annotation:
+        return replace(
+            self,
+            spans=list(self.spans),
+            relations=list(self.relations),
+            rejected=set(self.rejected),
+        )

@@ -1,0 +1,109 @@
+"""Token storage and snapping of character ranges to token boundaries.
+
+Tokens are stored with each document so that a later tokenizer upgrade cannot
+shift saved spans. The encoding is a run of unsigned LEB128 varints: for each
+token the gap since the previous token's end and the token's length. Whitespace
+after a token (spaCy's ``whitespace_``) is a gap of exactly one space before the
+next token; it is recomputed from the text on decoding.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+
+from annotator.core.errors import ValidationError
+from annotator.core.model import Token
+
+_ENCODING_VERSION = 1
+
+
+def _put_varint(out: bytearray, value: int) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def encode_tokens(tokens: Iterable[Token]) -> bytes:
+    out = bytearray([_ENCODING_VERSION])
+    prev_end = 0
+    for tok in tokens:
+        if tok.start < prev_end or tok.end <= tok.start:
+            raise ValidationError(
+                f"Tokens must be non-empty and in order; got {tok.start}-{tok.end} after {prev_end}.",
+                code="E101",
+            )
+        _put_varint(out, tok.start - prev_end)
+        _put_varint(out, tok.end - tok.start)
+        prev_end = tok.end
+    return bytes(out)
+
+
+def decode_tokens(data: bytes, text: str) -> list[Token]:
+    if not data or data[0] != _ENCODING_VERSION:
+        raise ValidationError("Unknown token encoding; re-tokenize the document.", code="E102")
+    values: list[int] = []
+    value = shift = 0
+    for byte in data[1:]:
+        value |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            values.append(value)
+            value = shift = 0
+    tokens: list[Token] = []
+    pos = 0
+    n = len(text)
+    for i in range(0, len(values) - 1, 2):
+        start = pos + values[i]
+        end = start + values[i + 1]
+        pos = end
+        tokens.append(Token(start, end, end < n and text[end] == " "))
+    # ws is only true when the next token starts right after that one space
+    fixed: list[Token] = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1].start if i + 1 < len(tokens) else n
+        ws = tok.ws and nxt >= tok.end + 1 and (nxt == tok.end + 1 or i + 1 == len(tokens))
+        fixed.append(tok if ws == tok.ws else Token(tok.start, tok.end, ws))
+    return fixed
+
+
+def snap_range(
+    tokens: Sequence[Token], text: str, start: int, end: int
+) -> tuple[int, int] | None:
+    """Smallest token-aligned range covering ``[start, end)``, trimmed of whitespace.
+
+    Returns ``None`` when the range holds no token (empty, or whitespace only).
+    Raises ``ValidationError`` when the range is outside the text.
+    """
+    if start < 0 or end > len(text) or start > end:
+        raise ValidationError(
+            f"Span {start}-{end} is outside the text (length {len(text)}).", code="E103"
+        )
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end or not tokens:
+        return None
+    ends = [t.end for t in tokens]
+    starts = [t.start for t in tokens]
+    first = bisect_right(ends, start)  # first token ending after start
+    last = bisect_left(starts, end) - 1  # last token starting before end
+    if first > last or first >= len(tokens) or last < 0:
+        return None
+    return tokens[first].start, tokens[last].end
+
+
+def token_index_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Indices of the first and last (inclusive) token of an aligned span, else ``None``."""
+    starts = [t.start for t in tokens]
+    i = bisect_left(starts, start)
+    if i >= len(tokens) or tokens[i].start != start:
+        return None
+    ends = [t.end for t in tokens]
+    j = bisect_left(ends, end)
+    if j >= len(tokens) or tokens[j].end != end or j < i:
+        return None
+    return i, j
