@@ -1,0 +1,1 @@
+"""spaCy-backed NLP: tokenization, pipelines and suggestions (no Qt, no storage)."""
