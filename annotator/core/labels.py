@@ -89,8 +89,8 @@ _ENTITY_LABELS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 DEFAULT_SCHEME = LabelScheme(
-    tuple(LabelSpec(n, Layer.ENTS, c, h, d) for n, c, h, d in _ENTITY_LABELS)
-    + (
+    (
+        *tuple(LabelSpec(n, Layer.ENTS, c, h, d) for n, c, h, d in _ENTITY_LABELS),
         LabelSpec("QUOTE", Layer.QUOTES, "#0072B2", "q", "What is attributed"),
         LabelSpec("SPEAKER", Layer.QUOTES, "#882255", "s", "Who said it"),
         LabelSpec("CUE", Layer.QUOTES, "#117733", "c", "The reporting verb or phrase"),

@@ -39,8 +39,8 @@ def _check_new_span(annotation: Annotation, span: Span, text: str, ignore: SpanK
     clash = overlapping_entity(others, span)
     if clash is not None:
         raise ValidationError(
-            f"{text[span.start:span.end]!r} would overlap the entity "
-            f"{text[clash.start:clash.end]!r} ({clash.label}).",
+            f"{text[span.start : span.end]!r} would overlap the entity "
+            f"{text[clash.start : clash.end]!r} ({clash.label}).",
             code="E121",
         )
 
@@ -50,7 +50,9 @@ def _rekey_relations(relations: list[Relation], old: SpanKey, new: SpanKey) -> l
     for rel in relations:
         head = new if rel.head == old else rel.head
         child = new if rel.child == old else rel.child
-        out.append(rel if (head, child) == (rel.head, rel.child) else Relation(head, child, rel.label))
+        out.append(
+            rel if (head, child) == (rel.head, rel.child) else Relation(head, child, rel.label)
+        )
     return out
 
 
@@ -169,7 +171,9 @@ class SetRelation:
         if self.child is not None:
             new.relations.append(Relation(self.head, self.child, self.label))
         _touch(new)
-        inverse = SetRelation(self.head, self.label, previous, description=f"undo {self.description}")
+        inverse = SetRelation(
+            self.head, self.label, previous, description=f"undo {self.description}"
+        )
         return new, inverse
 
 
@@ -212,7 +216,9 @@ def relabel(span: Span, label: str, layer: Layer | None = None) -> ReplaceSpan:
 
 def resize(span: Span, start: int, end: int) -> ReplaceSpan:
     origin = Origin.MANUAL if span.origin == Origin.MANUAL else Origin.EDITED
-    return ReplaceSpan(span.key, span.with_(start=start, end=end, origin=origin), description="resize")
+    return ReplaceSpan(
+        span.key, span.with_(start=start, end=end, origin=origin), description="resize"
+    )
 
 
 def cycle_kind(span: Span) -> ReplaceSpan:

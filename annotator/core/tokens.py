@@ -31,7 +31,8 @@ def encode_tokens(tokens: Iterable[Token]) -> bytes:
     for tok in tokens:
         if tok.start < prev_end or tok.end <= tok.start:
             raise ValidationError(
-                f"Tokens must be non-empty and in order; got {tok.start}-{tok.end} after {prev_end}.",
+                f"Tokens must be non-empty and in order; got {tok.start}-{tok.end} "
+                f"after {prev_end}.",
                 code="E101",
             )
         _put_varint(out, tok.start - prev_end)
@@ -69,9 +70,7 @@ def decode_tokens(data: bytes, text: str) -> list[Token]:
     return fixed
 
 
-def snap_range(
-    tokens: Sequence[Token], text: str, start: int, end: int
-) -> tuple[int, int] | None:
+def snap_range(tokens: Sequence[Token], text: str, start: int, end: int) -> tuple[int, int] | None:
     """Smallest token-aligned range covering ``[start, end)``, trimmed of whitespace.
 
     Returns ``None`` when the range holds no token (empty, or whitespace only).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from annotator.core.errors import ValidationError
@@ -22,7 +23,7 @@ def validate_span(span: Span, text: str, tokens: Sequence[Token] | None = None) 
 
         if token_index_range(tokens, span.start, span.end) is None:
             raise ValidationError(
-                f"Span {span.start}-{span.end} ({span.label}) {text[span.start:span.end]!r} "
+                f"Span {span.start}-{span.end} ({span.label}) {text[span.start : span.end]!r} "
                 "does not start and end on token boundaries.",
                 code="E112",
             )
@@ -48,11 +49,11 @@ def validate_annotation(
             raise ValidationError(f"Duplicate span {tuple(span.key)}.", code="E113")
         keys.add(span.key)
     ents = sorted((s for s in annotation.spans if s.layer == Layer.ENTS), key=lambda s: s.start)
-    for a, b in zip(ents, ents[1:], strict=False):
+    for a, b in itertools.pairwise(ents):
         if b.start < a.end:
             raise ValidationError(
-                f"Entities overlap: {text[a.start:a.end]!r} ({a.label}) and "
-                f"{text[b.start:b.end]!r} ({b.label}).",
+                f"Entities overlap: {text[a.start : a.end]!r} ({a.label}) and "
+                f"{text[b.start : b.end]!r} ({b.label}).",
                 code="E114",
             )
     for rel in annotation.relations:

@@ -1,0 +1,128 @@
+"""Conversion between stored offsets (Python code points) and Qt text positions.
+
+The database, the exports and spaCy count Python ``str`` code points. Qt's text
+classes count UTF-16 code units, so every character outside the Basic
+Multilingual Plane (emoji, rare CJK, math letters) takes two positions there.
+``QTextDocument.setPlainText`` also folds ``\\r\\n`` into one paragraph
+separator. To keep the mapping independent of Qt's rules, the window is given
+:attr:`OffsetMap.display_text`, in which this module has already folded every
+``\\r\\n`` into ``\\n``; the remaining characters (lone ``\\r``, ``\\u2028``,
+tabs, combining marks) each take exactly one UTF-16 unit or two for astral ones.
+
+``OffsetMap`` answers both directions in O(log n) with two sorted arrays, and in
+O(1) for the common case of a BMP-only text without ``\\r\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+_REPLACEMENT = "\ufffd"
+_SPECIAL = re.compile("\r\n|[\U00010000-\U0010ffff]|[\ud800-\udfff]")
+
+
+def utf16_len(text: str) -> int:
+    """Number of UTF-16 code units ``text`` takes (what Qt calls its length)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+class OffsetMap:
+    """Maps code-point offsets of one text to positions in the Qt display text and back.
+
+    Each character of the stored text contributes ``+1`` to the Qt position, except
+    that an astral character contributes ``+2`` and the ``\\r`` of a ``\\r\\n`` pair
+    contributes ``0`` (it is folded into the following ``\\n``).
+    """
+
+    __slots__ = ("_cp_points", "_deltas", "_qt_points", "display_text", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Code-point offsets after which the running delta (qt - cp) changes, and the delta
+        # from there on. Astral chars shift later positions by +1, folded \r by -1.
+        cp_points: list[int] = []
+        deltas: list[int] = []
+        delta = 0
+        pieces: list[str] = []
+        last = 0
+        # A regex scan keeps the common case (no astral chars, no \r\n) at C speed.
+        for match in _SPECIAL.finditer(text):
+            i = match.start()
+            if match.group() == "\r\n":
+                pieces.append(text[last:i])
+                last = i + 1  # drop the \r, keep the \n
+                delta -= 1
+                cp_points.append(i + 1)
+                deltas.append(delta)
+            elif ord(match.group()) > 0xFFFF:
+                delta += 1
+                cp_points.append(i + 1)
+                deltas.append(delta)
+            else:
+                # A lone surrogate cannot cross into Qt; one replacement char keeps the count.
+                pieces.append(text[last:i])
+                pieces.append(_REPLACEMENT)
+                last = i + 1
+        if pieces:
+            pieces.append(text[last:])
+            display: str = "".join(pieces)
+        else:
+            display = text
+        self.display_text = display
+        self._cp_points = cp_points
+        self._deltas = deltas
+        self._qt_points = [p + d for p, d in zip(cp_points, deltas, strict=True)]
+
+    @property
+    def identity(self) -> bool:
+        """True when code-point offsets and Qt positions coincide (no conversion needed)."""
+        return not self._cp_points
+
+    @property
+    def qt_length(self) -> int:
+        return self.to_qt(len(self.text))
+
+    def to_qt(self, offset: int) -> int:
+        """Qt position of code-point ``offset`` (0 ≤ offset ≤ len(text))."""
+        if not 0 <= offset <= len(self.text):
+            raise ValueError(f"offset {offset} is outside the text (length {len(self.text)})")
+        i = bisect_right(self._cp_points, offset)
+        return offset + (self._deltas[i - 1] if i else 0)
+
+    def from_qt(self, position: int, *, round_up: bool = False) -> int:
+        """Code-point offset of Qt ``position``.
+
+        A position between the two halves of a surrogate pair is rounded down to the
+        character's start, or up past it with ``round_up=True`` (use it for span ends so
+        the character stays inside the span). The one position that stands for a folded
+        ``\\r\\n`` maps to the ``\\r``, so a range never ends between the two.
+        """
+        qt_len = self.qt_length
+        position = min(max(position, 0), qt_len)
+        i = bisect_right(self._qt_points, position)
+        offset = position - (self._deltas[i - 1] if i else 0)
+        if i and self._qt_points[i - 1] == position and self._deltas[i - 1] < (
+            self._deltas[i - 2] if i > 1 else 0
+        ):
+            # Folded \r\n: this Qt position is the \n; the \r sits one code point earlier.
+            # Several folds can never share a position, so one step back is enough.
+            return position - self._deltas[i - 1] - 1
+        # Between the halves of a surrogate pair: the next astral boundary is at position + 1.
+        j = bisect_left(self._qt_points, position + 1)
+        if (
+            j < len(self._qt_points)
+            and self._qt_points[j] == position + 1
+            and self._deltas[j] > (self._deltas[j - 1] if j else 0)
+        ):
+            offset = self._cp_points[j] - 1 + (1 if round_up else 0)
+        return offset
+
+    def range_to_qt(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_qt(start), self.to_qt(end)
+
+    def range_from_qt(self, start: int, end: int) -> tuple[int, int]:
+        """Code-point range for a Qt selection, widened to whole characters."""
+        if start > end:
+            start, end = end, start
+        return self.from_qt(start), self.from_qt(end, round_up=True)

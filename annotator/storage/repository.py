@@ -1,0 +1,723 @@
+"""Repository functions: every read returns ``core`` dataclasses; every write is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    Annotator,
+    AnnotatorKind,
+    AnnotatorRole,
+    Document,
+    Layer,
+    Origin,
+    QuoteKind,
+    Relation,
+    RelationLabel,
+    Span,
+    SpanKey,
+    Token,
+    decode_tokens,
+    encode_tokens,
+)
+from annotator.core.operations import AnnotationDiff
+from annotator.storage.engine import Database, StorageError
+from annotator.storage.models import (
+    AnnotationRow,
+    AnnotatorRow,
+    AssignmentRow,
+    DocumentRow,
+    RejectionRow,
+    RelationRow,
+    SettingRow,
+    SpanRow,
+)
+
+_CHUNK = 500  # rows per IN (...) / executemany; well under SQLite's variable limit
+
+
+class ConflictError(StorageError):
+    """Someone else saved this annotation since it was loaded (optimistic locking)."""
+
+    code = "E210"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentListRow:
+    id: int
+    external_id: str
+    title: str
+    status: AnnotationStatus
+    n_spans: int
+
+
+class Repository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # settings -----------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self.db.session() as s:
+            row = s.get(SettingRow, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.session() as s, s.begin():
+            row = s.get(SettingRow, key)
+            if row is None:
+                s.add(SettingRow(key=key, value=value))
+            else:
+                row.value = value
+
+    # annotators ---------------------------------------------------------------------
+
+    def ensure_annotator(
+        self,
+        name: str,
+        kind: AnnotatorKind = AnnotatorKind.HUMAN,
+        role: AnnotatorRole = AnnotatorRole.ANNOTATOR,
+    ) -> Annotator:
+        with self.db.session() as s:
+            row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+            if row is None:
+                try:
+                    with s.begin():
+                        row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
+                        s.add(row)
+                except IntegrityError:  # created by another process meanwhile
+                    s.rollback()
+                    row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+                    assert row is not None
+            return _annotator(row)
+
+    def set_role(self, name: str, role: AnnotatorRole) -> None:
+        with self.db.session() as s, s.begin():
+            s.execute(update(AnnotatorRow).where(AnnotatorRow.name == name).values(role=str(role)))
+
+    def annotators(self) -> list[Annotator]:
+        with self.db.session() as s:
+            return [
+                _annotator(r) for r in s.scalars(select(AnnotatorRow).order_by(AnnotatorRow.id))
+            ]
+
+    def annotator(self, name: str) -> Annotator | None:
+        with self.db.session() as s:
+            row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+            return _annotator(row) if row else None
+
+    # documents ----------------------------------------------------------------------
+
+    def insert_documents(self, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
+        """Insert new documents in one transaction; return (new ids, ids of duplicates)
+        in input order. A text already stored (same sha256) is not stored again."""
+        ids: list[int] = []
+        dup_ids: list[int] = []
+        with self.db.session() as s, s.begin():
+            existing = _ids_by_sha(s, [d.sha256 for d in docs])
+            fresh: list[dict] = []
+            seen: set[str] = set()
+            for d in docs:
+                if d.sha256 in existing or d.sha256 in seen:
+                    continue
+                seen.add(d.sha256)
+                fresh.append(
+                    {
+                        "external_id": d.external_id,
+                        "sha256": d.sha256,
+                        "text": d.text,
+                        "title": d.title,
+                        "meta": d.meta,
+                        "tokens": encode_tokens(d.tokens) if d.tokens is not None else None,
+                        "created_at": now(),
+                    }
+                )
+            if fresh:
+                s.execute(insert(DocumentRow), fresh)
+                existing_after = _ids_by_sha(s, [f["sha256"] for f in fresh])
+            else:
+                existing_after = {}
+            assigned: set[str] = set()
+            for d in docs:
+                if d.sha256 in existing_after and d.sha256 not in assigned:
+                    assigned.add(d.sha256)
+                    d.id = existing_after[d.sha256]
+                    ids.append(d.id)
+                else:
+                    d.id = existing.get(d.sha256) or existing_after.get(d.sha256)
+                    if d.id is not None:
+                        dup_ids.append(d.id)
+        return ids, dup_ids
+
+    def count_documents(self) -> int:
+        with self.db.session() as s:
+            return s.scalar(select(func.count(DocumentRow.id))) or 0
+
+    def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
+        with self.db.session() as s:
+            return list(
+                s.scalars(
+                    select(DocumentRow.id)
+                    .where(DocumentRow.id > after)
+                    .order_by(DocumentRow.id)
+                    .limit(limit)
+                )
+            )
+
+    def get_document(self, doc_id: int) -> Document:
+        with self.db.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise StorageError(f"No document with id {doc_id}.", code="E202")
+            return _document(row)
+
+    def get_documents(self, doc_ids: Sequence[int]) -> list[Document]:
+        out: dict[int, Document] = {}
+        with self.db.session() as s:
+            for chunk in _chunks(doc_ids):
+                for row in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(chunk))):
+                    out[row.id] = _document(row)
+        return [out[i] for i in doc_ids if i in out]
+
+    def set_tokens(self, items: Iterable[tuple[int, list[Token]]]) -> None:
+        rows = [{"id": doc_id, "tokens": encode_tokens(toks)} for doc_id, toks in items]
+        if not rows:
+            return
+        with self.db.session() as s, s.begin():
+            s.execute(update(DocumentRow), rows)
+
+    def ids_without_tokens(self, limit: int = 1000) -> list[int]:
+        with self.db.session() as s:
+            return list(
+                s.scalars(
+                    select(DocumentRow.id)
+                    .where(DocumentRow.tokens.is_(None))
+                    .order_by(DocumentRow.id)
+                    .limit(limit)
+                )
+            )
+
+    def document_by_sha(self, sha256: str) -> int | None:
+        with self.db.session() as s:
+            return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
+
+    # document list (paged, joined with one annotator's status) ------------------------
+
+    def _list_query(
+        self,
+        columns: Sequence,
+        annotator_id: int,
+        status: AnnotationStatus | None,
+        search: str | None,
+        assigned_only: bool,
+    ):  # type: ignore[no-untyped-def]
+        joined = AnnotationRow.__table__.alias("a")
+        q = select(*columns).select_from(
+            DocumentRow.__table__.outerjoin(
+                joined,
+                and_(joined.c.document_id == DocumentRow.id, joined.c.annotator_id == annotator_id),
+            )
+        )
+        if status is not None:
+            if status == AnnotationStatus.TODO:
+                q = q.where(or_(joined.c.status.is_(None), joined.c.status == "todo"))
+            else:
+                q = q.where(joined.c.status == str(status))
+        if search:
+            pattern = f"%{search}%"
+            q = q.where(
+                or_(
+                    DocumentRow.title.ilike(pattern),
+                    DocumentRow.text.ilike(pattern),
+                    DocumentRow.external_id.ilike(pattern),
+                )
+            )
+        if assigned_only:
+            q = q.where(
+                DocumentRow.id.in_(
+                    select(AssignmentRow.document_id).where(
+                        AssignmentRow.annotator_id == annotator_id
+                    )
+                )
+            )
+        return q, joined
+
+    def list_documents(
+        self,
+        annotator_id: int,
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+        assigned_only: bool = False,
+    ) -> list[DocumentListRow]:
+        a = AnnotationRow.__table__.alias("a")
+        q, a = self._list_query(
+            [DocumentRow.id, DocumentRow.external_id, DocumentRow.title],
+            annotator_id,
+            status,
+            search,
+            assigned_only,
+        )
+        q = (
+            q.add_columns(a.c.status, a.c.n_spans)
+            .order_by(DocumentRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.db.session() as s:
+            return [
+                DocumentListRow(r[0], r[1], r[2], AnnotationStatus(r[3] or "todo"), int(r[4] or 0))
+                for r in s.execute(q)
+            ]
+
+    def count_list(
+        self,
+        annotator_id: int,
+        *,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+        assigned_only: bool = False,
+    ) -> int:
+        q, _ = self._list_query(
+            [func.count(DocumentRow.id)], annotator_id, status, search, assigned_only
+        )
+        with self.db.session() as s:
+            return s.scalar(q) or 0
+
+    def next_document(
+        self, annotator_id: int, after_id: int | None, *, assigned_only: bool = False
+    ) -> int | None:
+        a = AnnotationRow.__table__.alias("a")
+        open_status = or_(a.c.status.is_(None), a.c.status.in_(("todo", "in_progress")))
+        base = (
+            select(DocumentRow.id)
+            .select_from(
+                DocumentRow.__table__.outerjoin(
+                    a, and_(a.c.document_id == DocumentRow.id, a.c.annotator_id == annotator_id)
+                )
+            )
+            .where(open_status)
+        )
+        if assigned_only:
+            base = base.where(
+                DocumentRow.id.in_(
+                    select(AssignmentRow.document_id).where(
+                        AssignmentRow.annotator_id == annotator_id
+                    )
+                )
+            )
+        with self.db.session() as s:
+            if after_id is not None:
+                found = s.scalar(
+                    base.where(DocumentRow.id > after_id).order_by(DocumentRow.id).limit(1)
+                )
+                if found is not None:
+                    return found
+            found = s.scalar(base.order_by(DocumentRow.id).limit(1))
+            return found if found != after_id else None
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """Per annotator, documents by status (documents without an annotation count as todo)."""
+        total = self.count_documents()
+        out: dict[str, dict[str, int]] = {}
+        with self.db.session() as s:
+            names = {r.id: r.name for r in s.scalars(select(AnnotatorRow))}
+            for aid in names:
+                out[names[aid]] = {str(st): 0 for st in AnnotationStatus}
+            rows = s.execute(
+                select(AnnotationRow.annotator_id, AnnotationRow.status, func.count()).group_by(
+                    AnnotationRow.annotator_id, AnnotationRow.status
+                )
+            )
+            for aid, status, n in rows:
+                out[names[aid]][status] += n
+        for counts in out.values():
+            counts["todo"] += total - sum(counts.values())
+        return out
+
+    # annotations --------------------------------------------------------------------
+
+    def load_annotation(self, doc_id: int, annotator: Annotator) -> Annotation | None:
+        with self.db.session() as s:
+            row = s.scalar(
+                select(AnnotationRow).where(
+                    AnnotationRow.document_id == doc_id,
+                    AnnotationRow.annotator_id == annotator.id,
+                )
+            )
+            if row is None:
+                return None
+            return _load_full(s, row, annotator.name)
+
+    def load_annotations(
+        self,
+        annotator: Annotator,
+        doc_ids: Sequence[int] | None = None,
+        statuses: Sequence[AnnotationStatus] | None = None,
+    ) -> dict[int, Annotation]:
+        out: dict[int, Annotation] = {}
+        with self.db.session() as s:
+            q = select(AnnotationRow).where(AnnotationRow.annotator_id == annotator.id)
+            if statuses:
+                q = q.where(AnnotationRow.status.in_([str(x) for x in statuses]))
+            if doc_ids is not None:
+                for chunk in _chunks(doc_ids):
+                    for row in s.scalars(q.where(AnnotationRow.document_id.in_(chunk))):
+                        out[row.document_id] = _load_full(s, row, annotator.name)
+            else:
+                for row in s.scalars(q.order_by(AnnotationRow.document_id)):
+                    out[row.document_id] = _load_full(s, row, annotator.name)
+        return out
+
+    def annotated_document_ids(
+        self, annotator: Annotator, statuses: Sequence[AnnotationStatus] | None = None
+    ) -> list[int]:
+        q = select(AnnotationRow.document_id).where(AnnotationRow.annotator_id == annotator.id)
+        if statuses:
+            q = q.where(AnnotationRow.status.in_([str(x) for x in statuses]))
+        with self.db.session() as s:
+            return list(s.scalars(q.order_by(AnnotationRow.document_id)))
+
+    def put_annotation(self, annotation: Annotation, annotator: Annotator) -> Annotation:
+        """Create or wholly replace an annotation (imports, suggestion runs, adopting a version)."""
+        with self.db.session() as s, s.begin():
+            return self._put(s, annotation, annotator)
+
+    def put_annotations(self, items: Sequence[Annotation], annotator: Annotator) -> None:
+        with self.db.session() as s, s.begin():
+            for ann in items:
+                self._put(s, ann, annotator)
+
+    def _put(self, s: Session, annotation: Annotation, annotator: Annotator) -> Annotation:
+        row = s.scalar(
+            select(AnnotationRow).where(
+                AnnotationRow.document_id == annotation.document_id,
+                AnnotationRow.annotator_id == annotator.id,
+            )
+        )
+        stamp = now()
+        if row is None:
+            row = AnnotationRow(
+                document_id=annotation.document_id,
+                annotator_id=annotator.id,
+                status=str(annotation.status),
+                version=1,
+                flagged=annotation.flagged,
+                n_spans=len(annotation.spans),
+                updated_at=stamp,
+            )
+            s.add(row)
+            s.flush()
+        else:
+            s.execute(delete(SpanRow).where(SpanRow.annotation_id == row.id))
+            s.execute(delete(RejectionRow).where(RejectionRow.annotation_id == row.id))
+            row.status = str(annotation.status)
+            row.version += 1
+            row.flagged = annotation.flagged
+            row.n_spans = len(annotation.spans)
+            row.updated_at = stamp
+            s.flush()
+        _insert_spans(s, row.id, annotation.spans, annotation.relations)
+        _insert_rejections(s, row.id, annotation.rejected)
+        saved = annotation.copy()
+        saved.id, saved.version, saved.updated_at = row.id, row.version, stamp
+        saved.annotator = annotator.name
+        return saved
+
+    def save_diff(
+        self, annotation: Annotation, change: AnnotationDiff, after: Annotation
+    ) -> Annotation:
+        """Write what changed from ``annotation`` (as loaded) to ``after`` in one transaction.
+
+        The version check makes a concurrent edit of the same annotation fail loudly
+        instead of overwriting it silently."""
+        if annotation.id is None:
+            raise StorageError("Annotation was never saved.", code="E211")
+        stamp = now()
+        try:
+            with self.db.session() as s, s.begin():
+                result = s.execute(
+                    update(AnnotationRow)
+                    .where(
+                        AnnotationRow.id == annotation.id,
+                        AnnotationRow.version == annotation.version,
+                    )
+                    .values(
+                        version=AnnotationRow.version + 1,
+                        status=str(after.status),
+                        flagged=after.flagged,
+                        n_spans=len(after.spans),
+                        updated_at=stamp,
+                    )
+                )
+                if result.rowcount != 1:
+                    raise ConflictError(
+                        "This annotation was changed elsewhere since it was opened; reload it."
+                    )
+                aid = annotation.id
+                for key in change.removed_spans:
+                    s.execute(delete(SpanRow).where(*_span_where(aid, key)))
+                for rel in change.removed_relations:
+                    head = select(SpanRow.id).where(*_span_where(aid, rel.head)).scalar_subquery()
+                    child = select(SpanRow.id).where(*_span_where(aid, rel.child)).scalar_subquery()
+                    s.execute(
+                        delete(RelationRow).where(
+                            RelationRow.annotation_id == aid,
+                            RelationRow.head_id == head,
+                            RelationRow.child_id == child,
+                            RelationRow.label == str(rel.label),
+                        )
+                    )
+                _insert_spans(s, aid, change.added_spans, change.added_relations, all_spans=True)
+                for key in change.rejected_removed:
+                    s.execute(
+                        delete(RejectionRow).where(
+                            RejectionRow.annotation_id == aid,
+                            RejectionRow.start == key.start,
+                            RejectionRow.end == key.end,
+                            RejectionRow.label == key.label,
+                            RejectionRow.layer == key.layer,
+                        )
+                    )
+                _insert_rejections(s, aid, change.rejected_added)
+        except OperationalError as exc:
+            raise StorageError(f"Could not save: {exc.orig}", code="E212") from exc
+        saved = after.copy()
+        saved.id, saved.version, saved.updated_at = annotation.id, annotation.version + 1, stamp
+        return saved
+
+    def delete_annotation(self, doc_id: int, annotator: Annotator) -> None:
+        with self.db.session() as s, s.begin():
+            s.execute(
+                delete(AnnotationRow).where(
+                    AnnotationRow.document_id == doc_id,
+                    AnnotationRow.annotator_id == annotator.id,
+                )
+            )
+
+    def rejected_keys(self, doc_id: int, annotator: Annotator) -> set[SpanKey]:
+        with self.db.session() as s:
+            rows = s.execute(
+                select(RejectionRow.start, RejectionRow.end, RejectionRow.label, RejectionRow.layer)
+                .join(AnnotationRow, AnnotationRow.id == RejectionRow.annotation_id)
+                .where(
+                    AnnotationRow.document_id == doc_id, AnnotationRow.annotator_id == annotator.id
+                )
+            )
+            return {SpanKey(*r) for r in rows}
+
+    def has_annotation(self, doc_ids: Sequence[int], annotator: Annotator) -> set[int]:
+        found: set[int] = set()
+        with self.db.session() as s:
+            for chunk in _chunks(doc_ids):
+                found.update(
+                    s.scalars(
+                        select(AnnotationRow.document_id).where(
+                            AnnotationRow.annotator_id == annotator.id,
+                            AnnotationRow.document_id.in_(chunk),
+                        )
+                    )
+                )
+        return found
+
+    def accepted_entities(self, annotator: Annotator | None = None) -> list[tuple[str, str]]:
+        """(text, label) of every accepted, edited or manual entity (the learning rule's input)."""
+        q = (
+            select(DocumentRow.text, SpanRow.start, SpanRow.end, SpanRow.label)
+            .join(AnnotationRow, AnnotationRow.id == SpanRow.annotation_id)
+            .join(DocumentRow, DocumentRow.id == AnnotationRow.document_id)
+            .where(SpanRow.layer == "ents", SpanRow.origin != "suggested")
+        )
+        if annotator is not None:
+            q = q.where(AnnotationRow.annotator_id == annotator.id)
+        with self.db.session() as s:
+            return sorted({(t[a:b], lab) for t, a, b, lab in s.execute(q)})
+
+    # assignments --------------------------------------------------------------------
+
+    def assign(self, pairs: Iterable[tuple[int, int]]) -> int:
+        rows = [{"document_id": d, "annotator_id": a} for d, a in pairs]
+        with self.db.session() as s, s.begin():
+            s.execute(delete(AssignmentRow))
+            for chunk in _chunks(rows):
+                s.execute(insert(AssignmentRow), chunk)
+        return len(rows)
+
+    def has_assignments(self, annotator_id: int) -> bool:
+        with self.db.session() as s:
+            return (
+                s.scalar(
+                    select(AssignmentRow.id)
+                    .where(AssignmentRow.annotator_id == annotator_id)
+                    .limit(1)
+                )
+                is not None
+            )
+
+
+# helpers ------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence, size: int = _CHUNK):  # type: ignore[no-untyped-def]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _ids_by_sha(s: Session, shas: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    uniq = list(dict.fromkeys(shas))
+    for chunk in _chunks(uniq):
+        for sha, i in s.execute(
+            select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(chunk))
+        ):
+            out[sha] = i
+    return out
+
+
+def _annotator(row: AnnotatorRow) -> Annotator:
+    return Annotator(row.name, AnnotatorKind(row.kind), AnnotatorRole(row.role), row.id)
+
+
+def _document(row: DocumentRow) -> Document:
+    tokens = decode_tokens(row.tokens, row.text) if row.tokens is not None else None
+    return Document(
+        text=row.text,
+        external_id=row.external_id,
+        meta=dict(row.meta or {}),
+        id=row.id,
+        tokens=tokens,
+        sha256=row.sha256,
+    )
+
+
+def _span_where(annotation_id: int, key: SpanKey) -> tuple:
+    return (
+        SpanRow.annotation_id == annotation_id,
+        SpanRow.start == key.start,
+        SpanRow.end == key.end,
+        SpanRow.label == key.label,
+        SpanRow.layer == key.layer,
+    )
+
+
+def _insert_spans(
+    s: Session,
+    annotation_id: int,
+    spans: Sequence[Span],
+    relations: Sequence[Relation],
+    *,
+    all_spans: bool = False,
+) -> None:
+    if spans:
+        s.execute(
+            insert(SpanRow),
+            [
+                {
+                    "annotation_id": annotation_id,
+                    "start": sp.start,
+                    "end": sp.end,
+                    "label": sp.label,
+                    "layer": str(sp.layer),
+                    "origin": str(sp.origin),
+                    "kind": str(sp.kind) if sp.kind else None,
+                    "confidence": sp.confidence,
+                }
+                for sp in spans
+            ],
+        )
+    if not relations:
+        return
+    ids = {
+        SpanKey(a, b, lab, lay): i
+        for i, a, b, lab, lay in s.execute(
+            select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.layer).where(
+                SpanRow.annotation_id == annotation_id
+            )
+        )
+    }
+    rows = []
+    for rel in relations:
+        if rel.head not in ids or rel.child not in ids:
+            raise StorageError(f"Relation {rel.label} points at a missing span.", code="E213")
+        rows.append(
+            {
+                "annotation_id": annotation_id,
+                "head_id": ids[rel.head],
+                "child_id": ids[rel.child],
+                "label": str(rel.label),
+            }
+        )
+    s.execute(insert(RelationRow), rows)
+
+
+def _insert_rejections(s: Session, annotation_id: int, keys: Iterable[SpanKey]) -> None:
+    rows = [
+        {
+            "annotation_id": annotation_id,
+            "start": k.start,
+            "end": k.end,
+            "label": k.label,
+            "layer": k.layer,
+        }
+        for k in keys
+    ]
+    if rows:
+        s.execute(insert(RejectionRow), rows)
+
+
+def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotation:
+    spans_by_id: dict[int, Span] = {}
+    for sp in s.scalars(
+        select(SpanRow).where(SpanRow.annotation_id == row.id).order_by(SpanRow.start, SpanRow.end)
+    ):
+        spans_by_id[sp.id] = Span(
+            sp.start,
+            sp.end,
+            sp.label,
+            Layer(sp.layer),
+            Origin(sp.origin),
+            QuoteKind(sp.kind) if sp.kind else None,
+            sp.confidence,
+        )
+    relations = [
+        Relation(spans_by_id[h].key, spans_by_id[c].key, RelationLabel(lab))
+        for h, c, lab in s.execute(
+            select(RelationRow.head_id, RelationRow.child_id, RelationRow.label)
+            .where(RelationRow.annotation_id == row.id)
+            .order_by(RelationRow.id)
+        )
+    ]
+    rejected = {
+        SpanKey(*r)
+        for r in s.execute(
+            select(
+                RejectionRow.start, RejectionRow.end, RejectionRow.label, RejectionRow.layer
+            ).where(RejectionRow.annotation_id == row.id)
+        )
+    }
+    return Annotation(
+        document_id=row.document_id,
+        annotator=annotator_name,
+        spans=list(spans_by_id.values()),
+        relations=relations,
+        status=AnnotationStatus(row.status),
+        version=row.version,
+        updated_at=row.updated_at,
+        flagged=row.flagged,
+        rejected=rejected,
+        id=row.id,
+    )
