@@ -1,0 +1,115 @@
+"""Code-point offsets <-> Qt (UTF-16, \\r\\n folded) positions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.core.offsets import OffsetMap, utf16_len
+
+TRICKY = [
+    "plain ascii text",
+    "emoji 😀 here 👍🏽 and family 👨‍👩‍👧 end",
+    "CJK 北京 and astral CJK 𠀀𠀁 mixed",
+    "combining e\u0301 and n\u0303o",
+    "tabs\tand\ttabs",
+    "windows\r\nline\r\nbreaks",
+    "lone\rreturn and \r\r\n double",
+    "line\u2028separator and para\u2029separator",
+    "😀\r\n😀",
+    "\r\n",
+    "",
+]
+
+
+def _qt_model(text: str) -> str:
+    """What Qt holds: \\r\\n folded, then UTF-16 units (as surrogate-escaped str chars)."""
+    folded = text.replace("\r\n", "\n")
+    return folded.encode("utf-16-le", "surrogatepass").decode("latin-1")
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    raw = text.replace("\r\n", "\n").encode("utf-16-le", "surrogatepass")
+    return raw[2 * start : 2 * end].decode("utf-16-le", "surrogatepass")
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_offsets_round_trip_every_boundary(text: str) -> None:
+    omap = OffsetMap(text)
+    assert omap.qt_length == utf16_len(text.replace("\r\n", "\n"))
+    for i in range(len(text) + 1):
+        q = omap.to_qt(i)
+        back = omap.from_qt(q)
+        if i > 0 and text[i - 1] == "\r" and text[i : i + 1] == "\n":
+            assert back == i - 1  # the \n of a folded pair maps back to its \r
+        else:
+            assert back == i
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_offsets_span_text_is_the_same_on_both_sides(text: str) -> None:
+    omap = OffsetMap(text)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            qs, qe = omap.range_to_qt(start, end)
+            shown = _utf16_slice(text, qs, qe)
+            assert shown == text[start:end].replace("\r\n", "\n") or (
+                # a range that starts or ends between \r and \n shows the lone half as \n
+                "\r" in text[max(0, start - 1) : end + 1]
+            )
+
+
+def test_offsets_display_text_folds_crlf_only() -> None:
+    omap = OffsetMap("a\r\nb\rc\u2028d")
+    assert omap.display_text == "a\nb\rc\u2028d"
+    assert omap.to_qt(3) == 2  # "b"
+    assert omap.from_qt(2) == 3
+
+
+def test_offsets_identity_fast_path() -> None:
+    omap = OffsetMap("nothing special here, even é and 北京")
+    assert omap.identity
+    assert omap.to_qt(10) == 10
+    assert omap.display_text is omap.text
+
+
+def test_offsets_surrogate_half_rounds_down_or_up() -> None:
+    omap = OffsetMap("a😀b")
+    assert omap.to_qt(1) == 1 and omap.to_qt(2) == 3
+    assert omap.from_qt(2) == 1  # inside the emoji: its start
+    assert omap.from_qt(2, round_up=True) == 2  # or past it
+    assert omap.range_from_qt(2, 2) == (1, 2)
+
+
+def test_offsets_lone_surrogate_is_replaced_one_for_one() -> None:
+    omap = OffsetMap("a\ud800b")
+    assert omap.display_text == "a\ufffdb"
+    assert omap.to_qt(2) == 2
+
+
+def test_offsets_selection_reversed_is_normalised() -> None:
+    omap = OffsetMap("abc😀def")
+    assert omap.range_from_qt(6, 1) == (1, 5)
+
+
+def test_offsets_out_of_range_raises() -> None:
+    with pytest.raises(ValueError):
+        OffsetMap("abc").to_qt(4)
+
+
+_chars = st.sampled_from([*"ab \t\n\r\u2028\u0301é北", "😀", "𠀀", "\r\n"])
+
+
+@given(st.lists(_chars, max_size=40).map("".join), st.data())
+def test_offsets_property_selection_round_trip(text: str, data: st.DataObject) -> None:
+    omap = OffsetMap(text)
+    units = _qt_model(text)
+    assert omap.qt_length == len(units) // 2
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    if text[start - 1 : start + 1] == "\r\n" or text[end - 1 : end + 1] == "\r\n":
+        return  # not a boundary Qt can show
+    qs, qe = omap.range_to_qt(start, end)
+    assert omap.range_from_qt(qs, qe) == (start, end)
+    assert _utf16_slice(text, qs, qe) == text[start:end].replace("\r\n", "\n")
