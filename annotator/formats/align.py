@@ -1,0 +1,111 @@
+"""Turn a raw record's character offsets into a token-aligned ``Annotation``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    Layer,
+    Origin,
+    QuoteKind,
+    Relation,
+    RelationLabel,
+    Span,
+    SpanKey,
+    Token,
+    ValidationError,
+    default_layer,
+    snap_range,
+    validate_annotation,
+)
+from annotator.formats.records import ImportRecord, RawSpan
+
+_STATUS = {
+    "accept": AnnotationStatus.DONE,
+    "ignore": AnnotationStatus.SKIPPED,
+    "reject": AnnotationStatus.SKIPPED,
+}
+
+
+class AlignmentError(ValueError):
+    pass
+
+
+def _span(raw: RawSpan, text: str, tokens: Sequence[Token], index: int) -> Span:
+    if not (0 <= raw.start < raw.end <= len(text)):
+        raise AlignmentError(
+            f"span {index} ({raw.label} {raw.start}-{raw.end}) is outside the text "
+            f"(length {len(text)})"
+        )
+    snapped = snap_range(tokens, text, raw.start, raw.end)
+    if snapped is None:
+        raise AlignmentError(
+            f"span {index} ({raw.label} {raw.start}-{raw.end}) covers no token and "
+            "cannot be snapped"
+        )
+    layer = Layer(raw.layer) if raw.layer in ("ents", "quotes") else default_layer(raw.label)
+    try:
+        kind = QuoteKind(raw.kind) if raw.kind else None
+    except ValueError as exc:
+        raise AlignmentError(f"span {index} has unknown kind {raw.kind!r}") from exc
+    try:
+        origin = Origin(raw.origin) if raw.origin else Origin.ACCEPTED
+    except ValueError:
+        origin = Origin.ACCEPTED
+    return Span(snapped[0], snapped[1], raw.label, layer, origin, kind, raw.confidence)
+
+
+def build_annotation(
+    record: ImportRecord, tokens: Sequence[Token], annotator: str
+) -> tuple[Annotation, int]:
+    """The record's annotation, and how many spans had to be snapped to token boundaries.
+
+    Raises ``AlignmentError`` with a message naming the span when it cannot be placed.
+    """
+    text = record.text
+    spans: list[Span] = []
+    by_raw: dict[tuple[int, int, str], SpanKey] = {}
+    snapped = 0
+    seen: set[SpanKey] = set()
+    for i, raw in enumerate(record.spans or []):
+        span = _span(raw, text, tokens, i)
+        if (span.start, span.end) != (raw.start, raw.end):
+            snapped += 1
+        by_raw[(raw.start, raw.end, raw.label)] = span.key
+        if span.key not in seen:
+            seen.add(span.key)
+            spans.append(span)
+    last_token_of: dict[int, SpanKey] = {}
+    ends = {t.end: i for i, t in enumerate(tokens)}
+    for sp in spans:
+        if sp.end in ends:
+            last_token_of.setdefault(ends[sp.end], sp.key)
+    relations: list[Relation] = []
+    for i, raw in enumerate(record.relations):
+        try:
+            label = RelationLabel(raw.label.lower())
+        except ValueError as exc:
+            raise AlignmentError(f"relation {i} has unknown label {raw.label!r}") from exc
+        head = by_raw.get(raw.head_span) if raw.head_span else last_token_of.get(raw.head or -1)
+        child = by_raw.get(raw.child_span) if raw.child_span else last_token_of.get(raw.child or -1)
+        if head is None or child is None:
+            raise AlignmentError(f"relation {i} ({raw.label}) points at a span that is not there")
+        rel = Relation(head, child, label)
+        if rel not in relations:
+            relations.append(rel)
+    status = _STATUS[record.answer] if record.answer else AnnotationStatus.IN_PROGRESS
+    annotation = Annotation(
+        document_id=None,
+        annotator=annotator,
+        spans=spans,
+        relations=relations,
+        status=status,
+        flagged=record.answer == "reject",
+    )
+    try:
+        validate_annotation(annotation, text, tokens)
+    except ValidationError as exc:
+        raise AlignmentError(str(exc.args[0])) from exc
+    return annotation, snapped

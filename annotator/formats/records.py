@@ -1,0 +1,58 @@
+"""What readers produce: raw records with character offsets, and problems with a place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that was skipped, with the file and line it came from."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class RawSpan:
+    start: int
+    end: int
+    label: str
+    layer: str | None = None
+    kind: str | None = None
+    token_start: int | None = None
+    token_end: int | None = None
+    origin: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class RawRelation:
+    label: str
+    head_span: tuple[int, int, str] | None = None
+    child_span: tuple[int, int, str] | None = None
+    head: int | None = None  # index of the head span's last token (Prodigy)
+    child: int | None = None
+
+
+@dataclass(slots=True)
+class ImportRecord:
+    text: str
+    source: str
+    line: int | None = None
+    external_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[RawSpan] | None = None  # None: the record carries no annotation
+    relations: list[RawRelation] = field(default_factory=list)
+    annotator: str | None = None
+    answer: str | None = None
+
+    @property
+    def annotated(self) -> bool:
+        return self.spans is not None or self.answer is not None
