@@ -90,18 +90,19 @@ class Repository:
         kind: AnnotatorKind = AnnotatorKind.HUMAN,
         role: AnnotatorRole = AnnotatorRole.ANNOTATOR,
     ) -> Annotator:
-        with self.db.session() as s:
-            row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
-            if row is None:
-                try:
-                    with s.begin():
-                        row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
-                        s.add(row)
-                except IntegrityError:  # created by another process meanwhile
-                    s.rollback()
-                    row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
-                    assert row is not None
-            return _annotator(row)
+        existing = self.annotator(name)
+        if existing is not None:
+            return existing
+        try:
+            with self.db.session() as s, s.begin():
+                row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
+                s.add(row)
+                s.flush()
+                return _annotator(row)
+        except IntegrityError:  # created by another process meanwhile
+            found = self.annotator(name)
+            assert found is not None
+            return found
 
     def set_role(self, name: str, role: AnnotatorRole) -> None:
         with self.db.session() as s, s.begin():
@@ -121,45 +122,26 @@ class Repository:
     # documents ----------------------------------------------------------------------
 
     def insert_documents(self, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
-        """Insert new documents in one transaction; return (new ids, ids of duplicates)
-        in input order. A text already stored (same sha256) is not stored again."""
-        ids: list[int] = []
-        dup_ids: list[int] = []
+        """Insert new documents in one transaction; return (new ids, ids of duplicates).
+
+        A text already stored (same sha256) is not stored again; each ``Document``
+        gets its ``id`` set either way."""
+        return self.import_batch(docs, [])
+
+    def import_batch(
+        self, docs: Sequence[Document], annotations: Sequence[tuple[int, Annotation]]
+    ) -> tuple[list[int], list[int]]:
+        """Documents and their annotations (by index into ``docs``) in one transaction,
+        so an interrupted import never leaves a document without its labels."""
         with self.db.session() as s, s.begin():
-            existing = _ids_by_sha(s, [d.sha256 for d in docs])
-            fresh: list[dict] = []
-            seen: set[str] = set()
-            for d in docs:
-                if d.sha256 in existing or d.sha256 in seen:
-                    continue
-                seen.add(d.sha256)
-                fresh.append(
-                    {
-                        "external_id": d.external_id,
-                        "sha256": d.sha256,
-                        "text": d.text,
-                        "title": d.title,
-                        "meta": d.meta,
-                        "tokens": encode_tokens(d.tokens) if d.tokens is not None else None,
-                        "created_at": now(),
-                    }
-                )
-            if fresh:
-                s.execute(insert(DocumentRow), fresh)
-                existing_after = _ids_by_sha(s, [f["sha256"] for f in fresh])
-            else:
-                existing_after = {}
-            assigned: set[str] = set()
-            for d in docs:
-                if d.sha256 in existing_after and d.sha256 not in assigned:
-                    assigned.add(d.sha256)
-                    d.id = existing_after[d.sha256]
-                    ids.append(d.id)
-                else:
-                    d.id = existing.get(d.sha256) or existing_after.get(d.sha256)
-                    if d.id is not None:
-                        dup_ids.append(d.id)
-        return ids, dup_ids
+            new_ids, dup_ids = _insert_documents(s, docs)
+            annotators: dict[str, Annotator] = {}
+            for index, ann in annotations:
+                if ann.annotator not in annotators:
+                    annotators[ann.annotator] = _ensure_annotator(s, ann.annotator)
+                ann.document_id = docs[index].id
+                self._put(s, ann, annotators[ann.annotator])
+        return new_ids, dup_ids
 
     def count_documents(self) -> int:
         with self.db.session() as s:
@@ -586,6 +568,59 @@ def _ids_by_sha(s: Session, shas: Sequence[str]) -> dict[str, int]:
         ):
             out[sha] = i
     return out
+
+
+def _insert_documents(s: Session, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
+    existing = _ids_by_sha(s, [d.sha256 for d in docs])
+    fresh: list[dict] = []
+    seen: set[str] = set()
+    stamp = now()
+    for d in docs:
+        if d.sha256 in existing or d.sha256 in seen:
+            continue
+        seen.add(d.sha256)
+        fresh.append(
+            {
+                "external_id": d.external_id,
+                "sha256": d.sha256,
+                "text": d.text,
+                "title": d.title,
+                "meta": d.meta,
+                "tokens": encode_tokens(d.tokens) if d.tokens is not None else None,
+                "created_at": stamp,
+            }
+        )
+    created: dict[str, int] = {}
+    if fresh:
+        s.execute(insert(DocumentRow), fresh)
+        created = _ids_by_sha(s, [f["sha256"] for f in fresh])
+    new_ids: list[int] = []
+    dup_ids: list[int] = []
+    for d in docs:
+        if d.sha256 in created:
+            d.id = created.pop(d.sha256)
+            new_ids.append(d.id)
+        else:
+            d.id = existing.get(d.sha256) or _lookup(s, d.sha256)
+            dup_ids.append(d.id)
+    return new_ids, dup_ids
+
+
+def _lookup(s: Session, sha: str) -> int:
+    found = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
+    assert found is not None
+    return found
+
+
+def _ensure_annotator(s: Session, name: str) -> Annotator:
+    row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+    if row is None:
+        kind = AnnotatorKind.GOLD if name == "gold" else AnnotatorKind.HUMAN
+        role = AnnotatorRole.REVIEWER if name == "gold" else AnnotatorRole.ANNOTATOR
+        row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
+        s.add(row)
+        s.flush()
+    return _annotator(row)
 
 
 def _annotator(row: AnnotatorRow) -> Annotator:

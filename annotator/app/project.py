@@ -1,0 +1,283 @@
+"""The facade the window and the command line share: one open project, every use case.
+
+Each method is one short transaction (or a read) and returns ``core`` dataclasses,
+so the UI can call it from any thread and never sees SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import OperationalError
+
+from annotator.app.errors import StorageUnavailable
+from annotator.app.importing import CancelFn, ImportReport, ProgressFn, import_paths
+from annotator.app.paths import resolve_db
+from annotator.core import (
+    DEFAULT_SCHEME,
+    Annotation,
+    AnnotationStatus,
+    Annotator,
+    AnnotatorKind,
+    AnnotatorRole,
+    Document,
+    LabelScheme,
+    Origin,
+    SpanKey,
+    validate_annotation,
+)
+from annotator.core.operations import Operation, diff
+from annotator.nlp.tokenize import tokenize
+from annotator.storage.engine import Database, StorageError
+from annotator.storage.repository import ConflictError, DocumentListRow, Repository
+
+if TYPE_CHECKING:
+    from annotator.nlp.suggester import Suggester
+
+DocumentRow = DocumentListRow
+SUGGESTIONS_PREFIX = "suggestions:"
+CURRENT_SUGGESTIONS_KEY = "current_suggestions"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    finished: int
+    total: int
+
+
+class Project:
+    """An open project database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.repo = Repository(db)
+        self.url = db.url
+        self.lang = self.repo.get_setting("language", "en") or "en"
+        scheme_json = self.repo.get_setting("label_scheme")
+        self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
+        self._referents: dict[int, dict[SpanKey, SpanKey]] = {}
+        self._suggest_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, db: str | Path | None = None, *, upgrade: bool = True) -> Project:
+        return cls(Database(resolve_db(db), upgrade=upgrade))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # annotators -----------------------------------------------------------------------
+
+    def ensure_annotator(
+        self,
+        name: str,
+        kind: AnnotatorKind = AnnotatorKind.HUMAN,
+        role: AnnotatorRole = AnnotatorRole.ANNOTATOR,
+    ) -> Annotator:
+        if name == "gold":
+            kind, role = AnnotatorKind.GOLD, AnnotatorRole.REVIEWER
+        return self.repo.ensure_annotator(name, kind, role)
+
+    def annotators(self) -> list[Annotator]:
+        return self.repo.annotators()
+
+    def _annotator(self, name: str) -> Annotator:
+        return self.ensure_annotator(name)
+
+    # documents ------------------------------------------------------------------------
+
+    def _assigned_only(self, annotator: Annotator) -> bool:
+        return annotator.id is not None and self.repo.has_assignments(annotator.id)
+
+    def count_documents(
+        self,
+        annotator: str | None = None,
+        *,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+    ) -> int:
+        if annotator is None:
+            return self.repo.count_documents()
+        a = self._annotator(annotator)
+        assert a.id is not None
+        return self.repo.count_list(
+            a.id, status=status, search=search, assigned_only=self._assigned_only(a)
+        )
+
+    def list_documents(
+        self,
+        annotator: str,
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+    ) -> list[DocumentListRow]:
+        a = self._annotator(annotator)
+        assert a.id is not None
+        return self.repo.list_documents(
+            a.id,
+            offset=offset,
+            limit=limit,
+            status=status,
+            search=search,
+            assigned_only=self._assigned_only(a),
+        )
+
+    def get_document(self, doc_id: int) -> Document:
+        """The document with its tokens, tokenizing and storing them on first use."""
+        doc = self.repo.get_document(doc_id)
+        if doc.tokens is None:
+            doc.tokens = tokenize(doc.text, self.lang)
+            self._write(lambda: self.repo.set_tokens([(doc_id, doc.tokens or [])]))
+        return doc
+
+    def next_document(self, annotator: str, after_id: int | None) -> int | None:
+        a = self._annotator(annotator)
+        assert a.id is not None
+        return self.repo.next_document(a.id, after_id, assigned_only=self._assigned_only(a))
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        a = self._annotator(annotator)
+        assert a.id is not None
+        assigned = self._assigned_only(a)
+        total = self.repo.count_list(a.id, assigned_only=assigned)
+        done = self.repo.count_list(a.id, status=AnnotationStatus.DONE, assigned_only=assigned)
+        skipped = self.repo.count_list(
+            a.id, status=AnnotationStatus.SKIPPED, assigned_only=assigned
+        )
+        return done + skipped, total
+
+    def status(self) -> dict[str, object]:
+        return {
+            "documents": self.repo.count_documents(),
+            "annotators": self.repo.status_counts(),
+            "database": self.url,
+            "suggestions": self.suggestion_source(),
+        }
+
+    # annotations ----------------------------------------------------------------------
+
+    def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
+        a = self.repo.annotator(annotator)
+        if a is None:
+            return None
+        return self.repo.load_annotation(doc_id, a)
+
+    def open_annotation(self, doc_id: int, annotator: str) -> Annotation:
+        """This annotator's annotation, made from the current suggestions on first open."""
+        a = self._annotator(annotator)
+        existing = self.repo.load_annotation(doc_id, a)
+        if existing is not None:
+            return existing
+        fresh = Annotation(document_id=doc_id, annotator=annotator)
+        suggestions = self.current_suggestions(doc_id)
+        if suggestions is not None:
+            fresh.spans = [s.with_(origin=Origin.SUGGESTED) for s in suggestions.spans]
+            fresh.relations = list(suggestions.relations)
+        return self._write(lambda: self.repo.put_annotation(fresh, a))
+
+    def apply(self, annotation: Annotation, op: Operation) -> tuple[Annotation, Operation]:
+        """Apply one user action and commit it before returning.
+
+        Raises ``ValidationError`` when the edit is refused, ``ConflictError`` when
+        the annotation changed elsewhere, ``StorageUnavailable`` when nothing could
+        be written (the caller keeps the edit and retries)."""
+        doc = self.repo.get_document(annotation.document_id or 0)
+        after, inverse = op.apply(annotation, doc.text)
+        if after.spans != annotation.spans:
+            validate_annotation(after, doc.text)
+        change = diff(annotation, after)
+        if change.empty:
+            return annotation, inverse
+        saved = self._write(lambda: self.repo.save_diff(annotation, change, after))
+        return saved, inverse
+
+    def put_annotation(self, annotation: Annotation) -> Annotation:
+        a = self._annotator(annotation.annotator)
+        return self._write(lambda: self.repo.put_annotation(annotation, a))
+
+    def _write(self, fn):  # type: ignore[no-untyped-def]
+        try:
+            return fn()
+        except ConflictError:
+            raise
+        except OperationalError as exc:
+            raise StorageUnavailable(f"The database cannot be written: {exc.orig}") from exc
+        except StorageError as exc:
+            if exc.code == "E212":
+                raise StorageUnavailable(str(exc.args[0])) from exc
+            raise
+
+    # suggestions ----------------------------------------------------------------------
+
+    def suggestion_source(self) -> str | None:
+        """The annotation set of the latest pipeline run, e.g. ``suggestions:rules-1``."""
+        return self.repo.get_setting(CURRENT_SUGGESTIONS_KEY)
+
+    def resolve_annotator_name(self, name: str) -> str:
+        """``suggestions`` means the latest pipeline's suggestion set."""
+        if name == "suggestions":
+            return self.suggestion_source() or name
+        return name
+
+    def current_suggestions(self, doc_id: int) -> Annotation | None:
+        source = self.suggestion_source()
+        if source is None:
+            return None
+        a = self.repo.annotator(source)
+        return self.repo.load_annotation(doc_id, a) if a else None
+
+    def ensure_suggestions(self, doc_id: int, suggester: Suggester) -> bool:
+        """Compute and store this document's suggestions if the current pipeline has none.
+
+        Returns True when new suggestions were stored."""
+        from annotator.app.suggest import store_suggestions
+
+        name = SUGGESTIONS_PREFIX + suggester.info.key
+        with self._suggest_lock:
+            if self.suggestion_source() != name:
+                self.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
+            a = self.ensure_annotator(name, AnnotatorKind.MODEL)
+            if self.repo.has_annotation([doc_id], a):
+                return False
+            doc = self.get_document(doc_id)
+            result = suggester.suggest(
+                doc.text, doc.tokens or [], scheme_labels=self.scheme.names()
+            )
+            store_suggestions(self, a, [(doc, result)])
+            self._referents[doc_id] = dict(result.referents)
+            return True
+
+    def referents(self, doc_id: int) -> dict[SpanKey, SpanKey]:
+        return self._referents.get(doc_id, {})
+
+    # import ---------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        fmt: str = "auto",
+        annotator: str | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> ImportReport:
+        return import_paths(
+            self.repo,
+            [Path(p) for p in paths],
+            fmt=fmt,
+            annotator=annotator,
+            lang=self.lang,
+            progress=progress,
+            cancel=cancel,
+        )

@@ -1,0 +1,67 @@
+"""``annotator import`` and ``annotator status``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.app.project import Project
+from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, txt, jsonl, or another installed reader.")
+    ] = "auto",
+    annotator: Annotated[
+        str | None,
+        typer.Option(
+            "--annotator",
+            help="Whose labels the imported spans are (default: the "
+            "file's _annotator_id, else 'imported').",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import articles: .txt files (one per document) or JSONL (with labels)."""
+    with clear_errors(), Project.open(db_from(ctx, db)) as project:
+        with progress_bar("importing") as progress:
+            report = project.import_paths(paths, fmt=fmt, annotator=annotator, progress=progress)
+        for problem in report.problems:
+            err.print(f"[yellow]skipped[/] {problem}", soft_wrap=True, markup=True)
+        out.print(
+            f"imported {report.imported} documents ({report.duplicates} already present, "
+            f"{report.annotations} annotations, {report.snapped_spans} spans snapped to tokens); "
+            f"skipped {len(report.problems)}"
+        )
+        if report.problems:
+            raise typer.Exit(1)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Documents, and per annotator how many are todo / in progress / done / skipped."""
+    with clear_errors(), Project.open(db_from(ctx, db)) as project:
+        info = project.status()
+        if as_json:
+            out.print_json(json.dumps(info))
+            return
+        out.print(f"database: {info['database']}")
+        out.print(f"documents: {info['documents']}")
+        if info["suggestions"]:
+            out.print(f"suggestions: {info['suggestions']}")
+        annotators = info["annotators"]
+        assert isinstance(annotators, dict)
+        for name, counts in annotators.items():
+            parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+            out.print(f"  {name}: {parts}")
