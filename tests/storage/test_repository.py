@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    Document,
+    Layer,
+    Origin,
+    QuoteKind,
+    Relation,
+    RelationLabel,
+    Span,
+)
+from annotator.core import operations as ops
+from annotator.nlp.tokenize import tokenize
+from annotator.storage import Database
+from annotator.storage.repository import ConflictError, Repository
+
+TEXT = "“We will win,” Ryabkov said in Moscow."
+
+
+def _repo(path: Path) -> Repository:
+    return Repository(Database(path))
+
+
+def _annotation(doc_id: int) -> Annotation:
+    quote = Span(0, 14, "QUOTE", Layer.QUOTES, Origin.SUGGESTED, QuoteKind.DIRECT, 0.9)
+    speaker = Span(15, 22, "SPEAKER", Layer.QUOTES, Origin.ACCEPTED)
+    return Annotation(
+        document_id=doc_id,
+        annotator="alice",
+        spans=[quote, speaker, Span(31, 37, "GPE", origin=Origin.MANUAL)],
+        relations=[Relation(quote.key, speaker.key, RelationLabel.SPEAKER)],
+        status=AnnotationStatus.IN_PROGRESS,
+    )
+
+
+def test_storage_round_trip_in_a_new_session(db_path: Path) -> None:
+    repo = _repo(db_path)
+    doc = Document(TEXT, "a.txt", {"source": "x"}, tokens=tokenize(TEXT))
+    (doc_id,), dups = repo.insert_documents([doc])
+    assert dups == []
+    alice = repo.ensure_annotator("alice")
+    saved = repo.put_annotation(_annotation(doc_id), alice)
+    assert saved.version == 1
+    other = _repo(db_path)  # a separate engine, as another process would have
+    loaded = other.load_annotation(doc_id, other.ensure_annotator("alice"))
+    assert loaded is not None
+    assert sorted(loaded.spans, key=repr) == sorted(_annotation(doc_id).spans, key=repr)
+    assert loaded.relations == _annotation(doc_id).relations
+    assert loaded.status == AnnotationStatus.IN_PROGRESS
+    stored = other.get_document(doc_id)
+    assert stored.text == TEXT and stored.tokens == doc.tokens and stored.meta == {"source": "x"}
+
+
+def test_storage_same_text_is_one_document(db_path: Path) -> None:
+    repo = _repo(db_path)
+    first, _ = repo.insert_documents([Document(TEXT, "a.txt"), Document(TEXT, "b.txt")])
+    again, dups = repo.insert_documents([Document(TEXT, "c.txt")])
+    assert len(first) == 1 and again == [] and dups == first
+    assert repo.count_documents() == 1
+
+
+def test_storage_save_diff_writes_only_the_change_and_bumps_version(db_path: Path) -> None:
+    repo = _repo(db_path)
+    (doc_id,), _ = repo.insert_documents([Document(TEXT)])
+    alice = repo.ensure_annotator("alice")
+    saved = repo.put_annotation(_annotation(doc_id), alice)
+    quote = saved.spans[0]
+    after, _ = ops.accept(quote).apply(saved, TEXT)
+    new = repo.save_diff(saved, ops.diff(saved, after), after)
+    assert new.version == saved.version + 1
+    loaded = repo.load_annotation(doc_id, alice)
+    assert loaded is not None
+    assert loaded.span_by_key(quote.key).origin == Origin.ACCEPTED  # type: ignore[union-attr]
+    assert loaded.speaker_of(quote.key) is not None  # relation survived the span rewrite
+
+
+def test_storage_concurrent_edit_is_refused_not_overwritten(db_path: Path) -> None:
+    repo = _repo(db_path)
+    (doc_id,), _ = repo.insert_documents([Document(TEXT)])
+    alice = repo.ensure_annotator("alice")
+    saved = repo.put_annotation(_annotation(doc_id), alice)
+    first, _ = ops.AddSpan(Span(23, 27, "CUE", Layer.QUOTES)).apply(saved, TEXT)
+    repo.save_diff(saved, ops.diff(saved, first), first)
+    stale, _ = ops.RemoveSpan(saved.spans[2].key).apply(saved, TEXT)
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        repo.save_diff(saved, ops.diff(saved, stale), stale)
+    loaded = repo.load_annotation(doc_id, alice)
+    assert loaded is not None and len(loaded.spans) == 4  # the first edit is intact
+
+
+def test_storage_status_counts_include_documents_without_annotation(db_path: Path) -> None:
+    repo = _repo(db_path)
+    ids, _ = repo.insert_documents([Document(f"Text number {i}.") for i in range(4)])
+    alice = repo.ensure_annotator("alice")
+    ann = _annotation(ids[0])
+    ann.spans, ann.relations, ann.status = [], [], AnnotationStatus.DONE
+    repo.put_annotation(ann, alice)
+    assert repo.status_counts()["alice"] == {"todo": 3, "in_progress": 0, "done": 1, "skipped": 0}
