@@ -96,8 +96,6 @@ def test_remove_suggestion_remembers_rejection_and_undo_forgets_it() -> None:
 
 
 def test_resize_keeps_relations_pointing_at_the_span() -> None:
-    after, _ = ops.resize(SPEAKER, 15, 22).apply(fresh(), TEXT)  # no change of bounds
-    after, _ = ops.relabel(SPEAKER, "SPEAKER").apply(fresh(), TEXT)
     moved, _ = ops.resize(QUOTE, 1, 12).apply(fresh(), TEXT)
     new_key = QUOTE.with_(start=1, end=12).key
     assert moved.speaker_of(new_key) == SPEAKER.key
