@@ -1,11 +1,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pytest
-from agreement_helpers import ann, span
 
 from annotator.agreement.spans import PRF, align_spans, evaluate, match_spans
+from annotator.core.labels import default_layer
+from annotator.core.model import Annotation, QuoteKind, Relation, RelationLabel, Span
+
+
+def span(start: int, end: int, label: str, kind: str | None = None) -> Span:
+    return Span(start, end, label, default_layer(label), kind=QuoteKind(kind) if kind else None)
+
+
+def ann(spans: Iterable[Span], speakers: Iterable[tuple[Span, Span]] = ()) -> Annotation:
+    rels = [Relation(q.key, s.key, RelationLabel.SPEAKER) for q, s in speakers]
+    return Annotation(1, "x", spans=list(spans), relations=rels)
 
 
 def test_spans_prf_empty_is_zero_like_spacy() -> None:
