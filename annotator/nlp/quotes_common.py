@@ -1,0 +1,131 @@
+"""What the parser-based and the rule-based quote finders share.
+
+Both work on a spaCy ``Doc`` built from the stored tokens, so a token index
+range maps to a token-aligned character range by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from annotator.core import QuoteKind
+from annotator.nlp.quotes_marks import QuoteSegment, find_quote_segments
+
+# QUOTES.md §5: high = direct + same-sentence cue + named speaker; medium =
+# resolved pronoun or floating quote; low = indirect, orphan or a cue in the
+# neighbouring sentence.
+CONF_HIGH = 0.9
+CONF_MEDIUM = 0.6
+CONF_PRONOUN_UNRESOLVED = 0.55
+CONF_NEIGHBOUR = 0.35
+CONF_ORPHAN = 0.3
+CONF_MIXED = 0.45
+CONF_INDIRECT = 0.35
+CONF_INDIRECT_NP = 0.3
+CONF_COGNITION = 0.25
+
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
+# a dash or colon links a quote and its speaker ("…” – Peskov" / "Peskov: “…”")
+DASHES = frozenset({"-", "–", "—", "--"})
+MIN_DIRECT_WORDS = 4  # shorter quoted segments are mostly scare quotes (QUOTES.md §1)
+
+
+@dataclass
+class QuoteCandidate:
+    """One suggested quote as token index ranges (end exclusive) into the Doc."""
+
+    start: int
+    end: int
+    kind: QuoteKind
+    confidence: float
+    speaker: tuple[int, int] | None = None
+    cue: tuple[int, int] | None = None
+    group: int | None = None  # multi-paragraph direct quotes share a group
+
+
+@dataclass
+class DirectQuote:
+    """A quoted segment in token indices, with its paragraph and group."""
+
+    start: int
+    end: int  # exclusive
+    group: int
+    closed: bool
+    words: int
+    absorbed: bool = False  # inside a mixed quote: not suggested separately
+    attributed: QuoteCandidate | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def char_to_token(doc: Doc) -> list[int]:
+    """For each character offset the index of the token covering it (or the next one)."""
+    n = len(doc.text)
+    out = [len(doc)] * (n + 1)
+    j = len(doc) - 1
+    for i in range(n - 1, -1, -1):
+        while j >= 0 and doc[j].idx > i:
+            j -= 1
+        if j >= 0 and doc[j].idx <= i < doc[j].idx + len(doc[j].text):
+            out[i] = j
+        else:
+            out[i] = j + 1
+    return out
+
+
+def direct_quotes(doc: Doc) -> list[DirectQuote]:
+    """The balanced quoted segments, snapped outward to whole tokens."""
+    segs: list[QuoteSegment] = find_quote_segments(doc.text)
+    if not segs:
+        return []
+    c2t = char_to_token(doc)
+    out: list[DirectQuote] = []
+    for seg in segs:
+        ts = c2t[seg.start]
+        te = c2t[seg.end - 1] + 1
+        if ts >= te or te > len(doc):
+            continue
+        words = sum(1 for t in doc[ts:te] if t.is_alpha or t.like_num)
+        out.append(DirectQuote(ts, te, seg.group, seg.closed, words))
+    return out
+
+
+def paragraph_ids(doc: Doc) -> list[int]:
+    """Paragraph number of every token (paragraphs are separated by newlines)."""
+    ids: list[int] = []
+    para = 0
+    for t in doc:
+        ids.append(para)
+        if "\n" in t.text or "\n" in t.whitespace_:
+            para += 1
+    return ids
+
+
+def quote_index(doc: Doc, quotes: list[DirectQuote]) -> list[int]:
+    """For each token, the index of the direct quote containing it, else -1."""
+    idx = [-1] * len(doc)
+    for qi, q in enumerate(quotes):
+        for i in range(q.start, q.end):
+            idx[i] = qi
+    return idx
+
+
+def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Drop whitespace and punctuation (but not quote marks that close a span) at both ends."""
+    while start < end and (doc[start].is_space or (doc[start].is_punct and not _opening(doc[start]))):
+        start += 1
+    while end > start and (
+        doc[end - 1].is_space or (doc[end - 1].is_punct and not _closing(doc[end - 1]))
+    ):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _opening(tok: Token) -> bool:
+    return tok.text in {"“", "„", "«", '"', "‘"} or tok.text == "("
+
+
+def _closing(tok: Token) -> bool:
+    return tok.text in {"”", "»", '"', "’"} or tok.text == ")"

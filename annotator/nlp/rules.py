@@ -1,0 +1,328 @@
+"""The built-in rule suggester: works with no trained model installed.
+
+``spacy.blank("en")`` + sentencizer + an entity ruler over the gazetteer in
+``resources/gazetteer.json`` + a small name finder (capitalised names after a
+title, multi-word capitalised names, repeated surnames), and quote rules that
+need no parser: direct quotes and the nearest "X said" / "said X".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.util import filter_spans
+
+from annotator.core import QuoteKind
+from annotator.nlp.quotes_common import (
+    CONF_HIGH,
+    CONF_MEDIUM,
+    CONF_NEIGHBOUR,
+    CONF_ORPHAN,
+    DASHES,
+    MIN_DIRECT_WORDS,
+    PRONOUNS,
+    DirectQuote,
+    QuoteCandidate,
+    direct_quotes,
+    paragraph_ids,
+    quote_index,
+)
+from annotator.nlp.quotes_lexicon import CueLexicon, cue_lexicon, load_resource
+
+if TYPE_CHECKING:
+    pass
+
+RULE_LABELS = ("GPE", "NORP", "ORG", "PERSON")
+# words that end an organisation name: a capitalised run holding one is ORG, not PERSON
+_ORG_HEADS = frozenset(
+    "Ministry Council Party Union University Institute Agency Committee Department Bank Court "
+    "Company Corporation Corp Inc Ltd Group Association Organization Organisation Office Army "
+    "Forces Force Commission Parliament Assembly Foundation Fund Centre Center Service Police "
+    "Times Post News Journal Agency Magazine Network Airlines Board Authority Federation".split()
+)
+_NAME_PARTICLES = frozenset({"al", "bin", "de", "van", "von", "der", "da", "di", "del", "la", "le"})
+# between a speaker and its cue: auxiliaries and adverbs that are part of neither
+_SKIP = frozenset(
+    "has have had was were is are also later then again further once previously repeatedly "
+    "recently earlier separately himself herself had would will could".split()
+)
+_SPEAKER_STOP = frozenset(
+    "in on at during after before to who which that while when as and but because if for with "
+    "about from by".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, Any]:
+    return load_resource("gazetteer.json")
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[tuple[str, ...], ...]:
+    # longest first, so "Deputy Foreign Minister" wins over "Minister"
+    titles = {tuple(t.split()) for t in _gazetteer()["person_titles"]}
+    titles |= {tuple(w.lower() for w in t) for t in titles}
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+def title_length(doc: Doc, i: int) -> int:
+    """How many tokens from ``i`` form a person title ("Deputy Foreign Minister")."""
+    for title in _titles():
+        n = len(title)
+        if i + n <= len(doc) and all(doc[i + k].text == title[k] for k in range(n)):
+            return n
+    return 0
+
+
+@Language.component("annotator_names")
+def find_person_names(doc: Doc) -> Doc:
+    """PERSON for capitalised names after a title, multi-word capitalised names
+    and later mentions of a known surname; titles stay outside the span."""
+    gaz = _gazetteer()
+    not_names = set(gaz["not_names"])
+    known = set(gaz["GPE"]) | set(gaz["ORG"]) | set(gaz["NORP"])
+    taken = {i for e in doc.ents for i in range(e.start, e.end)}
+    new: list[tuple[int, int, str]] = []
+
+    def is_name(i: int) -> bool:
+        t = doc[i]
+        return (
+            i not in taken
+            and (t.is_title or (t.is_upper and len(t) > 1 and t.is_alpha is False))
+            and t.is_alpha
+            and t.text not in not_names
+            and t.text not in known
+        )
+
+    i = 0
+    n = len(doc)
+    while i < n:
+        tl = title_length(doc, i)
+        j = i + tl
+        run = j
+        while run < n and run - j < 4 and (
+            is_name(run)
+            or (doc[run].lower_ in _NAME_PARTICLES and run + 1 < n and is_name(run + 1) and run > j)
+        ):
+            run += 1
+        if tl and run > j:
+            new.append((j, run, "PERSON"))
+            i = run
+            continue
+        if not tl and run - j >= 2:
+            words = {doc[k].text for k in range(j, run)}
+            label = "ORG" if words & _ORG_HEADS else "PERSON"
+            new.append((j, run, label))
+            i = run
+            continue
+        i += 1
+    surnames = {doc[e - 1].text for s, e, lab in new if lab == "PERSON" and e - s >= 1}
+    surnames |= {e[-1].text for e in doc.ents if e.label_ == "PERSON"}
+    covered = taken | {k for s, e, _ in new for k in range(s, e)}
+    for k, tok in enumerate(doc):
+        if k not in covered and tok.text in surnames and tok.is_title:
+            new.append((k, k + 1, "PERSON"))
+    spans = list(doc.ents) + [SpacySpan(doc, s, e, label=lab) for s, e, lab in new]
+    doc.ents = filter_spans(spans)
+    return doc
+
+
+def build_rule_pipeline() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    gaz = _gazetteer()
+    patterns = [
+        {"label": label, "pattern": phrase}
+        for label in ("GPE", "ORG", "NORP")
+        for phrase in gaz[label]
+    ]
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("annotator_names")
+    return nlp
+
+
+class RuleQuoteFinder:
+    """Direct quotes with the nearest "X said" / "said X" (no parser needed)."""
+
+    def __init__(self, lexicon: CueLexicon | None = None) -> None:
+        self.lex = lexicon or cue_lexicon()
+
+    def _is_cue(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        tok = doc[i]
+        if tok.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            return i, i + 2
+        lemma = self.lex.lemma_of_form(tok.lower_)
+        if lemma is None or tok.is_title and i > 0 and not doc[i].is_sent_start:
+            return None
+        entry = self.lex.lemmas.get(lemma)
+        if entry is None or entry.cls != "speech" or lemma in self.lex.only_with_object:
+            return None
+        if i + 1 < len(doc) and (lemma, doc[i + 1].lower_) in self.lex.particle_verbs:
+            return i, i + 2
+        return i, i + 1
+
+    def find(self, doc: Doc, *, indirect_cognition: bool = False) -> list[QuoteCandidate]:
+        quotes = direct_quotes(doc)
+        qidx = quote_index(doc, quotes)
+        paras = paragraph_ids(doc)
+        out: list[QuoteCandidate] = []
+        groups: dict[int, list[DirectQuote]] = {}
+        for q in quotes:
+            groups.setdefault(q.group, []).append(q)
+        last: tuple[tuple[int, int] | None, int] | None = None
+        for g in sorted(groups):
+            members = groups[g]
+            hit: tuple[tuple[int, int] | None, tuple[int, int] | None, float] | None = None
+            for q in members:
+                hit = self._attribute(doc, q, qidx, paras)
+                if hit is not None:
+                    break
+            words = sum(q.words for q in members)
+            if hit is None:
+                if words < MIN_DIRECT_WORDS:
+                    continue
+                q0 = members[0]
+                alone = _alone_in_sentence(doc, q0)
+                if last is not None and alone and paras[q0.start] - last[1] <= 2:
+                    hit = (None, last[0], CONF_MEDIUM)
+                else:
+                    hit = (None, None, CONF_ORPHAN)
+            cue, speaker, conf = hit
+            if speaker is None and conf >= CONF_HIGH:
+                conf = CONF_MEDIUM
+            elif speaker is not None and conf >= CONF_HIGH and doc[speaker[0]].lower_ in PRONOUNS:
+                conf = CONF_MEDIUM
+            for q in members:
+                out.append(QuoteCandidate(q.start, q.end, QuoteKind.DIRECT, conf, speaker, cue, g))
+            if speaker is not None:
+                last = (speaker, paras[members[-1].start])
+        return out
+
+    def _attribute(
+        self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
+    ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float] | None:
+        n = len(doc)
+        para = paras[q.start]
+        # after: "…," Ryabkov said / "…," said Ryabkov / "…," he added / "…" – Peskov
+        inner_last = doc[q.end - 2].text if q.end - q.start >= 2 else ""
+        follow = doc[q.end].text if q.end < n else ""
+        if q.end < n and (inner_last in (",", "?", "!", "—", "–", "…") or follow in (",", *DASHES)):
+            i = q.end
+            while i < n and (doc[i].text in (",", *DASHES) or doc[i].is_space):
+                i += 1
+            window: list[int] = []
+            while i < n and len(window) < 10 and paras[i] == para and qidx[i] < 0:
+                if doc[i].is_punct and doc[i].text not in ("'s", "’s", "."):
+                    break
+                if doc[i].text == "." and not (window and doc[i - 1].is_title):
+                    break
+                window.append(i)
+                i += 1
+            for k, wi in enumerate(window):
+                cue = self._is_cue(doc, wi)
+                if cue is None:
+                    continue
+                if k == 0:  # "said Ryabkov"
+                    sp = self._run_after(doc, cue[1], para, qidx)
+                else:
+                    sp = _strip_skips(doc, window[0], wi)
+                if cue[1] - cue[0] == 2 and doc[cue[0]].lower_ == "according":
+                    sp = self._run_after(doc, cue[1], para, qidx)
+                return cue, sp, CONF_HIGH
+            if follow in DASHES and window and doc[window[0]].is_title:
+                end = window[0]
+                while end < len(doc) and end in window and doc[end].is_title:
+                    end += 1
+                return None, (window[0], end), CONF_MEDIUM
+        # before: Ryabkov said: "…" / He stated, "…" / said that "…"
+        if q.start > 0 and paras[q.start - 1] == para:
+            j = q.start - 1
+            while j >= 0 and doc[j].is_space:
+                j -= 1
+            if j >= 0 and (doc[j].text in (":", ",", "that") or self._is_cue(doc, j)):
+                k = j
+                start_limit = max(doc[j].sent.start - 1, 0) if doc[j].text != ":" else 0
+                while k >= start_limit and k > j - 25 and paras[k] == para and qidx[k] < 0:
+                    if doc[k].text in (".", "!", "?") and k != j:
+                        break
+                    cue = self._is_cue(doc, k)
+                    if cue is not None:
+                        if doc[cue[0]].lower_ == "according":
+                            return cue, self._run_after(doc, cue[1], para, qidx), CONF_HIGH
+                        sp = self._run_before(doc, cue[0], para, qidx)
+                        if sp is None:
+                            sp = self._run_after(doc, cue[1], para, qidx)
+                        return cue, sp, CONF_HIGH
+                    k -= 1
+                if doc[j].text == ":" and 1 <= j - doc[j].sent.start <= 5:
+                    s = doc[j].sent.start
+                    if all(t.is_title or t.is_upper for t in doc[s:j]):
+                        return None, (s, j), CONF_MEDIUM
+        # the previous sentence ends in a colon: "He said the following:"
+        j = q.start - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        if j >= 0 and doc[j].text == ":":
+            k = j - 1
+            while k >= 0 and paras[k] >= para - 1 and doc[k].text not in (".", "!", "?"):
+                cue = self._is_cue(doc, k)
+                if cue is not None:
+                    return cue, self._run_before(doc, cue[0], paras[k], qidx), CONF_NEIGHBOUR
+                k -= 1
+        return None
+
+    def _run_before(
+        self, doc: Doc, cue_start: int, para: int, qidx: list[int]
+    ) -> tuple[int, int] | None:
+        end = cue_start
+        while end > 0 and doc[end - 1].lower_ in _SKIP:
+            end -= 1
+        start = end
+        while (
+            start > 0
+            and end - start < 8
+            and qidx[start - 1] < 0
+            and not doc[start - 1].is_space
+            and not (doc[start - 1].is_punct and doc[start - 1].text not in ("'s", "’s", "."))
+            and doc[start - 1].lower_ not in _SPEAKER_STOP
+            and not doc[start - 1].is_sent_end
+        ):
+            start -= 1
+        return (start, end) if start < end else None
+
+    def _run_after(
+        self, doc: Doc, begin: int, para: int, qidx: list[int]
+    ) -> tuple[int, int] | None:
+        end = begin
+        while (
+            end < len(doc)
+            and end - begin < 8
+            and qidx[end] < 0
+            and not doc[end].is_space
+            and not (doc[end].is_punct and doc[end].text not in ("'s", "’s"))
+            and doc[end].lower_ not in _SPEAKER_STOP
+        ):
+            end += 1
+        # "said Ryabkov." : a final period is punctuation, not an abbreviation
+        return (begin, end) if begin < end else None
+
+
+def _strip_skips(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    while end > start and doc[end - 1].lower_ in _SKIP:
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _alone_in_sentence(doc: Doc, q: DirectQuote) -> bool:
+    sent = doc[q.start].sent
+    before = [t for t in doc[sent.start : q.start] if not (t.is_space or t.is_punct)]
+    after_end = doc[q.end - 1].sent.end
+    after = [t for t in doc[q.end : after_end] if not (t.is_space or t.is_punct)]
+    return not before and not after
