@@ -241,9 +241,9 @@ class Project:
         """Compute and store this document's suggestions if the current pipeline has none.
 
         Returns True when new suggestions were stored."""
-        from annotator.app.suggest import store_suggestions
+        from annotator.app.suggest import store_suggestions, suggestion_set_name
 
-        name = SUGGESTIONS_PREFIX + suggester.info.key
+        name = suggestion_set_name(suggester)
         with self._suggest_lock:
             if self.suggestion_source() != name:
                 self.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)

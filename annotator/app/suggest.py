@@ -1,29 +1,143 @@
-"""Storing suggestions as the annotation set ``suggestions:<pipeline>``."""
+"""Pre-annotation: running a pipeline over the corpus and storing its suggestions.
+
+Suggestions are the annotation set ``suggestions:<pipeline key>`` (an annotator of
+kind ``model``), so a second pipeline's output is kept apart and ``evaluate`` and
+``export`` work on it unchanged. The project setting ``current_suggestions`` names
+the set the window shows (``suggestions`` resolves to it).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.core import Annotation, AnnotationStatus, Annotator, Document
+from annotator.core import Annotation, AnnotationStatus, Annotator, AnnotatorKind, Document, Token
+from annotator.nlp.tokenize import tokenize_many
 
 if TYPE_CHECKING:
     from annotator.app.project import Project
-    from annotator.nlp.suggester import Suggestions
+    from annotator.nlp.suggester import Suggester, Suggestions
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+
+@dataclass
+class SuggestReport:
+    pipeline: str
+    annotation_set: str
+    documents: int = 0
+    skipped_existing: int = 0
+    words: int = 0
+    spans: int = 0
+    dropped_labels: dict[str, int] | None = None
+    cancelled: bool = False
+
+
+def suggestion_set_name(suggester: Suggester) -> str:
+    from annotator.app.project import SUGGESTIONS_PREFIX
+
+    return SUGGESTIONS_PREFIX + suggester.info.key
 
 
 def store_suggestions(
     project: Project, annotator: Annotator, results: Sequence[tuple[Document, Suggestions]]
 ) -> None:
-    annotations = []
-    for doc, result in results:
-        annotations.append(
-            Annotation(
-                document_id=doc.id,
-                annotator=annotator.name,
-                spans=list(result.spans),
-                relations=list(result.relations),
-                status=AnnotationStatus.DONE,
-            )
+    annotations = [
+        Annotation(
+            document_id=doc.id,
+            annotator=annotator.name,
+            spans=list(result.spans),
+            relations=list(result.relations),
+            status=AnnotationStatus.DONE,
         )
+        for doc, result in results
+    ]
     project.repo.put_annotations(annotations, annotator)
+
+
+def _documents(
+    project: Project, ids: Sequence[int], page: int
+) -> Iterator[tuple[Document, list[Token]]]:
+    """Documents with tokens, tokenizing (and storing tokens of) those that have none."""
+    for i in range(0, len(ids), page):
+        docs = project.repo.get_documents(ids[i : i + page])
+        missing = [d for d in docs if d.tokens is None]
+        if missing:
+            for doc, toks in zip(
+                missing, tokenize_many((d.text for d in missing), project.lang), strict=True
+            ):
+                doc.tokens = toks
+            project.repo.set_tokens([(d.id or 0, d.tokens or []) for d in missing])
+        for doc in docs:
+            yield doc, doc.tokens or []
+
+
+def run_suggest(
+    project: Project,
+    suggester: Suggester,
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    only_missing: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> SuggestReport:
+    """Suggest for every document, committing every ``batch_size`` documents so an
+    interrupted run keeps what it did; ``only_missing`` resumes such a run."""
+    from annotator.app.project import CURRENT_SUGGESTIONS_KEY
+
+    name = suggestion_set_name(suggester)
+    annotator = project.ensure_annotator(name, AnnotatorKind.MODEL)
+    project.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
+    report = SuggestReport(pipeline=suggester.info.key, annotation_set=name)
+    ids = project.repo.document_ids(limit=10**9)
+    if only_missing:
+        done = set(project.repo.annotated_document_ids(annotator))
+        report.skipped_existing = sum(1 for i in ids if i in done)
+        ids = [i for i in ids if i not in done]
+    total = len(ids)
+    dropped: dict[str, int] = {}
+    pending: list[tuple[Document, Suggestions]] = []
+    docs_by_id: dict[int, Document] = {}
+
+    def items() -> Iterator[tuple[int, str, list[Token]]]:
+        for doc, tokens in _documents(project, ids, page=max(batch_size * 4, 256)):
+            docs_by_id[doc.id or 0] = doc
+            yield doc.id or 0, doc.text, tokens
+
+    def flush() -> None:
+        store_suggestions(project, annotator, pending)
+        pending.clear()
+
+    results = suggester.suggest_many(
+        items(), batch_size=batch_size, n_process=n_process, scheme_labels=project.scheme.names()
+    )
+    try:
+        for doc_id, result in results:
+            doc = docs_by_id.pop(doc_id)
+            pending.append((doc, result))
+            report.documents += 1
+            report.words += len(doc.tokens or [])
+            report.spans += len(result.spans)
+            for label, n in result.dropped_labels.items():
+                dropped[label] = dropped.get(label, 0) + n
+            if len(pending) >= batch_size:
+                flush()
+                if progress:
+                    progress(report.documents, total)
+                if cancel and cancel():
+                    report.cancelled = True
+                    break
+    finally:
+        # whatever finished before an interrupt (Ctrl+C, cancel) is kept
+        if pending:
+            flush()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    if progress and not report.cancelled:
+        progress(total, total)
+    report.dropped_labels = dropped
+    return report
