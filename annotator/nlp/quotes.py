@@ -27,8 +27,10 @@ from annotator.nlp.quotes_common import (
     DirectQuote,
     QuoteCandidate,
     direct_quotes,
+    looks_like_title,
     paragraph_ids,
     quote_index,
+    stands_alone,
     trim,
 )
 from annotator.nlp.quotes_lexicon import CueEntry, CueLexicon, cue_lexicon
@@ -47,6 +49,7 @@ class ParseQuoteFinder:
 
     def __init__(self, lexicon: CueLexicon | None = None) -> None:
         self.lex = lexicon or cue_lexicon()
+        self._doc_words: list[bool] = []
 
     # -- cues ---------------------------------------------------------------
 
@@ -155,8 +158,9 @@ class ParseQuoteFinder:
         quotes = direct_quotes(doc)
         qidx = quote_index(doc, quotes)
         paras = paragraph_ids(doc)
+        self._doc_words = [t.is_alpha or t.like_num for t in doc]
         out: list[QuoteCandidate] = []
-        indirect = self._indirect(doc, quotes, qidx, cognition=indirect_cognition)
+        indirect = self._indirect(doc, quotes, qidx, paras, cognition=indirect_cognition)
         self._attribute_direct(doc, quotes, qidx, paras)
         for q in quotes:
             if q.absorbed or q.attributed is None:
@@ -186,10 +190,12 @@ class ParseQuoteFinder:
                     break
             words = sum(q.words for q in members)
             if found is None:
-                if words < MIN_DIRECT_WORDS:
-                    continue  # a scare quote or a title, not a quote
                 first = members[0]
-                fills = self._fills_sentence(doc, first, qidx)
+                fills = stands_alone(doc, first, qidx, paras)
+                # short quoted words inside a sentence are scare quotes; a
+                # short quoted sentence ("Nobody came.") is speech
+                if (words < MIN_DIRECT_WORDS and not fills) or looks_like_title(doc, first):
+                    continue
                 if last is not None and fills and paras[first.start] - last[1] <= 2:
                     prev = last[0]
                     for q in members:
@@ -378,18 +384,16 @@ class ParseQuoteFinder:
             return tok
         return None
 
-    @staticmethod
-    def _fills_sentence(doc: Doc, q: DirectQuote, qidx: list[int]) -> bool:
-        sent = doc[q.start].sent
-        before = [t for t in doc[sent.start : q.start] if not t.is_space and not t.is_punct]
-        after_end = doc[q.end - 1].sent.end
-        after = [t for t in doc[q.end : after_end] if not t.is_space and not t.is_punct]
-        return not before and not after
-
     # -- indirect and mixed quotes -----------------------------------------
 
     def _indirect(
-        self, doc: Doc, quotes: list[DirectQuote], qidx: list[int], *, cognition: bool
+        self,
+        doc: Doc,
+        quotes: list[DirectQuote],
+        qidx: list[int],
+        paras: list[int],
+        *,
+        cognition: bool,
     ) -> list[QuoteCandidate]:
         cands: list[tuple[QuoteCandidate, int]] = []  # candidate, cue token index
         for tok in doc:
@@ -397,7 +401,7 @@ class ParseQuoteFinder:
                 continue
             if tok.lower_ == "according":
                 c = self._according_content(doc, tok, quotes, qidx)
-                if c is not None:
+                if c is not None and paras[c.start] == paras[c.end - 1] == paras[tok.i]:
                     cands.append((c, tok.i))
                 continue
             cue = self.cue_of(tok, cognition=cognition)
@@ -412,6 +416,18 @@ class ParseQuoteFinder:
                 continue
             start, end, np_like = content
             if tok.i in range(start, end) or start <= speaker_tok.i < end:
+                continue
+            # a quote stays in its cue's paragraph: a parse running over a
+            # headline or dateline is cut at the paragraph break
+            if paras[start] != paras[tok.i]:
+                continue
+            while end > start and paras[end - 1] != paras[tok.i]:
+                end -= 1
+            clipped = trim(doc, start, end)
+            if clipped is None:
+                continue
+            start, end = clipped
+            if paras[speaker_tok.i] != paras[tok.i]:
                 continue
             conf = CONF_INDIRECT_NP if np_like else CONF_INDIRECT
             if entry.cls == "cognition":
@@ -439,7 +455,8 @@ class ParseQuoteFinder:
         doc = verb.doc
         lemma = entry.lemma
         children = list(verb.children)
-        for child in children:
+        # the nearest clause: a parse across a headline can give a verb two
+        for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
             if child.dep_ == "ccomp":
                 return self._clause_range(verb, child)
         # "Moscow won't pressure Beijing, he said": the cue hangs on the content
@@ -471,7 +488,6 @@ class ParseQuoteFinder:
                 for c in children
                 if c.dep_ in ("oprd", "ccomp", "xcomp")
                 or (c.dep_ == "prep" and c.lower_ == "as")
-                or (c.dep_ == "advcl" and c.i > dobj.i)
             ]
             if comp:
                 return dobj.left_edge.i, max(_right(c) for c in comp), True
@@ -563,12 +579,14 @@ class ParseQuoteFinder:
     ) -> QuoteCandidate | None:
         """Settle an indirect candidate that meets quoted text: the same quote
         seen twice (drop it), or a paraphrase holding quoted fragments (mixed)."""
-        for q in quotes:
-            if q.end <= cand.start or q.start >= cand.end:
-                continue
-            overlap = min(q.end, cand.end) - max(q.start, cand.start)
-            if overlap * 2 >= cand.end - cand.start:
-                return None  # the content is the direct quote: attributed there
+        doc_words = self._doc_words
+        outside = [
+            i for i in range(cand.start, cand.end)
+            if doc_words[i] and not any(q.start <= i < q.end for q in quotes)
+        ]
+        touching = [q for q in quotes if q.start < cand.end and q.end > cand.start]
+        if touching and len(outside) <= 1:
+            return None  # the content is the direct quote: attributed there
         inside = [q for q in quotes if q.start < cand.end and q.end > cand.start]
         if not inside:
             return cand

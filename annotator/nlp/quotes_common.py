@@ -129,3 +129,45 @@ def _opening(tok: Token) -> bool:
 
 def _closing(tok: Token) -> bool:
     return tok.text in {"”", "»", '"', "’"} or tok.text == ")"
+
+
+_SENT_END = frozenset({".", "!", "?", "…", "...", ".\"", ".”"})
+
+
+def stands_alone(doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]) -> bool:
+    """True when a quote is a sentence of its own: nothing but a sentence end,
+    another quote or a paragraph break before it, and a closed sentence at its
+    end. Not spaCy's sentences: they often glue an opening mark to the
+    previous sentence."""
+    i = q.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i >= 0 and paras[i] == paras[q.start]:
+        if qidx[i] < 0 and doc[i].text not in _SENT_END:
+            return False
+        if qidx[i] >= 0 and not _ends_sentence(doc, i):
+            return False
+    if not _ends_sentence(doc, q.end - 1):
+        return False
+    j = q.end
+    while j < len(doc) and doc[j].is_space:
+        j += 1
+    if j >= len(doc) or paras[j] != paras[q.start] or qidx[j] >= 0:
+        return True
+    return doc[j].is_title or doc[j].is_upper or not doc[j].is_alpha and doc[j].text not in ",;:"
+
+
+def _ends_sentence(doc: Doc, i: int) -> bool:
+    """Token ``i`` closes a quote whose text ends in . ! ? or …"""
+    j = i
+    while j >= 0 and (doc[j].is_quote or doc[j].text in ("”", "’", "»")):
+        j -= 1
+    return j >= 0 and doc[j].text in _SENT_END
+
+
+def looks_like_title(doc: Doc, q: DirectQuote) -> bool:
+    """A quoted run of capitalised words is the title of a work, not speech."""
+    words = [t for t in doc[q.start : q.end] if t.is_alpha]
+    small = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with"}
+    return 0 < len(words) <= 10 and all(t.is_title or t.is_upper or t.lower_ in small
+                                        for t in words)
