@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import OperationalError
 
@@ -26,7 +26,9 @@ from annotator.core import (
     AnnotatorRole,
     Document,
     LabelScheme,
+    Layer,
     Origin,
+    Span,
     SpanKey,
     validate_annotation,
 )
@@ -60,6 +62,7 @@ class Project:
         scheme_json = self.repo.get_setting("label_scheme")
         self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
         self._referents: dict[int, dict[SpanKey, SpanKey]] = {}
+        self._learned: dict[str, Any] = {}
         self._suggest_lock = threading.Lock()
 
     @classmethod
@@ -174,17 +177,56 @@ class Project:
         return self.repo.load_annotation(doc_id, a)
 
     def open_annotation(self, doc_id: int, annotator: str) -> Annotation:
-        """This annotator's annotation, made from the current suggestions on first open."""
+        """This annotator's annotation, with the current suggestions and the entities
+        they taught (see ``learned_entities``) merged in while it is not finished."""
+        from annotator.app.suggest import merge_suggestions
+
         a = self._annotator(annotator)
         existing = self.repo.load_annotation(doc_id, a)
-        if existing is not None:
+        if existing is not None and existing.status in (
+            AnnotationStatus.DONE,
+            AnnotationStatus.SKIPPED,
+        ):
             return existing
-        fresh = Annotation(document_id=doc_id, annotator=annotator)
-        suggestions = self.current_suggestions(doc_id)
-        if suggestions is not None:
-            fresh.spans = [s.with_(origin=Origin.SUGGESTED) for s in suggestions.spans]
-            fresh.relations = list(suggestions.relations)
-        return self._write(lambda: self.repo.put_annotation(fresh, a))
+        base = existing or Annotation(document_id=doc_id, annotator=annotator)
+        learned = self._learned_spans(doc_id, annotator)
+        merged = merge_suggestions(base, self.current_suggestions(doc_id), learned)
+        if existing is None:
+            return self._write(lambda: self.repo.put_annotation(merged, a))
+        change = diff(existing, merged)
+        if change.empty:
+            return existing
+        return self._write(lambda: self.repo.save_diff(existing, change, merged))
+
+    # learning from the annotator -------------------------------------------------------
+
+    def _learned_for(self, annotator: str):  # type: ignore[no-untyped-def]
+        from annotator.nlp.learned import LearnedEntities
+
+        learned = self._learned.get(annotator)
+        if learned is None:
+            learned = LearnedEntities(self.lang)
+            a = self.repo.annotator(annotator)
+            if a is not None:
+                for text, label in self.repo.accepted_entities(a):
+                    learned.add(text, label)
+            self._learned[annotator] = learned
+        return learned
+
+    def _learned_spans(self, doc_id: int, annotator: str) -> list[Span]:
+        learned = self._learned_for(annotator)
+        if not len(learned):
+            return []
+        doc = self.get_document(doc_id)
+        return list(learned.find(doc.text, doc.tokens or []))
+
+    def _learn(self, text: str, added: Sequence[Span], annotator: str) -> None:
+        if annotator not in self._learned:
+            return  # built from the database, with this edit, when first needed
+        learned = self._learned[annotator]
+        for span in added:
+            if span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED:
+                learned.add(text[span.start : span.end], span.label)
 
     def apply(self, annotation: Annotation, op: Operation) -> tuple[Annotation, Operation]:
         """Apply one user action and commit it before returning.
@@ -200,6 +242,7 @@ class Project:
         if change.empty:
             return annotation, inverse
         saved = self._write(lambda: self.repo.save_diff(annotation, change, after))
+        self._learn(doc.text, change.added_spans, annotation.annotator)
         return saved, inverse
 
     def put_annotation(self, annotation: Annotation) -> Annotation:

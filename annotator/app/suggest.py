@@ -12,7 +12,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.core import Annotation, AnnotationStatus, Annotator, AnnotatorKind, Document, Token
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    Annotator,
+    AnnotatorKind,
+    Document,
+    Layer,
+    Origin,
+    Span,
+    SpanKey,
+    Token,
+)
 from annotator.nlp.tokenize import tokenize_many
 
 if TYPE_CHECKING:
@@ -55,6 +66,39 @@ def store_suggestions(
         for doc, result in results
     ]
     project.repo.put_annotations(annotations, annotator)
+
+
+def merge_suggestions(
+    annotation: Annotation, suggested: Annotation | None, learned: Sequence[Span] = ()
+) -> Annotation:
+    """The annotation plus every suggestion it lacks: not already there, not rejected by
+    this annotator, not overlapping an entity they have. Learned entities win over the
+    pipeline's where the two disagree."""
+    merged = annotation.copy()
+    have = {s.key for s in merged.spans}
+    ents = [s for s in merged.spans if s.layer == Layer.ENTS]
+    candidates: list[Span] = list(learned)
+    if suggested is not None:
+        candidates += suggested.spans
+    added: set[SpanKey] = set()
+    for span in candidates:
+        if span.key in have or span.key in merged.rejected:
+            continue
+        if span.layer == Layer.ENTS and any(span.overlaps(e) for e in ents):
+            continue
+        span = span.with_(origin=Origin.SUGGESTED)
+        merged.spans.append(span)
+        have.add(span.key)
+        added.add(span.key)
+        if span.layer == Layer.ENTS:
+            ents.append(span)
+    if suggested is not None:
+        # only quotes suggested just now get the suggested links: a link the annotator
+        # removed from an existing quote stays removed
+        for rel in suggested.relations:
+            if rel.head in added and rel.child in have and rel not in merged.relations:
+                merged.relations.append(rel)
+    return merged
 
 
 def _documents(

@@ -103,7 +103,8 @@ class RemoveSpan:
         gone = tuple(r for r in new.relations if self.key in (r.head, r.child))
         new.relations = [r for r in new.relations if r not in gone]
         was_rejected = self.key in annotation.rejected
-        if span.origin == Origin.SUGGESTED:
+        if span.origin in (Origin.SUGGESTED, Origin.ACCEPTED):
+            # it came from the suggestions: do not propose it again
             new.rejected.add(self.key)
         _touch(new)
         inverse = _Restore(span, gone, was_rejected, description=f"undo {self.description}")
@@ -131,6 +132,7 @@ class ReplaceSpan:
     old: SpanKey
     new: Span
     description: str = "change span"
+    forget_rejection: SpanKey | None = None  # set by the inverse of a fixed suggestion
 
     def apply(self, annotation: Annotation, text: str) -> tuple[Annotation, Operation]:
         before = annotation.span_by_key(self.old)
@@ -140,8 +142,22 @@ class ReplaceSpan:
         new = annotation.copy()
         new.spans = [self.new if s.key == self.old else s for s in new.spans]
         new.relations = _rekey_relations(new.relations, self.old, self.new.key)
+        remembered = None
+        if (
+            self.new.key != self.old
+            and before.origin == Origin.SUGGESTED
+            and self.old not in annotation.rejected
+        ):
+            # a fixed suggestion counts as rejected in its suggested form
+            new.rejected.add(self.old)
+            remembered = self.old
+        if self.forget_rejection is not None:
+            new.rejected.discard(self.forget_rejection)
         _touch(new)
-        return new, ReplaceSpan(self.new.key, before, description=f"undo {self.description}")
+        inverse = ReplaceSpan(
+            self.new.key, before, f"undo {self.description}", forget_rejection=remembered
+        )
+        return new, inverse
 
 
 @dataclass(frozen=True)
