@@ -214,7 +214,10 @@ class Project:
         return learned
 
     def _learned_spans(self, doc_id: int, annotator: str) -> list[Span]:
-        learned = self._learned_for(annotator)
+        try:
+            learned = self._learned_for(annotator)
+        except ImportError:  # annotator.nlp.learned not there yet
+            return []
         if not len(learned):
             return []
         doc = self.get_document(doc_id)
