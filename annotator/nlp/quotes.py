@@ -28,6 +28,7 @@ from annotator.nlp.quotes_common import (
     QuoteCandidate,
     direct_quotes,
     looks_like_title,
+    mid_sentence,
     paragraph_ids,
     quote_index,
     stands_alone,
@@ -77,6 +78,9 @@ class ParseQuoteFinder:
             if lemma in self.lex.only_with_object:
                 return None
         return (tok.i, tok.i + 1), entry
+
+    def _is_cue_token(self, tok: Token) -> bool:
+        return self.cue_of(tok, cognition=False) is not None
 
     # -- speakers -----------------------------------------------------------
 
@@ -196,6 +200,8 @@ class ParseQuoteFinder:
                 # short quoted sentence ("Nobody came.") is speech
                 if (words < MIN_DIRECT_WORDS and not fills) or looks_like_title(doc, first):
                     continue
+                if mid_sentence(doc, first, paras, self._is_cue_token):
+                    continue  # a quoted fragment no paraphrase took in: scare quotes
                 if last is not None and fills and paras[first.start] - last[1] <= 2:
                     prev = last[0]
                     for q in members:

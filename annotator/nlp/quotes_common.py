@@ -6,6 +6,7 @@ range maps to a token-aligned character range by construction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -171,3 +172,15 @@ def looks_like_title(doc: Doc, q: DirectQuote) -> bool:
     small = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with"}
     return 0 < len(words) <= 10 and all(t.is_title or t.is_upper or t.lower_ in small
                                         for t in words)
+
+
+def mid_sentence(doc: Doc, q: DirectQuote, paras: list[int], is_cue: Callable[[Token], bool]) -> bool:
+    """A quoted segment that continues a sentence after an ordinary word
+    ("called the progress “significant”") is a fragment, not a direct quote."""
+    i = q.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0 or paras[i] != paras[q.start]:
+        return False
+    prev = doc[i]
+    return (prev.is_alpha or prev.like_num) and prev.lower_ != "that" and not is_cue(prev)

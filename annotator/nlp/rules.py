@@ -9,17 +9,19 @@ need no parser: direct quotes and the nearest "X said" / "said X".
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token as SpacyToken
 from spacy.util import filter_spans
 
 from annotator.core import QuoteKind
 from annotator.nlp.quotes_common import (
     CONF_HIGH,
     CONF_MEDIUM,
+    CONF_MIXED,
     CONF_NEIGHBOUR,
     CONF_ORPHAN,
     DASHES,
@@ -28,13 +30,13 @@ from annotator.nlp.quotes_common import (
     DirectQuote,
     QuoteCandidate,
     direct_quotes,
+    looks_like_title,
+    mid_sentence,
     paragraph_ids,
     quote_index,
+    stands_alone,
 )
 from annotator.nlp.quotes_lexicon import CueLexicon, cue_lexicon, load_resource
-
-if TYPE_CHECKING:
-    pass
 
 RULE_LABELS = ("GPE", "NORP", "ORG", "PERSON")
 # words that end an organisation name: a capitalised run holding one is ORG, not PERSON
@@ -185,11 +187,16 @@ class RuleQuoteFinder:
                 if hit is not None:
                     break
             words = sum(q.words for q in members)
+            q0 = members[0]
+            if len(members) == 1 and mid_sentence(doc, q0, paras, self._cue_token):
+                mixed = self._mixed(doc, q0, qidx, paras)
+                if mixed is not None:
+                    out.append(mixed)
+                continue
             if hit is None:
-                if words < MIN_DIRECT_WORDS:
-                    continue
-                q0 = members[0]
-                alone = _alone_in_sentence(doc, q0)
+                alone = stands_alone(doc, q0, qidx, paras)
+                if (words < MIN_DIRECT_WORDS and not alone) or looks_like_title(doc, q0):
+                    continue  # scare quotes and titles of works
                 if last is not None and alone and paras[q0.start] - last[1] <= 2:
                     hit = (None, last[0], CONF_MEDIUM)
                 else:
@@ -205,6 +212,32 @@ class RuleQuoteFinder:
                 last = (speaker, paras[members[-1].start])
         return out
 
+    def _cue_token(self, tok: SpacyToken) -> bool:
+        return self._is_cue(tok.doc, tok.i) is not None
+
+    def _mixed(
+        self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
+    ) -> QuoteCandidate | None:
+        """A quoted fragment after a cue in the same sentence: "X said the talks
+        were “useful”" -> a mixed quote from after the cue to the closing mark."""
+        para = paras[q.start]
+        k = q.start - 1
+        while k >= 0 and k > q.start - 30 and paras[k] == para and qidx[k] < 0:
+            if doc[k].text in (".", "!", "?", ";"):
+                return None
+            cue = self._is_cue(doc, k)
+            if cue is not None and doc[cue[0]].lower_ != "according":
+                start = cue[1]
+                while start < q.start and (doc[start].lower_ in ("that", ",", "as")
+                                           or doc[start].is_space):
+                    start += 1
+                speaker = self._run_before(doc, cue[0], para, qidx)
+                if speaker is None:
+                    return None
+                return QuoteCandidate(start, q.end, QuoteKind.MIXED, CONF_MIXED, speaker, cue)
+            k -= 1
+        return None
+
     def _attribute(
         self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float] | None:
@@ -218,10 +251,10 @@ class RuleQuoteFinder:
             while i < n and (doc[i].text in (",", *DASHES) or doc[i].is_space):
                 i += 1
             window: list[int] = []
-            while i < n and len(window) < 10 and paras[i] == para and qidx[i] < 0:
-                if doc[i].is_punct and doc[i].text not in ("'s", "’s", "."):
+            while i < n and len(window) < 14 and paras[i] == para and qidx[i] < 0:
+                if doc[i].text in ("!", "?", ";", ":") or doc[i].is_space:
                     break
-                if doc[i].text == "." and not (window and doc[i - 1].is_title):
+                if doc[i].text == "." and not (window and doc[i - 1].is_title and len(doc[i - 1]) <= 3):
                     break
                 window.append(i)
                 i += 1
@@ -229,12 +262,16 @@ class RuleQuoteFinder:
                 cue = self._is_cue(doc, wi)
                 if cue is None:
                     continue
-                if k == 0:  # "said Ryabkov"
+                if k == 0 or doc[cue[0]].lower_ == "according":  # "said Ryabkov"
                     sp = self._run_after(doc, cue[1], para, qidx)
                 else:
-                    sp = _strip_skips(doc, window[0], wi)
-                if cue[1] - cue[0] == 2 and doc[cue[0]].lower_ == "according":
-                    sp = self._run_after(doc, cue[1], para, qidx)
+                    # "the report's lead author, Dr Sam Iqbal, said": the first NP
+                    end = wi
+                    for m in window[:k]:
+                        if doc[m].text == ",":
+                            end = m
+                            break
+                    sp = _strip_skips(doc, window[0], end)
                 return cue, sp, CONF_HIGH
             if follow in DASHES and window and doc[window[0]].is_title:
                 end = window[0]
@@ -284,6 +321,13 @@ class RuleQuoteFinder:
         end = cue_start
         while end > 0 and doc[end - 1].lower_ in _SKIP:
             end -= 1
+        if end > 0 and doc[end - 1].text == ",":
+            # "Its chief executive, Daniel Hart, said": skip the apposition
+            k = end - 2
+            while k >= 0 and k > end - 10 and doc[k].text != "," and qidx[k] < 0:
+                k -= 1
+            if k >= 0 and doc[k].text == ",":
+                end = k
         start = end
         while (
             start > 0
