@@ -68,15 +68,25 @@ def build_annotation(
     spans: list[Span] = []
     by_raw: dict[tuple[int, int, str], SpanKey] = {}
     snapped = 0
-    seen: set[SpanKey] = set()
+    seen: dict[SpanKey, tuple[int, RawSpan]] = {}
     for i, raw in enumerate(record.spans or []):
         span = _span(raw, text, tokens, i)
         if (span.start, span.end) != (raw.start, raw.end):
             snapped += 1
         by_raw[(raw.start, raw.end, raw.label)] = span.key
         if span.key not in seen:
-            seen.add(span.key)
+            seen[span.key] = (i, raw)
             spans.append(span)
+            continue
+        j, first = seen[span.key]
+        if (first.start, first.end) != (raw.start, raw.end):
+            # Two different spans would become one: which one was meant is ambiguous,
+            # and merging them would silently drop one.
+            raise AlignmentError(
+                f"span {i} ({raw.label} {raw.start}-{raw.end}) and span {j} "
+                f"({first.label} {first.start}-{first.end}) snap to the same tokens "
+                f"{span.start}-{span.end} {text[span.start : span.end]!r}"
+            )
     last_token_of: dict[int, SpanKey] = {}
     ends = {t.end: i for i, t in enumerate(tokens)}
     for sp in spans:

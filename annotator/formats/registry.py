@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from annotator.core import AnnotatorError
+from annotator.formats.doccano import looks_like_doccano, read_doccano
+from annotator.formats.export_base import Writer
+from annotator.formats.iob import read_iob
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.records import ImportRecord, Problem
 from annotator.formats.txt import read_txt
 
 Reader = Callable[[Path], Iterator[ImportRecord | Problem]]
+WriterFactory = Callable[..., Writer]
 
 READERS: dict[str, Reader] = {
     "txt": read_txt,
     "jsonl": read_jsonl,
+    "doccano": read_doccano,
+    "iob": read_iob,
 }
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".zip": "doccano",
+    ".iob": "iob",
+    ".conll": "iob",
+}
+_SNIFF_BYTES = 64 * 1024 * 1024
 
 
 class UnknownFormatError(AnnotatorError):
@@ -37,6 +54,8 @@ def format_for(path: Path, fmt: str = "auto") -> str:
             )
         return fmt
     name = _EXTENSIONS.get(path.suffix.lower())
+    if name == "jsonl" and looks_like_doccano(_first_object(path)):
+        return "doccano"
     if name is None:
         raise UnknownFormatError(
             f"Cannot tell the format of {path.name}; pass --format ({', '.join(sorted(READERS))})."
@@ -56,3 +75,66 @@ def expand_paths(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]
         else:
             out.append((path, format_for(path, fmt) if path.exists() else fmt))
     return out
+
+
+def _first_object(path: Path) -> Any:
+    """The first JSON object of a JSONL file, or None (unreadable files go to the reader,
+    which reports them with a line number)."""
+    try:
+        with path.open("rb") as f:
+            for raw in f:
+                if raw.strip():
+                    return json.loads(raw[:_SNIFF_BYTES].decode("utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+# writers --------------------------------------------------------------------------------
+
+
+def _spacy_writer(path: Path, **options: Any) -> Writer:
+    from annotator.formats.docbin import DocBinWriter
+
+    return DocBinWriter(
+        path, lang=options.get("lang", "en"), span_key=options.get("span_key", "quotes")
+    )
+
+
+def _jsonl_writer(path: Path, **_options: Any) -> Writer:
+    from annotator.formats.jsonl_writer import JsonlWriter
+
+    return JsonlWriter(path)
+
+
+def _doccano_writer(path: Path, **_options: Any) -> Writer:
+    from annotator.formats.doccano import DoccanoWriter
+
+    return DoccanoWriter(path)
+
+
+def _iob_writer(path: Path, **options: Any) -> Writer:
+    from annotator.formats.iob import IobWriter
+
+    return IobWriter(path, lang=options.get("lang", "en"), docstart=options.get("docstart", True))
+
+
+# name -> (factory, file extension); factories import spaCy only when used.
+WRITERS: dict[str, tuple[WriterFactory, str]] = {
+    "spacy": (_spacy_writer, ".spacy"),
+    "jsonl": (_jsonl_writer, ".jsonl"),
+    "doccano": (_doccano_writer, ".jsonl"),
+    "iob": (_iob_writer, ".iob"),
+}
+
+
+def register_writer(name: str, factory: WriterFactory, extension: str) -> None:
+    WRITERS[name] = (factory, extension)
+
+
+def writer_for(fmt: str) -> tuple[WriterFactory, str]:
+    if fmt not in WRITERS:
+        raise UnknownFormatError(
+            f"Unknown export format {fmt!r}. Available: {', '.join(sorted(WRITERS))}."
+        )
+    return WRITERS[fmt]

@@ -1,0 +1,247 @@
+"""Export annotations as training data: choose what to export, then stream it to writers.
+
+``export_pairs`` is the engine: it takes any iterator of (Document, Annotation)
+pairs, so a caller may pick a different annotation per document (gold with a
+fallback, a majority vote ...); ``annotation_pairs`` is the common choice of one
+annotator's annotations, read in batches. ``export_project`` ties both to a
+project for the CLI and the window (``progress(done, total)`` and ``cancel()``
+callbacks so a worker thread can run it with a Cancel button).
+
+Nothing is published unless every span of every exported document was written:
+files are written under a temporary name and renamed at the end, and any span
+that cannot be placed is reported (with its document) and fails the export.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.app.importing import CancelFn, ProgressFn
+from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
+from annotator.formats.export_base import SpanPlacementError, Writer
+from annotator.formats.records import Problem
+from annotator.formats.registry import writer_for
+from annotator.nlp.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from annotator.app.project import Project
+
+STATUS_CHOICES: dict[str, tuple[AnnotationStatus, ...] | None] = {
+    "done": (AnnotationStatus.DONE,),
+    "all": None,
+}
+# Formats that become training data: a skipped document is not "no entities here".
+TRAINING_FORMATS = frozenset({"spacy", "iob"})
+GOLD = "gold"
+MAX_PROBLEMS = 200  # listed; further ones are only counted
+_PROGRESS_EVERY = 100
+
+
+class ExportError(AnnotatorError):
+    code = "E330"
+
+
+@dataclass
+class ExportReport:
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    left_out: int = 0  # skipped documents not written to a training format
+    split: dict[str, int] = field(default_factory=dict)  # file part -> documents
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed_documents: int = 0
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_documents and not self.cancelled
+
+
+# choosing what to export ----------------------------------------------------------------
+
+
+def resolve_annotator(project: Project, annotator: str | None, gold: bool = False) -> str:
+    """The annotator whose work is exported; a clear error when none or an unknown one."""
+    names = [a.name for a in project.annotators()]
+    listing = ", ".join(names) if names else "none yet"
+    if gold and annotator:
+        raise ExportError("Pass either --annotator or --gold, not both.", code="E331")
+    if not gold and not annotator:
+        raise ExportError(
+            f"Say whose annotations to export: --annotator NAME or --gold. Annotators: {listing}.",
+            code="E331",
+        )
+    name = GOLD if gold else project.resolve_annotator_name(annotator or "")
+    if name not in names:
+        raise ExportError(f"No annotator {name!r} in this project. Annotators: {listing}.")
+    return name
+
+
+def statuses_for(status: str) -> tuple[AnnotationStatus, ...] | None:
+    if status not in STATUS_CHOICES:
+        raise ExportError(
+            f"Unknown --status {status!r}; use {' or '.join(STATUS_CHOICES)}.", code="E332"
+        )
+    return STATUS_CHOICES[status]
+
+
+def count_for_export(project: Project, annotator: str, status: str = "done") -> int:
+    a = project.repo.annotator(annotator)
+    if a is None:
+        return 0
+    return len(project.repo.annotated_document_ids(a, statuses_for(status)))
+
+
+def annotation_pairs(
+    project: Project, annotator: str, status: str = "done", *, batch_size: int = 500
+) -> Iterator[tuple[Document, Annotation]]:
+    """One annotator's (document, annotation) pairs in document order, streamed."""
+    a = project.repo.annotator(annotator)
+    if a is None:
+        return
+    for doc, ann in project.repo.iter_annotations(a, statuses_for(status), batch_size=batch_size):
+        if doc.tokens is None:
+            # Tokens are stored on first open; an annotation made elsewhere (a script)
+            # may predate that. The project tokenizer gives the same tokens.
+            doc.tokens = tokenize(doc.text, project.lang)
+        yield doc, ann
+
+
+# writing -------------------------------------------------------------------------------
+
+
+def _targets(out: Path, fmt: str, dev: float | None) -> dict[str, Path]:
+    _, ext = writer_for(fmt)
+    if dev is None:
+        if out.is_dir():
+            return {"all": out / f"annotations{ext}"}
+        return {"all": out}
+    if out.exists() and not out.is_dir():
+        raise ExportError(
+            f"With --dev, --out must be a folder (for train{ext} and dev{ext}); {out} is a file.",
+            code="E333",
+        )
+    return {"train": out / f"train{ext}", "dev": out / f"dev{ext}"}
+
+
+def _dev_positions(total: int | None, dev: float | None, seed: int) -> set[int]:
+    if dev is None:
+        return set()
+    if not 0 < dev < 1:
+        raise ExportError(f"--dev must be a fraction between 0 and 1, got {dev}.", code="E333")
+    if total is None:
+        raise ExportError("A train/dev split needs the number of documents.", code="E333")
+    if total < 2:
+        raise ExportError(
+            f"A train/dev split needs at least 2 documents; there are {total}.", code="E333"
+        )
+    # Exactly round(total * dev) documents, never an empty side; positions in the
+    # (document id) order of the export, chosen by a seeded generator so the same
+    # seed gives the same split.
+    n_dev = min(max(round(total * dev), 1), total - 1)
+    return set(random.Random(seed).sample(range(total), n_dev))
+
+
+def export_pairs(
+    pairs: Iterable[tuple[Document, Annotation]],
+    out: Path,
+    *,
+    fmt: str,
+    total: int | None = None,
+    dev: float | None = None,
+    seed: int = 0,
+    lang: str = "en",
+    span_key: str = "quotes",
+    docstart: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ExportReport:
+    """Write ``pairs`` in ``fmt`` to ``out`` (a file; a folder of train/dev with ``dev``)."""
+    factory, _ = writer_for(fmt)
+    out = Path(out)
+    dev_at = _dev_positions(total, dev, seed)
+    targets = _targets(out, fmt, dev)
+    writers: dict[str, Writer] = {}
+    report = ExportReport(split={part: 0 for part in targets})
+    try:
+        for part, path in targets.items():
+            writers[part] = factory(path, lang=lang, span_key=span_key, docstart=docstart)
+        position = 0
+        for position, (doc, ann) in enumerate(pairs, start=1):
+            if cancel is not None and position % 20 == 0 and cancel():
+                report.cancelled = True
+                break
+            if progress is not None and position % _PROGRESS_EVERY == 0:
+                progress(position, max(total or 0, position))
+            if fmt in TRAINING_FORMATS and ann.status == AnnotationStatus.SKIPPED:
+                report.left_out += 1
+                continue
+            part = "all" if dev is None else ("dev" if position - 1 in dev_at else "train")
+            try:
+                writers[part].add(doc, ann)
+            except SpanPlacementError as exc:
+                report.failed_documents += 1
+                if len(report.problems) < MAX_PROBLEMS:
+                    report.problems.append(Problem(part, None, str(exc.args[0])))
+                continue
+            report.documents += 1
+            report.split[part] += 1
+            report.spans += len(ann.spans)
+            report.relations += len(ann.relations)
+        if progress is not None:
+            progress(position, max(total or 0, position))
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    if report.ok:
+        for part, w in writers.items():
+            w.close()
+            report.files.append(targets[part])
+    else:
+        for w in writers.values():
+            w.abort()
+    return report
+
+
+def export_project(
+    project: Project,
+    out: Path,
+    *,
+    fmt: str,
+    annotator: str | None = None,
+    gold: bool = False,
+    status: str = "done",
+    dev: float | None = None,
+    seed: int = 0,
+    span_key: str = "quotes",
+    docstart: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ExportReport:
+    writer_for(fmt)  # unknown format: fail before reading anything
+    name = resolve_annotator(project, annotator, gold)
+    total = count_for_export(project, name, status)
+    if total == 0:
+        raise ExportError(
+            f"{name!r} has no annotations with status {status}; nothing to export.",
+            code="E334",
+        )
+    return export_pairs(
+        annotation_pairs(project, name, status),
+        Path(out),
+        fmt=fmt,
+        total=total,
+        dev=dev,
+        seed=seed,
+        lang=project.lang,
+        span_key=span_key,
+        docstart=docstart,
+        progress=progress,
+        cancel=cancel,
+    )

@@ -1,0 +1,270 @@
+"""doccano's sequence-labeling-with-relations JSONL: export, and import of its variants.
+
+Export, one document a line::
+
+    {"text": ..., "meta": {...},
+     "entities": [{"id", "label", "start_offset", "end_offset"}],
+     "relations": [{"id", "from_id", "to_id", "type"}],
+     "quote_kinds": {"<entity id>": "direct" | "indirect" | "mixed"},
+     "span_layers": {"<entity id>": "ents" | "quotes"},   # only where not the default
+     "answer": "ignore" | "reject",                        # only when not "accept"
+     "_annotator_id": name}
+
+doccano has no span attributes and no layers, so a quote's kind and an unusual
+layer ride in top-level columns: doccano keeps unknown columns as metadata and
+writes them back on its own export, so they survive a trip through doccano.
+Entity ids are numbered per document from 0 in span order.
+
+Import reads that, doccano's own export (``text`` or ``data``; ``entities`` as
+objects or ``[start, end, label]`` lists; the plain ``"label": [[start, end,
+"LABEL"], ...]`` form) and doccano's zip of one JSONL file per user, where each
+file's user name becomes the annotator (``all.jsonl`` has none). Unknown
+top-level columns become ``meta``. doccano records carry no answer, so labelled
+records import as done (``accept``) unless they carry ``answer``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from annotator.core import Annotation, Document, default_layer
+from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans, span_index
+from annotator.formats.jsonl import RecordError, iter_jsonl_lines
+from annotator.formats.jsonl_writer import dumps_line, export_meta
+from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
+
+_KNOWN = {
+    "text",
+    "data",
+    "meta",
+    "entities",
+    "label",
+    "labels",
+    "relations",
+    "quote_kinds",
+    "span_layers",
+    "answer",
+    "_annotator_id",
+    "id",
+    "Comments",
+    "comments",
+}
+_SHARED_USER_FILES = {"all"}
+
+
+def doccano_from(document: Document, annotation: Annotation) -> dict[str, Any]:
+    placed = place_spans(document, annotation)
+    index = span_index(placed)
+    entities = [
+        {
+            "id": n,
+            "label": p.span.label,
+            "start_offset": p.span.start,
+            "end_offset": p.span.end,
+        }
+        for n, p in enumerate(placed)
+    ]
+    rels = sorted(annotation.relations, key=lambda r: (index[r.head], index[r.child], r.label))
+    relations = [
+        {"id": n, "from_id": index[r.head], "to_id": index[r.child], "type": str(r.label)}
+        for n, r in enumerate(rels)
+    ]
+    obj: dict[str, Any] = {
+        "text": document.text,
+        "meta": export_meta(document),
+        "entities": entities,
+        "relations": relations,
+    }
+    kinds = {str(n): str(p.span.kind) for n, p in enumerate(placed) if p.span.kind is not None}
+    if kinds:
+        obj["quote_kinds"] = kinds
+    layers = {
+        str(n): str(p.span.layer)
+        for n, p in enumerate(placed)
+        if p.span.layer != default_layer(p.span.label)
+    }
+    if layers:
+        obj["span_layers"] = layers
+    answer = answer_of(annotation)
+    if answer not in ("accept", None):
+        obj["answer"] = answer
+    obj["_annotator_id"] = annotation.annotator
+    return obj
+
+
+class DoccanoWriter:
+    extension = ".jsonl"
+
+    def __init__(self, path: Path) -> None:
+        self._file = AtomicTextFile(path)
+        self.path = self._file.path
+
+    def add(self, document: Document, annotation: Annotation) -> None:
+        self._file.stream.write(dumps_line(doccano_from(document, annotation)))
+
+    def close(self) -> None:
+        self._file.commit()
+
+    def abort(self) -> None:
+        self._file.abort()
+
+
+# import -------------------------------------------------------------------------------
+
+
+def looks_like_doccano(obj: Any) -> bool:
+    return (
+        isinstance(obj, dict)
+        and "spans" not in obj
+        and ("entities" in obj or "label" in obj or "labels" in obj)
+    )
+
+
+def _offset(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"{what} must be an integer, got {value!r}")
+    return value
+
+
+def _entities(obj: dict[str, Any]) -> list[tuple[Any, int, int, str]]:
+    """(id, start, end, label) of every labelled span, whichever form the record uses."""
+    out: list[tuple[Any, int, int, str]] = []
+    items = obj.get("entities")
+    if items is None:
+        items = obj.get("label", obj.get("labels", []))
+    if not isinstance(items, list):
+        raise RecordError("entities must be a list")
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            label = item.get("label")
+            start = _offset(item.get("start_offset"), f"entity {i} start_offset")
+            end = _offset(item.get("end_offset"), f"entity {i} end_offset")
+            ident = item.get("id", i)
+        elif isinstance(item, list | tuple) and len(item) == 3:
+            start = _offset(item[0], f"label {i} start")
+            end = _offset(item[1], f"label {i} end")
+            label, ident = item[2], i
+        else:
+            raise RecordError(f"entity {i} must be an object or [start, end, label]")
+        if not isinstance(label, str) or not label:
+            raise RecordError(f"entity {i} has no label")
+        out.append((ident, start, end, label))
+    return out
+
+
+def record_from_doccano(
+    obj: Any, source: str, line: int, default_annotator: str | None = None
+) -> ImportRecord:
+    if not isinstance(obj, dict):
+        raise RecordError("a line must hold a JSON object")
+    text = obj.get("text", obj.get("data"))
+    if not isinstance(text, str):
+        raise RecordError('no "text" string')
+    if not text.strip():
+        raise RecordError('"text" is empty')
+    meta_value = obj.get("meta") or {}
+    if not isinstance(meta_value, dict):
+        raise RecordError('"meta" must be an object')
+    meta = dict(meta_value)
+    for key, value in obj.items():
+        if key not in _KNOWN:
+            meta.setdefault(key, value)
+    kinds = obj.get("quote_kinds") or {}
+    layers = obj.get("span_layers") or {}
+    if not isinstance(kinds, dict) or not isinstance(layers, dict):
+        raise RecordError("quote_kinds and span_layers must be objects")
+    entities = _entities(obj)
+    by_id: dict[str, tuple[int, int, str]] = {}
+    spans: list[RawSpan] = []
+    for ident, start, end, label in entities:
+        by_id[str(ident)] = (start, end, label)
+        spans.append(
+            RawSpan(
+                start=start,
+                end=end,
+                label=label,
+                layer=layers.get(str(ident)),
+                kind=kinds.get(str(ident)),
+            )
+        )
+    relations: list[RawRelation] = []
+    items = obj.get("relations") or []
+    if not isinstance(items, list):
+        raise RecordError("relations must be a list")
+    for i, rel in enumerate(items):
+        if not isinstance(rel, dict) or not isinstance(rel.get("type"), str):
+            raise RecordError(f"relation {i} needs a type")
+        head = by_id.get(str(rel.get("from_id")))
+        child = by_id.get(str(rel.get("to_id")))
+        if head is None or child is None:
+            raise RecordError(f"relation {i} points at an entity id that is not in this line")
+        relations.append(RawRelation(label=rel["type"], head_span=head, child_span=child))
+    answer = obj.get("answer", "accept")
+    if answer not in ("accept", "reject", "ignore"):
+        raise RecordError(f"answer must be accept, reject or ignore, got {answer!r}")
+    external = meta.get("id") or meta.get("source") or obj.get("id")
+    if external is None:
+        external = f"{PurePosixPath(source).name}:{line}"
+    annotator = default_annotator or obj.get("_annotator_id")
+    return ImportRecord(
+        text=text,
+        source=source,
+        line=line,
+        external_id=str(external),
+        meta=meta,
+        spans=spans,
+        relations=relations,
+        annotator=str(annotator) if annotator else None,
+        answer=answer,
+    )
+
+
+def _read_stream(
+    stream: IO[bytes], source: str, annotator: str | None
+) -> Iterator[ImportRecord | Problem]:
+    for item in iter_jsonl_lines(stream, source):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        number, obj = item
+        try:
+            yield record_from_doccano(obj, source, number, annotator)
+        except RecordError as exc:
+            yield Problem(source, number, str(exc))
+
+
+def read_doccano(path: Path) -> Iterator[ImportRecord | Problem]:
+    """doccano JSONL, or doccano's zip export (one JSONL file per user)."""
+    if zipfile.is_zipfile(path):
+        yield from read_doccano_zip(path)
+        return
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        yield Problem(str(path), None, f"cannot read: {exc.strerror or exc}")
+        return
+    with stream:
+        yield from _read_stream(stream, str(path), None)
+
+
+def read_doccano_zip(path: Path) -> Iterator[ImportRecord | Problem]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        yield Problem(str(path), None, f"not a readable zip file: {exc}")
+        return
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            name = PurePosixPath(info.filename)
+            if info.is_dir() or name.name.startswith((".", "__MACOSX")):
+                continue
+            source = f"{path}!{info.filename}"
+            if name.suffix.lower() not in (".jsonl", ".json"):
+                yield Problem(source, None, "not a JSONL file; skipped")
+                continue
+            user = name.stem if name.stem not in _SHARED_USER_FILES else None
+            with archive.open(info) as stream:
+                yield from _read_stream(stream, source, user)

@@ -1,0 +1,139 @@
+"""What every writer shares: span placement on the stored tokens, ordering, atomic files.
+
+Writers are pure: each takes one ``Document`` (with its stored tokens) and one
+``Annotation`` at a time and writes them; which annotation of a document gets
+exported is the caller's choice (``annotator.app.export``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    AnnotatorError,
+    Document,
+    Span,
+    SpanKey,
+    Token,
+)
+
+
+class SpanPlacementError(AnnotatorError):
+    """A span or relation of one document cannot be written without losing it."""
+
+    code = "E320"
+
+
+class WriterError(AnnotatorError):
+    code = "E321"
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedSpan:
+    """A span with the indices of its first and last (inclusive) stored token."""
+
+    span: Span
+    token_start: int
+    token_end: int
+
+
+def span_order(span: Span) -> tuple[int, int, str, str]:
+    # Sorted output makes an export independent of the database's row order, which is
+    # what lets DB -> file -> new DB -> file come out byte-identical.
+    return (span.start, span.end, str(span.layer), span.label)
+
+
+def describe(document: Document) -> str:
+    ext = f" ({document.external_id})" if document.external_id else ""
+    return f"document {document.id}{ext}"
+
+
+def tokens_of(document: Document) -> list[Token]:
+    if document.tokens is None:
+        raise SpanPlacementError(
+            f"{describe(document)} has no stored tokens; open it once or re-import it."
+        )
+    return document.tokens
+
+
+def place_spans(document: Document, annotation: Annotation) -> list[PlacedSpan]:
+    """The annotation's spans in output order with token indices.
+
+    Raises ``SpanPlacementError`` naming every span that does not start and end on
+    a stored token boundary, and every relation whose ends are missing: exports
+    must never drop a span quietly."""
+    tokens = tokens_of(document)
+    text = document.text
+    by_start = {t.start: i for i, t in enumerate(tokens)}
+    by_end = {t.end: i for i, t in enumerate(tokens)}
+    placed: list[PlacedSpan] = []
+    bad: list[str] = []
+    for span in sorted(annotation.spans, key=span_order):
+        i = by_start.get(span.start)
+        j = by_end.get(span.end)
+        if i is None or j is None or j < i or not 0 <= span.start < span.end <= len(text):
+            bad.append(
+                f"{span.label} {span.start}-{span.end} {text[span.start : span.end]!r} "
+                "is not on token boundaries"
+            )
+            continue
+        placed.append(PlacedSpan(span, i, j))
+    keys = {p.span.key for p in placed}
+    for rel in annotation.relations:
+        if rel.head not in keys or rel.child not in keys:
+            bad.append(f"relation {rel.label} points at a span that cannot be placed")
+    if bad:
+        raise SpanPlacementError(f"{describe(document)}: " + "; ".join(bad))
+    return placed
+
+
+def span_index(placed: Sequence[PlacedSpan]) -> dict[SpanKey, int]:
+    return {p.span.key: n for n, p in enumerate(placed)}
+
+
+def answer_of(annotation: Annotation) -> str | None:
+    """Prodigy's answer for a status; None (no answer) for unfinished work."""
+    if annotation.status == AnnotationStatus.DONE:
+        return "accept"
+    if annotation.status == AnnotationStatus.SKIPPED:
+        return "reject" if annotation.flagged else "ignore"
+    return None
+
+
+class Writer(Protocol):
+    """One export file: ``add`` each pair, then ``close`` to publish or ``abort``."""
+
+    path: Path
+
+    def add(self, document: Document, annotation: Annotation) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class AtomicTextFile:
+    """A text file written under a temporary name and renamed into place on ``close``,
+    so a failed or cancelled export never leaves a half-written file that looks whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(self.path.name + ".part")
+        self.stream: IO[str] = self._tmp.open("w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        self.stream.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        self.stream.close()
+        with contextlib.suppress(FileNotFoundError):
+            self._tmp.unlink()

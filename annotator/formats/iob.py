@@ -1,0 +1,210 @@
+"""IOB (CoNLL-2003 style) for the ``ents`` layer: export and import.
+
+Export: one token a line as ``word TAG`` with IOB2 tags (``B-PER``, ``I-PER``,
+``O``); a blank line between sentences; each document opens with the line
+``-DOCSTART- -X- O O`` (optional). Sentences come from spaCy's rule-based
+sentencizer run on the stored-token ``Doc``, and a line break in the text also
+ends a sentence (headlines have no full stop); a sentence never ends inside an
+entity, so every ``I-`` follows its ``B-``. Whitespace tokens are not written.
+The file is what ``spacy convert -c ner`` and most CoNLL readers take.
+
+Import: whitespace-separated columns, the first the word and the last the tag
+(IOB1, IOB2 or BILUO); documents split at ``-DOCSTART-`` lines (a file with none
+is one document). The text is rebuilt as the words joined by spaces, one
+sentence a line. Imported records are done (``accept``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core import Annotation, Document, Layer
+from annotator.formats.export_base import AtomicTextFile, place_spans, tokens_of
+from annotator.formats.records import ImportRecord, Problem, RawSpan
+from annotator.nlp.tokenize import blank_pipeline
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DOCSTART = "-DOCSTART- -X- O O"
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"^(?:O|([BIELSU])-(.+))$")
+
+
+@lru_cache(maxsize=4)
+def _sentencizer(lang: str) -> Language:
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -> list[str]:
+    """The lines (without newlines) of one document's sentences, blank lines between."""
+    from annotator.formats.docbin import words_and_spaces
+
+    placed = place_spans(document, annotation)
+    tokens = tokens_of(document)
+    text = document.text
+    tags = ["O"] * len(tokens)
+    for p in placed:
+        if p.span.layer != Layer.ENTS:
+            continue
+        tags[p.token_start] = f"B-{p.span.label}"
+        for k in range(p.token_start + 1, p.token_end + 1):
+            tags[k] = f"I-{p.span.label}"
+    words, spaces, index = words_and_spaces(text, tokens)
+    from spacy.tokens import Doc
+
+    doc = _sentencizer(lang)(Doc(blank_pipeline(lang).vocab, words=words, spaces=spaces))
+    starts = {s.start for s in doc.sents}
+    lines: list[str] = []
+    pending_break = False
+    for k, tok in enumerate(tokens):
+        word = text[tok.start : tok.end]
+        if word.isspace():
+            pending_break = pending_break or "\n" in word
+            continue
+        at = k if index is None else index[k]
+        if (pending_break or at in starts) and lines and lines[-1] and tags[k][0] != "I":
+            lines.append("")
+        pending_break = False
+        # A word with inner whitespace would split into columns; it never comes from
+        # spaCy's tokenizer, but stored tokens may come from elsewhere.
+        lines.append(f"{_WS.sub('_', word)} {tags[k]}")
+    return lines
+
+
+class IobWriter:
+    extension = ".iob"
+
+    def __init__(self, path: Path, *, lang: str = "en", docstart: bool = True) -> None:
+        self._file = AtomicTextFile(path)
+        self.path = self._file.path
+        self.lang = lang
+        self.docstart = docstart
+
+    def add(self, document: Document, annotation: Annotation) -> None:
+        lines = iob_lines(document, annotation, lang=self.lang)
+        out = self._file.stream
+        if self.docstart:
+            out.write(DOCSTART + "\n\n")
+        if lines:
+            out.write("\n".join(lines) + "\n\n")
+
+    def close(self) -> None:
+        self._file.commit()
+
+    def abort(self) -> None:
+        self._file.abort()
+
+
+# import -------------------------------------------------------------------------------
+
+
+class _DocState:
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.parts: list[str] = []
+        self.pos = 0
+        self.sentence_open = False
+        self.spans: list[RawSpan] = []
+        self.current: dict[str, Any] | None = None  # open entity: label, start, end
+        self.error: tuple[int, str] | None = None
+
+    def close_entity(self) -> None:
+        if self.current is not None:
+            c = self.current
+            self.spans.append(RawSpan(c["start"], c["end"], c["label"], layer="ents"))
+            self.current = None
+
+    def end_sentence(self) -> None:
+        self.close_entity()
+        if self.sentence_open:
+            self.parts.append("\n")
+            self.pos += 1
+            self.sentence_open = False
+
+    def add(self, word: str, tag: str, number: int) -> None:
+        m = _TAG.match(tag)
+        if m is None:
+            self.error = self.error or (number, f"unknown tag {tag!r}")
+            return
+        if self.sentence_open:
+            self.parts.append(" ")
+            self.pos += 1
+        start, end = self.pos, self.pos + len(word)
+        self.parts.append(word)
+        self.pos = end
+        self.sentence_open = True
+        prefix, label = m.group(1), m.group(2)
+        cur = self.current
+        if prefix is None:
+            self.close_entity()
+        elif prefix in "BSU" or cur is None or cur["label"] != label:
+            # IOB1 starts an entity with I-, so I- after O or another type starts one too.
+            self.close_entity()
+            self.current = {"label": label, "start": start, "end": end}
+        else:
+            cur["end"] = end
+        if prefix in ("E", "L", "S", "U"):
+            self.close_entity()
+
+    def record(self, source: str, n: int) -> ImportRecord | Problem | None:
+        self.end_sentence()
+        text = "".join(self.parts).rstrip("\n")
+        if self.error is not None:
+            return Problem(source, self.error[0], self.error[1])
+        if not text.strip():
+            return None
+        ext = f"{Path(source).name}#{n}"
+        return ImportRecord(
+            text=text,
+            source=source,
+            line=self.line,
+            external_id=ext,
+            meta={"id": ext},
+            spans=self.spans,
+            answer="accept",
+        )
+
+
+def read_iob(path: Path) -> Iterator[ImportRecord | Problem]:
+    source = str(path)
+    try:
+        stream = path.open("r", encoding="utf-8-sig", newline=None)
+    except OSError as exc:
+        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
+        return
+    n = 0
+    state = _DocState(1)
+    with stream:
+        try:
+            for number, raw in enumerate(stream, start=1):
+                line = raw.strip()
+                if line.startswith("-DOCSTART-"):
+                    item = state.record(source, n)
+                    if item is not None:
+                        n += 1
+                        yield item
+                    state = _DocState(number)
+                    continue
+                if not line:
+                    state.end_sentence()
+                    continue
+                cols = line.split()
+                if len(cols) < 2:
+                    state.error = state.error or (number, "a line needs a word and a tag")
+                    continue
+                state.add(cols[0], cols[-1], number)
+        except UnicodeDecodeError as exc:
+            yield Problem(source, None, f"not valid UTF-8 (byte {exc.start})")
+            return
+    item = state.record(source, n)
+    if item is not None:
+        yield item
