@@ -550,6 +550,102 @@ class Repository:
                 is not None
             )
 
+    # export (added for the exporters) ---------------------------------------------------
+
+    def iter_annotations(
+        self,
+        annotator: Annotator,
+        statuses: Sequence[AnnotationStatus] | None = None,
+        *,
+        batch_size: int = 500,
+    ) -> Iterator[tuple[Document, Annotation]]:
+        """Every (document, annotation) pair of one annotator, in document id order.
+
+        Reads ``batch_size`` annotations at a time with one query per table (not three
+        per annotation as ``load_annotations`` does) and holds only one batch, so an
+        export of any size runs in flat memory. Each batch is its own short read
+        session, so a long export never holds a read transaction open for the UI."""
+        after = -1
+        while True:
+            with self.db.session() as s:
+                q = select(AnnotationRow).where(
+                    AnnotationRow.annotator_id == annotator.id,
+                    AnnotationRow.document_id > after,
+                )
+                if statuses:
+                    q = q.where(AnnotationRow.status.in_([str(x) for x in statuses]))
+                rows = list(s.scalars(q.order_by(AnnotationRow.document_id).limit(batch_size)))
+                if not rows:
+                    return
+                after = rows[-1].document_id
+                ann_ids = [r.id for r in rows]
+                docs = {
+                    d.id: _document(d)
+                    for d in s.scalars(
+                        select(DocumentRow).where(DocumentRow.id.in_([r.document_id for r in rows]))
+                    )
+                }
+                spans: dict[int, dict[int, Span]] = {i: {} for i in ann_ids}
+                for sp in s.scalars(
+                    select(SpanRow)
+                    .where(SpanRow.annotation_id.in_(ann_ids))
+                    .order_by(SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id)
+                ):
+                    spans[sp.annotation_id][sp.id] = Span(
+                        sp.start,
+                        sp.end,
+                        sp.label,
+                        Layer(sp.layer),
+                        Origin(sp.origin),
+                        QuoteKind(sp.kind) if sp.kind else None,
+                        sp.confidence,
+                    )
+                relations: dict[int, list[Relation]] = {i: [] for i in ann_ids}
+                for aid, h, c, lab in s.execute(
+                    select(
+                        RelationRow.annotation_id,
+                        RelationRow.head_id,
+                        RelationRow.child_id,
+                        RelationRow.label,
+                    )
+                    .where(RelationRow.annotation_id.in_(ann_ids))
+                    .order_by(RelationRow.id)
+                ):
+                    by_id = spans[aid]
+                    relations[aid].append(Relation(by_id[h].key, by_id[c].key, RelationLabel(lab)))
+                rejected: dict[int, set[SpanKey]] = {i: set() for i in ann_ids}
+                for aid, *key in s.execute(
+                    select(
+                        RejectionRow.annotation_id,
+                        RejectionRow.start,
+                        RejectionRow.end,
+                        RejectionRow.label,
+                        RejectionRow.layer,
+                    ).where(RejectionRow.annotation_id.in_(ann_ids))
+                ):
+                    rejected[aid].add(SpanKey(*key))
+                batch = [
+                    (
+                        docs[r.document_id],
+                        Annotation(
+                            document_id=r.document_id,
+                            annotator=annotator.name,
+                            spans=list(spans[r.id].values()),
+                            relations=relations[r.id],
+                            status=AnnotationStatus(r.status),
+                            version=r.version,
+                            updated_at=r.updated_at,
+                            flagged=r.flagged,
+                            rejected=rejected[r.id],
+                            id=r.id,
+                        ),
+                    )
+                    for r in rows
+                ]
+            yield from batch
+            if len(rows) < batch_size:
+                return
+
 
 # helpers ------------------------------------------------------------------------------
 
@@ -594,9 +690,7 @@ def _insert_documents(s: Session, docs: Sequence[Document]) -> tuple[list[int], 
     if fresh:
         # RETURNING gives the new ids without a second lookup by sha256
         table = DocumentRow.__table__
-        result = s.connection().execute(
-            insert(table).returning(table.c.sha256, table.c.id), fresh
-        )
+        result = s.connection().execute(insert(table).returning(table.c.sha256, table.c.id), fresh)
         created = {sha: i for sha, i in result}
     new_ids: list[int] = []
     dup_ids: list[int] = []
@@ -760,99 +854,3 @@ def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotatio
         rejected=rejected,
         id=row.id,
     )
-
-    # export (added for the exporters) ---------------------------------------------------
-
-    def iter_annotations(
-        self,
-        annotator: Annotator,
-        statuses: Sequence[AnnotationStatus] | None = None,
-        *,
-        batch_size: int = 500,
-    ) -> Iterator[tuple[Document, Annotation]]:
-        """Every (document, annotation) pair of one annotator, in document id order.
-
-        Reads ``batch_size`` annotations at a time with one query per table (not three
-        per annotation as ``load_annotations`` does) and holds only one batch, so an
-        export of any size runs in flat memory. Each batch is its own short read
-        session, so a long export never holds a read transaction open for the UI."""
-        after = -1
-        while True:
-            with self.db.session() as s:
-                q = select(AnnotationRow).where(
-                    AnnotationRow.annotator_id == annotator.id,
-                    AnnotationRow.document_id > after,
-                )
-                if statuses:
-                    q = q.where(AnnotationRow.status.in_([str(x) for x in statuses]))
-                rows = list(s.scalars(q.order_by(AnnotationRow.document_id).limit(batch_size)))
-                if not rows:
-                    return
-                after = rows[-1].document_id
-                ann_ids = [r.id for r in rows]
-                docs = {
-                    d.id: _document(d)
-                    for d in s.scalars(
-                        select(DocumentRow).where(DocumentRow.id.in_([r.document_id for r in rows]))
-                    )
-                }
-                spans: dict[int, dict[int, Span]] = {i: {} for i in ann_ids}
-                for sp in s.scalars(
-                    select(SpanRow)
-                    .where(SpanRow.annotation_id.in_(ann_ids))
-                    .order_by(SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id)
-                ):
-                    spans[sp.annotation_id][sp.id] = Span(
-                        sp.start,
-                        sp.end,
-                        sp.label,
-                        Layer(sp.layer),
-                        Origin(sp.origin),
-                        QuoteKind(sp.kind) if sp.kind else None,
-                        sp.confidence,
-                    )
-                relations: dict[int, list[Relation]] = {i: [] for i in ann_ids}
-                for aid, h, c, lab in s.execute(
-                    select(
-                        RelationRow.annotation_id,
-                        RelationRow.head_id,
-                        RelationRow.child_id,
-                        RelationRow.label,
-                    )
-                    .where(RelationRow.annotation_id.in_(ann_ids))
-                    .order_by(RelationRow.id)
-                ):
-                    by_id = spans[aid]
-                    relations[aid].append(Relation(by_id[h].key, by_id[c].key, RelationLabel(lab)))
-                rejected: dict[int, set[SpanKey]] = {i: set() for i in ann_ids}
-                for aid, *key in s.execute(
-                    select(
-                        RejectionRow.annotation_id,
-                        RejectionRow.start,
-                        RejectionRow.end,
-                        RejectionRow.label,
-                        RejectionRow.layer,
-                    ).where(RejectionRow.annotation_id.in_(ann_ids))
-                ):
-                    rejected[aid].add(SpanKey(*key))
-                batch = [
-                    (
-                        docs[r.document_id],
-                        Annotation(
-                            document_id=r.document_id,
-                            annotator=annotator.name,
-                            spans=list(spans[r.id].values()),
-                            relations=relations[r.id],
-                            status=AnnotationStatus(r.status),
-                            version=r.version,
-                            updated_at=r.updated_at,
-                            flagged=r.flagged,
-                            rejected=rejected[r.id],
-                            id=r.id,
-                        ),
-                    )
-                    for r in rows
-                ]
-            yield from batch
-            if len(rows) < batch_size:
-                return
