@@ -51,6 +51,7 @@ class ParseQuoteFinder:
     def __init__(self, lexicon: CueLexicon | None = None) -> None:
         self.lex = lexicon or cue_lexicon()
         self._doc_words: list[bool] = []
+        self._doc_punct: list[bool] = []
 
     # -- cues ---------------------------------------------------------------
 
@@ -120,6 +121,17 @@ class ParseQuoteFinder:
     @staticmethod
     def _antecedent(verb: Token, subj: Token) -> Token:
         if subj.lower_ in _REL_PRON and verb.dep_ == "relcl":
+            # the noun just before ", who" is the antecedent more often than the
+            # parser's attachment ("a reaction from Kiev and its backers, who …")
+            i = subj.i - 1
+            doc = subj.doc
+            while i >= 0 and doc[i].is_punct:
+                i -= 1
+            if i >= 0 and doc[i].pos_ in ("NOUN", "PROPN"):
+                tok = doc[i]
+                while tok.dep_ == "conj" and tok.head.i < tok.i:
+                    tok = tok.head
+                return tok
             return verb.head
         return subj
 
@@ -163,6 +175,7 @@ class ParseQuoteFinder:
         qidx = quote_index(doc, quotes)
         paras = paragraph_ids(doc)
         self._doc_words = [t.is_alpha or t.like_num for t in doc]
+        self._doc_punct = [t.is_punct for t in doc]
         out: list[QuoteCandidate] = []
         indirect = self._indirect(doc, quotes, qidx, paras, cognition=indirect_cognition)
         self._attribute_direct(doc, quotes, qidx, paras)
@@ -214,6 +227,9 @@ class ParseQuoteFinder:
                         q.start, q.end, QuoteKind.DIRECT, CONF_ORPHAN, None, None, group
                     )
                 continue
+            if words < MIN_DIRECT_WORDS and mid_sentence(doc, members[0], paras,
+                                                         self._is_cue_token):
+                continue  # "will be “waiting” for": a quoted word, not a direct quote
             cue, speaker_tok, conf = found
             speaker: tuple[int, int] | None = None
             if speaker_tok is not None and qidx[speaker_tok.i] < 0:
@@ -417,6 +433,10 @@ class ParseQuoteFinder:
             speaker_tok = self.subject_of(tok)
             if speaker_tok is None or qidx[speaker_tok.i] >= 0:
                 continue
+            if speaker_tok.dep_ == "expl" or speaker_tok.lower_ in ("there", "what"):
+                continue
+            if speaker_tok.lower_ == "it" and speaker_tok.head is not tok:
+                continue  # "makes it hard to predict": no one is speaking
             content = self._content_of(tok, entry)
             if content is None:
                 continue
@@ -435,6 +455,13 @@ class ParseQuoteFinder:
             start, end = clipped
             if paras[speaker_tok.i] != paras[tok.i]:
                 continue
+            if np_like and end < len(doc) and doc[end].text == ":":
+                # "outlined his conditions: Ukraine must …": the content follows
+                sent_end = doc[end].sent.end
+                after = trim(doc, end + 1, sent_end)
+                if after is not None and paras[after[1] - 1] == paras[tok.i]:
+                    start, end = after
+                    np_like = False
             conf = CONF_INDIRECT_NP if np_like else CONF_INDIRECT
             if entry.cls == "cognition":
                 conf = CONF_COGNITION
@@ -463,7 +490,11 @@ class ParseQuoteFinder:
         children = list(verb.children)
         # the nearest clause: a parse across a headline can give a verb two
         for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
-            if child.dep_ == "ccomp":
+            if child.dep_ == "ccomp" or (
+                # a "that" clause the parser attached as xcomp/advcl is still the content
+                child.dep_ in ("xcomp", "advcl")
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            ):
                 return self._clause_range(verb, child)
         # "Moscow won't pressure Beijing, he said": the cue hangs on the content
         if verb.dep_ == "parataxis" and verb.head.i < verb.i:
@@ -529,6 +560,15 @@ class ParseQuoteFinder:
             for child in verb.children:
                 if child.dep_ in _SUBJ and start < child.left_edge.i < end:
                     end = child.left_edge.i
+        # ", aligning with …": a trailing participle clause is the writer's
+        for child in clause.rights:
+            if (child.dep_ == "advcl" and child.tag_ == "VBG" and child.left_edge.i > start
+                    and doc[child.left_edge.i - 1].text == ","):
+                end = min(end, child.left_edge.i - 1)
+        # "only that …": what precedes the complementiser stays outside too
+        for child in clause.children:
+            if child.dep_ == "mark" and child.lower_ == "that" and start < child.i < start + 3:
+                start = child.i
         # leading complementiser "that" and the comma after it stay outside
         while start < end and (doc[start].lower_ == "that" and doc[start].dep_ == "mark"
                                or doc[start].text == ","):
@@ -586,14 +626,20 @@ class ParseQuoteFinder:
         """Settle an indirect candidate that meets quoted text: the same quote
         seen twice (drop it), or a paraphrase holding quoted fragments (mixed)."""
         doc_words = self._doc_words
-        outside = [
-            i for i in range(cand.start, cand.end)
-            if doc_words[i] and not any(q.start <= i < q.end for q in quotes)
-        ]
         touching = [q for q in quotes if q.start < cand.end and q.end > cand.start]
-        if touching and len(outside) <= 1:
-            return None  # the content is the direct quote: attributed there
-        inside = [q for q in quotes if q.start < cand.end and q.end > cand.start]
+        if touching:
+            first = min(q.start for q in touching)
+            before = sum(1 for i in range(cand.start, first) if doc_words[i])
+            if before <= 1:
+                return None  # the content is the direct quote: attributed there
+        # a quoted fragment right after the content belongs to it
+        # ("announced his readiness to meet the president “personally.”")
+        for q in quotes:
+            if q.start >= cand.end and all(doc_words[i] is False and not self._doc_punct[i]
+                                           for i in range(cand.end, q.start)):
+                if q.words < MIN_DIRECT_WORDS:
+                    touching.append(q)
+        inside = touching
         if not inside:
             return cand
         start = min(cand.start, *(q.start for q in inside))

@@ -260,6 +260,8 @@ class RuleQuoteFinder:
                 i += 1
             for k, wi in enumerate(window):
                 cue = self._is_cue(doc, wi)
+                if cue is not None and wi > 0 and doc[wi - 1].lower_ == "as":
+                    break  # "as reported by TASS" names an intermediary, not the speaker
                 if cue is None:
                     continue
                 if k == 0 or doc[cue[0]].lower_ == "according":  # "said Ryabkov"

@@ -88,7 +88,15 @@ def doc_for_tokens(nlp: Language, text: str, tokens: list[Token]) -> Doc:
         if gap:
             words.append(gap)
             spaces.append(False)
-    return Doc(nlp.vocab, words=words, spaces=spaces)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    # a paragraph break always ends a sentence: without this the parser can
+    # run a headline into the next paragraph and hang one's clause on the other
+    # (the parser and sentencizer respect preset boundaries)
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if "\n" in prev.text and prev.is_space and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
 
 
 class Suggester:
