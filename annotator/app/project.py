@@ -205,7 +205,7 @@ class Project:
 
         learned = self._learned.get(annotator)
         if learned is None:
-            learned = LearnedEntities(self.lang)
+            learned = LearnedEntities(lang=self.lang)
             a = self.repo.annotator(annotator)
             if a is not None:
                 for text, label in self.repo.accepted_entities(a):
