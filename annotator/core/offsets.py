@@ -102,8 +102,10 @@ class OffsetMap:
         position = min(max(position, 0), qt_len)
         i = bisect_right(self._qt_points, position)
         offset = position - (self._deltas[i - 1] if i else 0)
-        if i and self._qt_points[i - 1] == position and self._deltas[i - 1] < (
-            self._deltas[i - 2] if i > 1 else 0
+        if (
+            i
+            and self._qt_points[i - 1] == position
+            and self._deltas[i - 1] < (self._deltas[i - 2] if i > 1 else 0)
         ):
             # Folded \r\n: this Qt position is the \n; the \r sits one code point earlier.
             # Several folds can never share a position, so one step back is enough.

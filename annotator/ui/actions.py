@@ -1,0 +1,259 @@
+"""Every command of the window, declared once: menus, shortcuts and the help table use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from annotator.core import LabelScheme, Layer
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str  # object name, also the window's slot ``on_<name>``
+    text: str  # menu text (& marks the mnemonic)
+    shortcuts: tuple[str, ...]
+    menu: str  # File, Edit, Annotate, Navigate, View, Help
+    help: str
+    checkable: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # File
+    ActionSpec("new_project", "&New project…", ("Ctrl+N",), "File", "Create an empty project file"),
+    ActionSpec("open_project", "&Open project…", ("Ctrl+O",), "File", "Open a project file"),
+    ActionSpec(
+        "import_articles",
+        "&Import articles…",
+        ("Ctrl+I",),
+        "File",
+        "Add articles (.txt files or folders, JSONL) to the project",
+    ),
+    ActionSpec("export", "&Export…", ("Ctrl+E",), "File", "Write your annotations as JSONL"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File", "Close the window (everything is saved)"),
+    # Edit
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (saved at once)"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo"),
+    ActionSpec("find", "&Find document…", ("Ctrl+F",), "Edit", "Search the document list"),
+    # Annotate
+    ActionSpec(
+        "accept",
+        "&Accept suggestion",
+        ("A",),
+        "Annotate",
+        "Accept the current suggestion and go to the next span",
+    ),
+    ActionSpec(
+        "accept_all",
+        "Accept a&ll suggestions",
+        ("Shift+A",),
+        "Annotate",
+        "Accept every suggestion shown in this document",
+    ),
+    ActionSpec(
+        "reject",
+        "&Reject / delete span",
+        ("X", "Delete"),
+        "Annotate",
+        "Reject the current suggestion or delete the current span",
+    ),
+    ActionSpec(
+        "make_quote",
+        "Mark selection as &QUOTE",
+        ("Q",),
+        "Annotate",
+        "Make the selected text a QUOTE (kind guessed from its quotation marks)",
+    ),
+    ActionSpec(
+        "set_speaker",
+        "Set &speaker",
+        ("S",),
+        "Annotate",
+        "Speaker of the current quote: the selection, or click / Tab to a span and Enter",
+    ),
+    ActionSpec(
+        "set_cue",
+        "Set &cue",
+        ("C",),
+        "Annotate",
+        "Cue of the current quote: the selection, or click / Tab to a span and Enter",
+    ),
+    ActionSpec("cycle_kind", "Cycle quote &kind", ("K",), "Annotate", "direct → indirect → mixed"),
+    ActionSpec(
+        "start_left",
+        "Extend start one token left",
+        ("Alt+Left",),
+        "Annotate",
+        "Move the start of the current span one token left",
+    ),
+    ActionSpec(
+        "start_right",
+        "Shrink start one token right",
+        ("Alt+Right",),
+        "Annotate",
+        "Move the start of the current span one token right",
+    ),
+    ActionSpec(
+        "end_left",
+        "Shrink end one token left",
+        ("Alt+Shift+Left",),
+        "Annotate",
+        "Move the end of the current span one token left",
+    ),
+    ActionSpec(
+        "end_right",
+        "Extend end one token right",
+        ("Alt+Shift+Right",),
+        "Annotate",
+        "Move the end of the current span one token right",
+    ),
+    # Navigate
+    ActionSpec(
+        "next_span",
+        "&Next span",
+        ("Tab",),
+        "Navigate",
+        "Outline the next span (in link mode: the next candidate)",
+    ),
+    ActionSpec(
+        "prev_span",
+        "&Previous span",
+        ("Shift+Tab", "Backtab"),
+        "Navigate",
+        "Outline the previous span",
+    ),
+    ActionSpec(
+        "done",
+        "Mark &done and open next",
+        ("Return", "Enter"),
+        "Navigate",
+        "Finish this article and open the next one not done (in link mode: confirm)",
+    ),
+    ActionSpec(
+        "skip",
+        "S&kip and open next",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Navigate",
+        "Skip this article and open the next one not done",
+    ),
+    ActionSpec(
+        "next_document",
+        "Next document in list",
+        ("Ctrl+PgDown",),
+        "Navigate",
+        "Open the next document of the list",
+    ),
+    ActionSpec(
+        "prev_document",
+        "Previous document in list",
+        ("Ctrl+PgUp",),
+        "Navigate",
+        "Open the previous document of the list",
+    ),
+    ActionSpec(
+        "cancel", "Cancel", ("Esc",), "Navigate", "Leave speaker/cue linking, clear the selection"
+    ),
+    # View
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "View", "Larger text"),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "View", "Smaller text"),
+    ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "View", "Default text size"),
+    ActionSpec(
+        "toggle_low_confidence",
+        "Show &low-confidence suggestions",
+        ("L",),
+        "View",
+        "Show or hide suggestions the pipeline is unsure about",
+        checkable=True,
+    ),
+    ActionSpec(
+        "toggle_guidelines",
+        "&Guidelines",
+        ("H",),
+        "View",
+        "Show the project's annotation guidelines beside the article",
+        checkable=True,
+    ),
+    # Help
+    ActionSpec("show_shortcuts", "&Keyboard shortcuts", ("F1", "?"), "Help", "This table"),
+    ActionSpec("about", "&About", (), "Help", "Version and project file"),
+)
+
+MENUS = ("File", "Edit", "Annotate", "Navigate", "View", "Help")
+
+
+def label_action_specs(scheme: LabelScheme) -> list[ActionSpec]:
+    """One action per entity label with a digit hotkey (1–9); quote labels use Q/S/C."""
+    out = []
+    for spec in scheme.labels:
+        if spec.layer == Layer.ENTS and spec.hotkey and spec.hotkey.isdigit():
+            out.append(
+                ActionSpec(
+                    f"label_{spec.name}",
+                    f"Label as {spec.name}",
+                    (spec.hotkey,),
+                    "Annotate",
+                    f"Set the label of the current span (or label the selection): {spec.name}",
+                )
+            )
+    return out
+
+
+def make_actions(
+    parent: QWidget,
+    specs: Sequence[ActionSpec],
+    slot_for: Callable[[ActionSpec], Callable[[], None]],
+) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.name)
+        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        # Window-wide: works wherever focus is, except in text fields, which claim typing keys.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(spec.help)
+        action.setToolTip(spec.help)
+        action.setCheckable(spec.checkable)
+        slot = slot_for(spec)
+        if spec.checkable:
+            action.toggled.connect(lambda _checked, s=slot: s())
+        else:
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+        parent.addAction(action)
+        actions[spec.name] = action
+    return actions
+
+
+def shortcut_text(spec: ActionSpec) -> str:
+    return ", ".join(
+        QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) or s
+        for s in spec.shortcuts
+    )
+
+
+def shortcuts_html(specs: Sequence[ActionSpec]) -> str:
+    """The Help ▸ Keyboard shortcuts table, grouped by menu."""
+    rows = []
+    for menu in MENUS:
+        group = [s for s in specs if s.menu == menu and s.shortcuts]
+        if not group:
+            continue
+        rows.append(f"<tr><th colspan=3 align=left><br>{escape(menu)}</th></tr>")
+        for spec in group:
+            rows.append(
+                "<tr>"
+                f"<td><code><b>{escape(shortcut_text(spec))}</b></code>&nbsp;&nbsp;</td>"
+                f"<td>{escape(spec.text.replace('&', ''))}&nbsp;&nbsp;</td>"
+                f"<td style='color:gray'>{escape(spec.help)}</td>"
+                "</tr>"
+            )
+    extra = (
+        "<p>Mouse: drag to select text (it snaps to whole tokens on release); click a span to make "
+        "it current; click it again to cycle through overlapping spans; hover for details.</p>"
+        "<p>Keyboard selection: Shift+arrows, Shift+Ctrl+arrows by word.</p>"
+    )
+    return f"<table cellspacing=2>{''.join(rows)}</table>{extra}"

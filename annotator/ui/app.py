@@ -1,0 +1,114 @@
+"""Entry points: ``run_gui`` for the command line, ``build_main_window`` for tests and benches."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator.ui import settings as user_settings
+from annotator.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from annotator.app.project import Project
+
+_windows: list[MainWindow] = []  # keeps the open window alive while switching projects
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(user_settings.ORGANIZATION)
+        QCoreApplication.setApplicationName(user_settings.APPLICATION)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationDisplayName("Quote & Entity Annotator")
+    assert isinstance(app, QApplication)
+    return app
+
+
+def build_main_window(
+    project: Project,
+    annotator: str,
+    *,
+    model: str | None = None,
+    load_model: bool = False,
+    suggester: Any = None,
+    owns_project: bool = False,
+) -> MainWindow:
+    """A main window on an open project (tests pass ``load_model=False`` or a suggester)."""
+    return MainWindow(
+        project,
+        annotator,
+        model=model,
+        load_model=load_model,
+        suggester=suggester,
+        owns_project=owns_project,
+    )
+
+
+def _ask_annotator_name() -> str | None:
+    default = getpass.getuser() or "annotator"
+    name, ok = QInputDialog.getText(
+        None,
+        "Who is annotating?",
+        "Your name (saved with every annotation; asked only once):",
+        text=default,
+    )
+    name = name.strip()
+    return name if ok and name else None
+
+
+def _open_window(db: str | None, annotator: str, model: str | None) -> MainWindow | None:
+    from annotator.app.project import Project
+
+    try:
+        project = Project.open(db)
+    except Exception as exc:  # shown to the person, who can pick another file
+        QMessageBox.critical(None, "Cannot open the project", f"{db or 'default project'}:\n{exc}")
+        return None
+    window = build_main_window(project, annotator, model=model, load_model=True, owns_project=True)
+    window.projectSwitchRequested.connect(
+        lambda target, w=window: _switch_project(w, target, annotator, model)
+    )
+    _windows.append(window)
+    return window
+
+
+def _switch_project(old: MainWindow, target: str, annotator: str, model: str | None) -> None:
+    new = _open_window(target, annotator, model)
+    if new is None:
+        return
+    new.show()
+    old.close()
+    if old in _windows:
+        _windows.remove(old)
+    old.deleteLater()
+
+
+def run_gui(db: str | None, annotator: str | None, model: str | None) -> int:
+    """Open the main window on ``db`` (else the last project, else the default file)."""
+    app = _application()
+    name = annotator or user_settings.annotator_name()
+    if not name:
+        name = _ask_annotator_name()
+        if not name:
+            return 1
+        user_settings.set_annotator_name(name)
+    target = db or user_settings.last_project()
+    window = _open_window(target, name, model)
+    if window is None:
+        return 1
+    window.show()
+    if os.environ.get("ANNOTATOR_QUIT_AFTER_SHOW"):  # bench/bench_window.py start-up time
+
+        def shown() -> None:
+            print(f"WINDOW_SHOWN {time.time():.6f}", flush=True)
+            window.close()
+
+        QTimer.singleShot(0, shown)
+    return app.exec()

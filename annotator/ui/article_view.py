@@ -1,0 +1,584 @@
+"""The article: plain text with entity backgrounds and a quote overlay.
+
+Performance notes (a 10,000-word article with 1,000 entities must open in well
+under 50 ms): the text goes in once with ``setPlainText`` and is never
+re-formatted, so the document layout is never invalidated. Entities are
+``ExtraSelection`` backgrounds, cached per span so an edit rebuilds only the
+changed ones. Quotes, speakers, cues, the current-span outline and the links of
+the selected quote are painted over the viewport for the visible lines only.
+
+Positions: the widget works in Qt positions (UTF-16 units of
+``OffsetMap.display_text``); everything that leaves this module is converted back
+to the stored code-point offsets through :class:`~annotator.core.offsets.OffsetMap`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core import DEFAULT_SCHEME, LabelScheme, Layer, Origin, Relation, Span, SpanKey
+from annotator.core.model import RelationLabel
+from annotator.core.offsets import OffsetMap
+from annotator.ui.theme import FALLBACK_COLOUR, mark_colour, span_background
+
+MARGIN_WIDTH = 16  # px, left of the text: one bar per quote line
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A span with its Qt positions, converted once per document."""
+
+    span: Span
+    a: int
+    b: int
+
+
+class ArticleView(QPlainTextEdit):
+    """Read-only article with span marks. Emits code-point offsets only."""
+
+    spanClicked = Signal(object)  # SpanKey
+    selectionFinished = Signal()  # a mouse drag ended with some text selected
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        # Keyboard selection (Shift+arrows) needs a visible cursor in a read-only editor.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setUndoRedoEnabled(False)
+        self.setMouseTracking(True)
+        self.setCenterOnScroll(False)
+        self.document().setDocumentMargin(12)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.5) + 1.5)
+        self.setFont(font)
+        self._base_point_size = font.pointSizeF()
+        self.setViewportMargins(MARGIN_WIDTH, 0, 0, 0)
+        self._margin = _QuoteMargin(self)
+        self.updateRequest.connect(self._on_update_request)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._sync_selections())
+
+        self.scheme: LabelScheme = DEFAULT_SCHEME
+        self.omap = OffsetMap("")
+        self._ents: list[_Placed] = []
+        self._ent_ends: list[int] = []
+        self._built = (0, -1)  # Qt range whose entities have selections
+        self._quotes: list[_Placed] = []  # QUOTE, SPEAKER, CUE, sorted by start
+        self._by_key: dict[SpanKey, _Placed] = {}
+        self._relations: list[Relation] = []
+        self._selection_cache: dict[Span, QTextEdit.ExtraSelection] = {}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self.current: SpanKey | None = None
+        self.active_quote: SpanKey | None = None
+        self.link_mode: RelationLabel | None = None
+        self._press_pos: QPointF | None = None
+
+    # -- content ----------------------------------------------------------------------
+
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        self.scheme = scheme
+        self._forget_formats()
+
+    def set_text(self, text: str, omap: OffsetMap | None = None) -> None:
+        """Show a new article. The text is never interpreted as HTML."""
+        self.omap = omap if omap is not None else OffsetMap(text)
+        self._ents, self._quotes, self._by_key, self._relations = [], [], {}, []
+        self._ent_ends = []
+        self._built = (0, -1)
+        self._selection_cache.clear()
+        self.current = self.active_quote = None
+        self.link_mode = None
+        self.setExtraSelections([])
+        self.setPlainText(self.omap.display_text)
+        self.verticalScrollBar().setValue(0)
+
+    def set_spans(self, spans: Iterable[Span], relations: Sequence[Relation]) -> None:
+        """Show these spans (already filtered by the caller, e.g. low-confidence hidden)."""
+        to_qt = self.omap.to_qt
+        ents: list[_Placed] = []
+        quotes: list[_Placed] = []
+        by_key: dict[SpanKey, _Placed] = {}
+        for span in spans:
+            placed = _Placed(span, to_qt(span.start), to_qt(span.end))
+            by_key[span.key] = placed
+            (ents if span.layer == Layer.ENTS else quotes).append(placed)
+        quotes.sort(key=lambda p: (p.a, -p.b))
+        # Entities never overlap, so sorted by start they are sorted by end too.
+        ents.sort(key=lambda p: p.a)
+        self._ents, self._quotes, self._by_key = ents, quotes, by_key
+        self._ent_ends = [p.b for p in ents]
+        self._relations = list(relations)
+        if self.current not in by_key:
+            self.current = None
+        if self.active_quote not in by_key:
+            self.active_quote = None
+        self._apply_entity_selections()
+        self._repaint_overlay()
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans covering code-point ``offset``, smallest first."""
+        hits = [p.span for p in self._by_key.values() if p.span.start <= offset < p.span.end]
+        hits.sort(key=lambda s: (s.end - s.start, s.layer != Layer.QUOTES))
+        return hits
+
+    # -- current span, active quote, selection ---------------------------------------
+
+    def set_current(self, key: SpanKey | None, *, scroll: bool = True) -> None:
+        self.current = key if key in self._by_key else None
+        if self.current is not None and scroll:
+            self.scroll_to(self._by_key[self.current].a, self._by_key[self.current].b)
+        self._repaint_overlay()
+
+    def set_active_quote(self, key: SpanKey | None) -> None:
+        self.active_quote = key if key in self._by_key else None
+        self._repaint_overlay()
+
+    def set_link_mode(self, mode: RelationLabel | None) -> None:
+        self.link_mode = mode
+        self.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor if mode else Qt.CursorShape.IBeamCursor
+        )
+        self._repaint_overlay()
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The text selection in code-point offsets, or ``None``."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.omap.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        a, b = self.omap.range_to_qt(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+
+    def scroll_to(self, a: int, b: int) -> None:
+        """Bring Qt range ``[a, b)`` into view without moving the text cursor."""
+        rects = self._range_rects(a, b, visible_only=False)
+        if not rects:
+            return
+        top = min(r.top() for r in rects)
+        bottom = max(r.bottom() for r in rects)
+        height = self.viewport().height()
+        bar = self.verticalScrollBar()
+        # QPlainTextEdit scrolls by lines; find the first-visible-line delta by pixels.
+        line_h = max(1.0, self.fontMetrics().lineSpacing())
+        if top < 0:
+            bar.setValue(bar.value() + math.floor(top / line_h) - 1)
+        elif bottom > height:
+            wanted = min(bottom - height, top)  # keep the start visible for long spans
+            bar.setValue(bar.value() + math.ceil(wanted / line_h) + 1)
+
+    # -- zoom ---------------------------------------------------------------------------
+
+    def zoom(self, steps: int) -> None:
+        font = self.font()
+        if steps == 0:
+            size = self._base_point_size
+        else:
+            size = min(48.0, max(6.0, font.pointSizeF() + steps))
+        font.setPointSizeF(size)
+        self.setFont(font)
+        self._sync_selections()
+        self._repaint_overlay()
+
+    # -- formats ------------------------------------------------------------------------
+
+    def _forget_formats(self) -> None:
+        self._formats.clear()
+        self._selection_cache.clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._forget_formats()
+            self._apply_entity_selections()
+        super().changeEvent(event)
+
+    def _colour(self, label: str) -> str:
+        spec = self.scheme.get(label)
+        return spec.colour if spec is not None else FALLBACK_COLOUR
+
+    def _format(self, label: str, suggested: bool) -> QTextCharFormat:
+        fmt = self._formats.get((label, suggested))
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setBackground(
+                span_background(self._colour(label), self.palette(), suggested=suggested)
+            )
+            if suggested:
+                # Untouched suggestions: paler and dash-underlined, so accepted work stands out.
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(mark_colour(self._colour(label), self.palette()))
+            self._formats[(label, suggested)] = fmt
+        return fmt
+
+    def _apply_entity_selections(self) -> None:
+        self._built = (0, -1)  # forget the window: spans or formats changed
+        self._sync_selections()
+
+    def _sync_selections(self) -> None:
+        """Give Qt selections only for entities on and around the screen.
+
+        ``QPlainTextEdit.setExtraSelections`` costs ~25 µs per selection (it repaints
+        each one's block), so 1,000 spans would take 25 ms; a window of three
+        screens holds a few dozen and is rebuilt only when scrolling leaves it.
+        """
+        first, last = self._visible_qt_range()
+        lo_built, hi_built = self._built
+        if lo_built <= first and last <= hi_built:
+            return
+        screen = max(last - first, 2000)
+        lo, hi = max(0, first - screen), last + screen
+        i = bisect_right(self._ent_ends, lo)
+        cache = self._selection_cache
+        fresh: dict[Span, QTextEdit.ExtraSelection] = {}
+        doc = self.document()
+        for placed in self._ents[i:]:
+            if placed.a >= hi:
+                break
+            sel = cache.get(placed.span)
+            if sel is None:
+                sel = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(doc)
+                cursor.setPosition(placed.a)
+                cursor.setPosition(placed.b, QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor
+                sel.format = self._format(placed.span.label, placed.span.origin == Origin.SUGGESTED)
+            fresh[placed.span] = sel
+        self._selection_cache = fresh
+        self._built = (lo, hi)
+        self.setExtraSelections(list(fresh.values()))
+
+    # -- geometry -----------------------------------------------------------------------
+
+    def _range_rects(self, a: int, b: int, *, visible_only: bool = True) -> list[QRectF]:
+        """One rectangle per laid-out line fragment of Qt range ``[a, b)``, viewport coords."""
+        doc = self.document()
+        block = doc.findBlock(a)
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        rects: list[QRectF] = []
+        while block.isValid() and block.position() < b:
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            if visible_only and geo.top() > height:
+                break
+            if not visible_only or geo.bottom() >= 0:
+                layout = block.layout()
+                base = block.position()
+                lo = max(a - base, 0)
+                hi = min(b - base, block.length() - 1)
+                origin = geo.topLeft() + layout.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    ls = line.textStart()
+                    le = ls + line.textLength()
+                    s, e = max(lo, ls), min(hi, le)
+                    if s >= e:
+                        continue
+                    x1 = line.cursorToX(s)[0]
+                    x2 = line.cursorToX(e)[0]
+                    rects.append(
+                        QRectF(
+                            origin.x() + min(x1, x2),
+                            origin.y() + line.y(),
+                            abs(x2 - x1),
+                            line.height(),
+                        )
+                    )
+            block = block.next()
+        return rects
+
+    def _visible_qt_range(self) -> tuple[int, int]:
+        top = self.cursorForPosition(self.viewport().rect().topLeft()).position()
+        bottom = self.cursorForPosition(self.viewport().rect().bottomRight()).position()
+        return top, bottom
+
+    # -- painting -----------------------------------------------------------------------
+
+    def _repaint_overlay(self) -> None:
+        self.viewport().update()
+        self._margin.update()
+
+    def _on_update_request(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._margin.scroll(0, dy)
+        self._margin.update(0, rect.y(), self._margin.width(), rect.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self._margin.setGeometry(QRect(cr.left(), cr.top(), MARGIN_WIDTH, cr.height()))
+        self._sync_selections()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._by_key:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        try:
+            self._paint_quotes(painter)
+            self._paint_links(painter)
+            self._paint_current(painter)
+        finally:
+            painter.end()
+
+    def _visible_quotes(self) -> list[_Placed]:
+        first, last = self._visible_qt_range()
+        return [p for p in self._quotes if p.b >= first and p.a <= last + 1]
+
+    def _pen(self, label: str, width: float, suggested: bool) -> QPen:
+        pen = QPen(mark_colour(self._colour(label), self.palette()), width)
+        if suggested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
+
+    def _paint_quotes(self, painter: QPainter) -> None:
+        linked = self._linked_to_active()
+        for placed in self._visible_quotes():
+            span = placed.span
+            suggested = span.origin == Origin.SUGGESTED
+            rects = self._range_rects(placed.a, placed.b)
+            if not rects:
+                continue
+            colour = mark_colour(self._colour(span.label), self.palette())
+            if span.label == "QUOTE":
+                active = span.key == self.active_quote
+                if active:
+                    tint = QColor(colour)
+                    tint.setAlphaF(0.14)
+                    for r in rects:
+                        painter.fillRect(r, tint)
+                pen = self._pen(span.label, 3.0 if active else 2.0, suggested)
+                painter.setPen(pen)
+                for r in rects:
+                    y = r.bottom() - 1.0
+                    painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+            else:
+                # SPEAKER: rounded box; CUE: square box with a heavier underline.
+                emphasised = span.key in linked
+                if emphasised:
+                    fill = QColor(colour)
+                    fill.setAlphaF(0.18)
+                    for r in rects:
+                        painter.fillRect(r.adjusted(-1, 0, 1, 0), fill)
+                painter.setPen(self._pen(span.label, 2.0 if emphasised else 1.4, suggested))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for r in rects:
+                    box = r.adjusted(-1.5, 0.5, 1.5, -0.5)
+                    if span.label == "SPEAKER":
+                        painter.drawRoundedRect(box, 4, 4)
+                    else:
+                        painter.drawRect(box)
+
+    def _linked_to_active(self) -> set[SpanKey]:
+        if self.active_quote is None:
+            return set()
+        return {r.child for r in self._relations if r.head == self.active_quote}
+
+    def _paint_links(self, painter: QPainter) -> None:
+        """Curved arrows from the selected quote to its speaker and cue."""
+        head = self._by_key.get(self.active_quote) if self.active_quote else None
+        if head is None:
+            return
+        head_rects = self._range_rects(head.a, head.b, visible_only=False)
+        if not head_rects:
+            return
+        for rel in self._relations:
+            if rel.head != head.span.key:
+                continue
+            child = self._by_key.get(rel.child)
+            if child is None:
+                continue
+            child_rects = self._range_rects(child.a, child.b, visible_only=False)
+            if not child_rects:
+                continue
+            target = child_rects[0]
+            # Start from the quote fragment nearest to the target.
+            source = min(head_rects, key=lambda r: abs(r.center().y() - target.center().y()))
+            start = QPointF(
+                min(max(target.center().x(), source.left()), source.right()), source.top()
+            )
+            end = QPointF(target.center().x(), target.top())
+            if abs(start.y() - end.y()) < 1:
+                start = QPointF(source.left(), source.top())
+            lift = 14.0 + min(40.0, abs(start.x() - end.x()) / 6)
+            path = QPainterPath(start)
+            top = min(start.y(), end.y()) - lift
+            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+            pen = QPen(mark_colour(self._colour(child.span.label), self.palette()), 1.6)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(pen.color())
+            painter.drawEllipse(end, 2.8, 2.8)
+            # A small tag says which relation this is.
+            tag = str(rel.label)
+            font = QFont(self.font())
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.62))
+            font.setBold(True)
+            painter.setFont(font)
+            mid = path.pointAtPercent(0.5)
+            painter.setPen(pen.color())
+            painter.drawText(mid + QPointF(4, -3), tag)
+
+    def _paint_current(self, painter: QPainter) -> None:
+        placed = self._by_key.get(self.current) if self.current else None
+        if placed is None:
+            return
+        colour = self.palette().color(QPalette.ColorRole.Highlight)
+        if self.link_mode is not None:
+            colour = mark_colour(
+                self._colour("SPEAKER" if self.link_mode == RelationLabel.SPEAKER else "CUE"),
+                self.palette(),
+            )
+        pen = QPen(colour, 2.2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for r in self._range_rects(placed.a, placed.b):
+            painter.drawRoundedRect(r.adjusted(-3, -1.5, 3, 1.5), 3, 3)
+
+    def paint_margin(self, widget: QWidget, event: QPaintEvent) -> None:
+        """Margin bars: one per line of each visible QUOTE, the active one wider."""
+        painter = QPainter(widget)
+        try:
+            painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Window))
+            for placed in self._visible_quotes():
+                if placed.span.label != "QUOTE":
+                    continue
+                rects = self._range_rects(placed.a, placed.b)
+                if not rects:
+                    continue
+                active = placed.span.key == self.active_quote
+                colour = mark_colour(self._colour("QUOTE"), self.palette())
+                if placed.span.origin == Origin.SUGGESTED:
+                    colour.setAlphaF(0.45)
+                top = min(r.top() for r in rects) + 2
+                bottom = max(r.bottom() for r in rects) - 2
+                width = 6 if active else 3
+                x = MARGIN_WIDTH - width - 3
+                painter.fillRect(QRectF(x, top, width, bottom - top), colour)
+        finally:
+            painter.end()
+
+    # -- mouse and hover ----------------------------------------------------------------
+
+    def offset_at(self, point: QPointF) -> int | None:
+        """Code-point offset of the character under ``point`` (viewport coords), if any."""
+        pos = self.cursorForPosition(point.toPoint()).position()
+        for candidate in (pos, pos - 1):
+            if candidate < 0 or candidate >= self.omap.qt_length:
+                continue
+            for r in self._range_rects(candidate, candidate + 1):
+                if r.adjusted(-1, 0, 1, 0).contains(point):
+                    return self.omap.from_qt(candidate)
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_pos = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        moved = press is not None and (event.position() - press).manhattanLength() > 3
+        if self.textCursor().hasSelection() and moved:
+            self.selectionFinished.emit()
+            return
+        offset = self.offset_at(event.position())
+        if offset is None:
+            return
+        hits = self.spans_at(offset)
+        if hits:
+            self.clear_selection()
+            # Clicking again on the current span cycles through overlapping spans.
+            keys = [s.key for s in hits]
+            nxt = (
+                keys[(keys.index(self.current) + 1) % len(keys)]
+                if self.current in keys
+                else keys[0]
+            )
+            self.spanClicked.emit(nxt)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            offset = self.offset_at(QPointF(event.pos()))
+            hits = self.spans_at(offset) if offset is not None else []
+            if hits:
+                QToolTip.showText(event.globalPos(), self._tooltip(hits), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, spans: list[Span]) -> str:
+        from html import escape
+
+        text = self.omap.text
+        parts = []
+        for span in spans:
+            lines = [f"<b>{escape(span.label)}</b> · {escape(str(span.origin))}"]
+            if span.confidence is not None:
+                lines[0] += f" · confidence {span.confidence:.2f}"
+            if span.kind is not None:
+                lines[0] += f" · {escape(str(span.kind))}"
+            snippet = span.text(text)
+            if len(snippet) > 80:
+                snippet = snippet[:77] + "…"
+            lines.append(f"<i>{escape(snippet)}</i>")
+            if span.label == "QUOTE":
+                for rel in self._relations:
+                    if rel.head == span.key:
+                        child = text[rel.child.start : rel.child.end]
+                        lines.append(f"{escape(str(rel.label))}: {escape(child)}")
+            parts.append("<br>".join(lines))
+        return "<hr>".join(parts)
+
+
+class _QuoteMargin(QWidget):
+    def __init__(self, view: ArticleView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self) -> QSize:
+        return QSize(MARGIN_WIDTH, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._view.paint_margin(self, event)

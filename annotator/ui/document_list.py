@@ -1,0 +1,330 @@
+"""The document list: a table model that pages through the project, never the whole corpus.
+
+Rows are fetched 200 at a time through ``Project.list_documents`` when the view
+scrolls near the end (``canFetchMore`` / ``fetchMore``). A filter (status, text
+search) resets the model and starts paging again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import AnnotationStatus
+
+_Index = QModelIndex | QPersistentModelIndex
+_EMPTY = QModelIndex()
+PAGE = 200
+
+STATUS_TEXT = {
+    AnnotationStatus.TODO: "to do",
+    AnnotationStatus.IN_PROGRESS: "started",
+    AnnotationStatus.DONE: "✓ done",
+    AnnotationStatus.SKIPPED: "skipped",
+}
+STATUS_COLOUR = {
+    AnnotationStatus.DONE: QColor("#009E73"),
+    AnnotationStatus.SKIPPED: QColor("#999999"),
+    AnnotationStatus.IN_PROGRESS: QColor("#0072B2"),
+}
+
+
+class DocumentSource(Protocol):
+    """What the model needs of the project (the facade, or a fake in tests)."""
+
+    def count_documents(
+        self,
+        annotator: str | None = None,
+        *,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+    ) -> int: ...
+
+    def list_documents(
+        self,
+        annotator: str,
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        status: AnnotationStatus | None = None,
+        search: str | None = None,
+    ) -> list[Any]: ...
+
+
+class DocumentListModel(QAbstractTableModel):
+    COLUMNS = ("Document", "Status", "Spans")
+
+    def __init__(self, source: DocumentSource, annotator: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self._source = source
+        self._annotator = annotator
+        self._rows: list[Any] = []  # DocumentRow(id, external_id, title, status, n_spans)
+        self._row_of: dict[int, int] = {}
+        self._total = 0
+        self.status: AnnotationStatus | None = None
+        self.search: str | None = None
+        self.refresh()
+
+    # -- filtering and paging -----------------------------------------------------------
+
+    def set_filter(self, status: AnnotationStatus | None, search: str | None) -> None:
+        self.status = status
+        self.search = search or None
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._total = self._source.count_documents(
+            self._annotator, status=self.status, search=self.search
+        )
+        self._rows = []
+        self._row_of = {}
+        self._load_page()
+        self.endResetModel()
+
+    def _load_page(self) -> list[Any]:
+        page = self._source.list_documents(
+            self._annotator,
+            offset=len(self._rows),
+            limit=PAGE,
+            status=self.status,
+            search=self.search,
+        )
+        for row in page:
+            self._row_of[row.id] = len(self._rows)
+            self._rows.append(row)
+        if len(page) < PAGE:
+            self._total = len(self._rows)  # the corpus shrank under us: stop paging
+        return page
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def canFetchMore(self, parent: _Index = _EMPTY) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = _EMPTY) -> None:
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        first = len(self._rows)
+        page = self._source.list_documents(
+            self._annotator, offset=first, limit=PAGE, status=self.status, search=self.search
+        )
+        if not page:
+            self._total = first
+            return
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for row in page:
+            self._row_of[row.id] = len(self._rows)
+            self._rows.append(row)
+        self.endInsertRows()
+
+    def row_of(self, doc_id: int, *, fetch_up_to: int = 20) -> int | None:
+        """Row of a document, paging forward a limited number of times to find it."""
+        for _ in range(fetch_up_to):
+            row = self._row_of.get(doc_id)
+            if row is not None:
+                return row
+            if not self.canFetchMore() or (self._rows and self._rows[-1].id > doc_id):
+                return None
+            self.fetchMore()
+        return self._row_of.get(doc_id)
+
+    def doc_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def update_document(self, doc_id: int, *, status: AnnotationStatus, n_spans: int) -> None:
+        """Show a changed status / span count in place (without re-querying or re-filtering)."""
+        row = self._row_of.get(doc_id)
+        if row is None:
+            return
+        self._rows[row] = replace(self._rows[row], status=status, n_spans=n_spans)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    # -- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = _EMPTY) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _EMPTY) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        status = AnnotationStatus(row.status)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return " ".join((row.title or row.external_id or f"#{row.id}").split())
+            if col == 1:
+                return STATUS_TEXT[status]
+            if col == 2:
+                return row.n_spans
+        elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return f"{row.external_id or '#' + str(row.id)}\n{row.title}"
+        elif role == Qt.ItemDataRole.ForegroundRole and col == 1 and status in STATUS_COLOUR:
+            return QBrush(STATUS_COLOUR[status])
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+
+class _KeepKeys(QObject):
+    """Keeps Return/Tab inside a widget instead of firing the window's Enter/Tab actions."""
+
+    def __init__(self, parent: QObject, keys: set[int], on_return: Any = None) -> None:
+        super().__init__(parent)
+        self._keys = keys
+        self._on_return = on_return
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self._keys
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            return True
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self._on_return is not None
+        ):
+            self._on_return()
+            return True
+        return False
+
+
+class DocumentList(QWidget):
+    """Filter bar plus table. Emits the id of the document the user picked."""
+
+    documentChosen = Signal(int)
+
+    def __init__(self, source: DocumentSource, annotator: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("documentList")
+        self.model = DocumentListModel(source, annotator, self)
+        self.status_box = QComboBox()
+        self.status_box.addItem("All", None)
+        for status in AnnotationStatus:
+            self.status_box.addItem(STATUS_TEXT[status].lstrip("✓ ").capitalize(), status)
+        self.status_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search text…")
+        self.search.setClearButtonEnabled(True)
+        self.table = QTableView()
+        self.table.setObjectName("documentTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        # Typing in the search box must not trigger the window's single-key actions' Enter/Tab.
+        keep = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
+        self.search.installEventFilter(_KeepKeys(self.search, keep))
+        self.table.installEventFilter(
+            _KeepKeys(self.table, {Qt.Key.Key_Return, Qt.Key.Key_Enter}, self._open_selected)
+        )
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.status_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.table.clicked.connect(self._on_clicked)
+        self._selecting = False
+
+    def _apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.status_box.currentData(), self.search.text().strip())
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        doc_id = self.model.doc_id(index.row())
+        if doc_id is not None and not self._selecting:
+            self.documentChosen.emit(doc_id)
+
+    def _open_selected(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._on_clicked(index)
+
+    def select_document(self, doc_id: int) -> None:
+        """Highlight the open document, paging the list forward if needed (no signal)."""
+        row = self.model.row_of(doc_id)
+        self._selecting = True
+        try:
+            if row is None:
+                self.table.clearSelection()
+                return
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def adjacent(self, doc_id: int, step: int) -> int | None:
+        row = self.model.row_of(doc_id)
+        if row is None:
+            return None
+        target = row + step
+        if target >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        return self.model.doc_id(target)

@@ -1,0 +1,785 @@
+"""The main window: document list, article, spans, palette, status bar; documents and files.
+
+Editing keys are handled by :class:`AnnotationEditor`; every edit is saved by
+:class:`EditSession`. This module opens documents, talks to the NLP worker,
+and runs import and export in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import AnnotationStatus, Document
+from annotator.core.model import RelationLabel
+from annotator.core.offsets import OffsetMap
+from annotator.core.operations import SetStatus
+from annotator.ui import settings as user_settings
+from annotator.ui.actions import (
+    ACTIONS,
+    MENUS,
+    ActionSpec,
+    label_action_specs,
+    make_actions,
+    shortcuts_html,
+)
+from annotator.ui.article_view import ArticleView
+from annotator.ui.banner import Banner
+from annotator.ui.document_list import DocumentList
+from annotator.ui.editor import AnnotationEditor
+from annotator.ui.guidelines import GuidelinesPanel
+from annotator.ui.operations import EditSession
+from annotator.ui.palette import LabelPalette
+from annotator.ui.span_table import SpanTable
+from annotator.ui.workers import TaskContext, TaskManager, run_with_progress
+
+if TYPE_CHECKING:
+    from annotator.app.project import Project
+
+MESSAGE_MS = 6000
+
+
+class ModelState:
+    OFF = "off"
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class MainWindow(QMainWindow):
+    documentOpened = Signal(int)  # the document id, once its annotation is editable
+    projectSwitchRequested = Signal(str)  # File ▸ Open / New / Recent: the app opens it
+
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        *,
+        model: str | None = None,
+        load_model: bool = True,
+        suggester: Any = None,
+        owns_project: bool = False,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.annotator = annotator
+        self.owns_project = owns_project
+        self.model_name = model
+        self.suggester = suggester
+        self.model_state = (
+            ModelState.READY
+            if suggester is not None
+            else ModelState.LOADING
+            if load_model
+            else ModelState.OFF
+        )
+        self.doc_id: int | None = None
+        self.document: Document | None = None
+        self.session: EditSession | None = None
+        self._waiting_for: int | None = None  # document whose suggestions are being made
+        self._done = 0
+        self._total = 0
+        project.ensure_annotator(annotator)
+
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Quote & Entity Annotator — {self._project_label()}")
+        self.tasks = TaskManager(self)
+        self.undo_stack = QUndoStack(self)
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_settings()
+        self.refresh_progress()
+        if self.model_state == ModelState.LOADING:
+            # Start after the first paint: importing spaCy competes for the GIL.
+            QTimer.singleShot(50, self._load_model)
+        self._open_first_document()
+
+    # -- construction -------------------------------------------------------------------
+
+    def _project_label(self) -> str:
+        url = self.project.url
+        return Path(url[len("sqlite:///") :]).name if url.startswith("sqlite:///") else url
+
+    def _build_widgets(self) -> None:
+        self.view = ArticleView()
+        self.view.set_scheme(self.project.scheme)
+        self.span_table = SpanTable()
+        self.span_table.span_model.scheme = self.project.scheme
+        self.editor = AnnotationEditor(self.view, self.span_table, self)
+        self.editor.message.connect(self.say)
+        self.editor.currentChanged.connect(lambda _key: self._update_header())
+
+        self.banner = Banner()
+        self.banner.retryClicked.connect(self._retry_save)
+        self.header = QLabel()
+        self.header.setObjectName("documentHeader")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)
+        self.header.setContentsMargins(6, 4, 6, 2)
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.header.setFont(font)
+        self.hint = QLabel()
+        self.hint.setObjectName("documentHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setContentsMargins(6, 0, 6, 4)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+
+        self.empty = self._build_empty_state()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(centre)
+
+        self.doc_list = DocumentList(self.project, self.annotator)
+        self.doc_list.documentChosen.connect(self.open_document)
+        self.palette_widget = LabelPalette(self.project.scheme)
+        self.palette_widget.labelChosen.connect(self.editor.label)
+        self.guidelines = GuidelinesPanel()
+        self.guidelines.load(self.project.url)
+
+        self.docs_dock = self._dock(
+            "Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.spans_dock = self._dock(
+            "Spans", self.span_table, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.labels_dock = self._dock(
+            "Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.guidelines_dock = self._dock(
+            "Guidelines", self.guidelines, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.guidelines_dock.hide()
+        self.resizeDocks([self.docs_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.spans_dock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.spans_dock, self.labels_dock], [520, 380], Qt.Orientation.Vertical)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_empty_state(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("emptyState")
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel("This project has no articles yet.")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        title.setFont(font)
+        layout.addWidget(title)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.import_seeds_button = QPushButton("Import the sample articles")
+        self.import_seeds_button.setObjectName("importSeeds")
+        self.import_seeds_button.clicked.connect(self.import_seeds)
+        choose = QPushButton("Import articles…")
+        choose.clicked.connect(self.on_import_articles)
+        row.addWidget(self.import_seeds_button)
+        row.addWidget(choose)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return page
+
+    def _build_actions(self) -> None:
+        self.specs: list[ActionSpec] = list(ACTIONS)
+        label_specs = label_action_specs(self.project.scheme)
+        all_specs = self.specs + label_specs
+
+        def slot_for(spec: ActionSpec) -> Callable[[], None]:
+            if spec.name.startswith("label_"):
+                name = spec.name[len("label_") :]
+                return lambda: self.editor.label(name)
+            return getattr(self, f"on_{spec.name}")
+
+        self.actions_by_name: dict[str, QAction] = make_actions(self, all_specs, slot_for)
+        self.all_specs = all_specs
+        bar = self.menuBar()
+        menus: dict[str, QMenu] = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        for spec in all_specs:
+            action = self.actions_by_name[spec.name]
+            if spec.name == "quit":
+                menus["File"].addSeparator()
+            menus[spec.menu].addAction(action)
+            if spec.name == "import_articles":
+                folder = QAction("Import &folder…", self)
+                folder.triggered.connect(self.on_import_folder)
+                menus["File"].addAction(folder)
+            if spec.name == "export":
+                self.recent_menu = menus["File"].addMenu("&Recent projects")
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+        view_menu = menus["View"]
+        view_menu.addSeparator()
+        for dock in (self.docs_dock, self.spans_dock, self.labels_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        self.guidelines_dock.visibilityChanged.connect(
+            lambda visible: self._sync_check("toggle_guidelines", visible)
+        )
+        self.palette_widget.showLowConfidenceChanged.connect(
+            lambda on: self.actions_by_name["toggle_low_confidence"].setChecked(on)
+        )
+        self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.actions_by_name["undo"].setText(f"&Undo {text}".strip())
+        )
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.actions_by_name["redo"].setText(f"&Redo {text}".strip())
+        )
+        self.actions_by_name["undo"].setEnabled(False)
+        self.actions_by_name["redo"].setEnabled(False)
+
+    def _sync_check(self, name: str, on: bool) -> None:
+        action = self.actions_by_name[name]
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.pipeline_label = QLabel()
+        self.pipeline_label.setObjectName("pipelineLabel")
+        for label in (self.pipeline_label, self.progress_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self._update_pipeline_label()
+
+    def _restore_settings(self) -> None:
+        s = user_settings.settings()
+        geometry = s.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = s.value("window_state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+            self.guidelines_dock.hide()  # opened on demand with H
+        size = s.value("font_size")
+        if size:
+            font = self.view.font()
+            font.setPointSizeF(float(str(size)))
+            self.view.setFont(font)
+        user_settings.remember_project(self.project.url)
+
+    # -- messages -----------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def refresh_progress(self) -> None:
+        self._done, self._total = self.project.progress(self.annotator)
+        self._update_progress_label()
+
+    def _update_progress_label(self) -> None:
+        pct = f" ({100 * self._done / self._total:.0f}%)" if self._total else ""
+        self.progress_label.setText(f"{self.annotator}: {self._done:,} / {self._total:,} done{pct}")
+
+    def _update_pipeline_label(self) -> None:
+        if self.model_state == ModelState.LOADING:
+            text = "loading model…"
+        elif self.model_state == ModelState.READY and self.suggester is not None:
+            text = f"suggestions: {self.suggester.info.name}"
+        else:
+            source = self.project.suggestion_source()
+            text = f"suggestions: {source.split(':', 1)[-1]}" if source else "no suggestions"
+            if self.model_state == ModelState.FAILED:
+                text += " (model failed to load)"
+        self.pipeline_label.setText(text)
+
+    def _update_header(self) -> None:
+        doc, ann = self.document, self.editor.annotation
+        if doc is None:
+            self.header.setText("")
+            self.hint.setText("")
+            return
+        name = doc.external_id or f"#{doc.id}"
+        status = str(ann.status).replace("_", " ") if ann else "loading suggestions…"
+        self.header.setText(f"{name} · {doc.title}")
+        if ann is None:
+            self.hint.setText("Suggesting entities and quotes…")
+            return
+        suggested = sum(1 for s in self.editor._visible if s.origin == "suggested")
+        hidden = self.editor.hidden_count()
+        parts = [status, f"{len(ann.spans)} spans"]
+        if suggested:
+            parts.append(f"{suggested} suggestions to review (A accept, X reject, Shift+A all)")
+        if hidden:
+            parts.append(f"{hidden} low-confidence hidden (L)")
+        if self.editor.link_mode is not None:
+            parts.append(f"choosing the {self.editor.link_mode}: click or Tab, Enter confirms")
+        self.hint.setText(" · ".join(parts))
+
+    # -- documents ----------------------------------------------------------------------
+
+    def _open_first_document(self) -> None:
+        if self.project.count_documents(self.annotator) == 0:
+            self.stack.setCurrentWidget(self.empty)
+            self._update_header()
+            return
+        self.stack.setCurrentWidget(self.view)
+        first = self.project.next_document(self.annotator, None)
+        if first is None:
+            first = self.doc_list.model.doc_id(0)
+        if first is not None:
+            self.open_document(first)
+
+    def _can_leave(self) -> bool:
+        if self.session is None or not self.session.unsaved:
+            return True
+        if self.session.flush():
+            return True
+        self.say("Edits of this article are not saved yet; staying here until they are.")
+        return False
+
+    def open_document(self, doc_id: int) -> None:
+        if doc_id == self.doc_id and self.session is not None:
+            self.view.setFocus()
+            return
+        if not self._can_leave():
+            return
+        self._detach_session()
+        self.undo_stack.clear()
+        doc = self.project.get_document(doc_id)
+        self.doc_id, self.document = doc_id, doc
+        self.stack.setCurrentWidget(self.view)
+        self.editor.show_document(doc, OffsetMap(doc.text))
+        self.doc_list.select_document(doc_id)
+        self.view.setFocus()
+        existing = self.project.load_annotation(doc_id, self.annotator)
+        finished = existing is not None and existing.status in (
+            AnnotationStatus.DONE,
+            AnnotationStatus.SKIPPED,
+        )
+        if finished or self.model_state in (ModelState.OFF, ModelState.FAILED):
+            self._attach(self.project.open_annotation(doc_id, self.annotator))
+        elif self.model_state == ModelState.READY:
+            # Suggestions of the loaded pipeline are made (or found) in the worker, then
+            # merged into the annotation by open_annotation.
+            self._waiting_for = doc_id
+            self._update_header()
+            self._suggest_then_open(doc_id)
+        elif existing is not None:
+            # Work already started: show it now; new suggestions merge on a later open.
+            self._attach(self.project.open_annotation(doc_id, self.annotator))
+        else:
+            self._waiting_for = doc_id  # opened when the model is ready
+            self._update_header()
+
+    def _attach(self, annotation: Any) -> None:
+        assert self.document is not None
+        self._waiting_for = None
+        session = EditSession(self.project, self.document, annotation, self.undo_stack, self)
+        session.changed.connect(self._on_annotation_changed)
+        session.saveStateChanged.connect(self.banner.show_message)
+        session.reloaded.connect(self.say)
+        self.session = session
+        self.editor.attach(session, self.project.referents(self.document.id or 0))
+        self.doc_list.model.update_document(
+            annotation.document_id, status=annotation.status, n_spans=len(annotation.spans)
+        )
+        self._update_header()
+        self.documentOpened.emit(self.document.id)
+        self._prefetch_next()
+
+    def _detach_session(self) -> None:
+        if self.session is not None:
+            self.editor.detach()
+            self.session.deleteLater()
+            self.session = None
+            self.banner.show_message("")
+
+    def _on_annotation_changed(self, before: Any, after: Any) -> None:
+        if before.status != after.status:
+            finished = (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
+            self._done += (after.status in finished) - (before.status in finished)
+            self._update_progress_label()
+        if self.doc_id is not None:
+            self.doc_list.model.update_document(
+                self.doc_id, status=after.status, n_spans=len(after.spans)
+            )
+        self._update_header()
+
+    def _finish(self, status: AnnotationStatus) -> None:
+        if self.session is None or self.doc_id is None:
+            self.say("No article is open.")
+            return
+        current = self.session.annotation.status
+        if current != status and not self.session.perform(
+            SetStatus(status, description=f"mark {status}")
+        ):
+            return
+        if not self._can_leave():
+            return
+        nxt = self.project.next_document(self.annotator, self.doc_id)
+        if nxt is None:
+            self.say("Every article is done or skipped. Well done!")
+            return
+        self.open_document(nxt)
+        verb = "Done" if status == AnnotationStatus.DONE else "Skipped"
+        self.say(f"{verb}. Next article opened.")
+
+    # -- NLP ----------------------------------------------------------------------------
+
+    def _load_model(self) -> None:
+        name = self.model_name
+
+        def load(_ctx: TaskContext) -> Any:
+            from annotator.nlp.pipeline import load_suggester
+
+            return load_suggester(name)
+
+        self.tasks.run("load model", load, self._model_loaded, self._model_failed)
+
+    def _model_loaded(self, suggester: Any) -> None:
+        self.suggester = suggester
+        self.model_state = ModelState.READY
+        self._update_pipeline_label()
+        self.say(f"Model ready: {suggester.info.name}.")
+        if self._waiting_for is not None:
+            self._suggest_then_open(self._waiting_for)
+        else:
+            self._prefetch_next()
+
+    def _model_failed(self, exc: BaseException, _tb: str) -> None:
+        self.model_state = ModelState.FAILED
+        self._update_pipeline_label()
+        self.say(f"No NLP model: {exc}. You can still annotate by hand.")
+        if self._waiting_for is not None and self._waiting_for == self.doc_id:
+            self._attach(self.project.open_annotation(self._waiting_for, self.annotator))
+
+    def _suggest_then_open(self, doc_id: int) -> None:
+        suggester, project = self.suggester, self.project
+
+        def suggest(_ctx: TaskContext) -> int:
+            project.ensure_suggestions(doc_id, suggester)
+            return doc_id
+
+        def done(_result: object) -> None:
+            self._update_pipeline_label()
+            if self.doc_id == doc_id and self.session is None:
+                self._attach(self.project.open_annotation(doc_id, self.annotator))
+
+        def failed(exc: BaseException, _tb: str) -> None:
+            self.say(f"Could not make suggestions for this article: {exc}")
+            if self.doc_id == doc_id and self.session is None:
+                self._attach(self.project.open_annotation(doc_id, self.annotator))
+
+        self.tasks.run("suggest", suggest, done, failed)
+
+    def _prefetch_next(self) -> None:
+        """Make the next article's suggestions while this one is being read."""
+        if self.model_state != ModelState.READY or self.doc_id is None:
+            return
+        suggester, project, annotator, after = (
+            self.suggester,
+            self.project,
+            self.annotator,
+            self.doc_id,
+        )
+
+        def prefetch(_ctx: TaskContext) -> None:
+            nxt = project.next_document(annotator, after)
+            if nxt is not None and project.load_annotation(nxt, annotator) is None:
+                project.ensure_suggestions(nxt, suggester)
+
+        self.tasks.run("prefetch", prefetch, None, lambda _e, _tb: None)
+
+    # -- import / export ----------------------------------------------------------------
+
+    def import_paths(self, paths: list[str]) -> None:
+        project = self.project
+
+        def run(ctx: TaskContext) -> Any:
+            return project.import_paths(paths, progress=ctx.progress, cancel=ctx.cancelled)
+
+        run_with_progress(
+            self.tasks, self, "Importing articles", run, self._imported, self._task_failed
+        )
+
+    def _imported(self, report: Any) -> None:
+        self.doc_list.model.refresh()
+        self.refresh_progress()
+        parts = [f"Imported {report.imported} article{'s' if report.imported != 1 else ''}"]
+        if report.duplicates:
+            parts.append(f"{report.duplicates} already in the project")
+        if getattr(report, "cancelled", False):
+            parts.append("cancelled")
+        summary = "; ".join(parts) + "."
+        if report.problems:
+            lines = [f"{p.source}:{p.line}: {p.message}" for p in report.problems[:30]]
+            more = len(report.problems) - len(lines)
+            if more > 0:
+                lines.append(f"… and {more} more")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", summary, parent=self)
+            box.setInformativeText(f"{len(report.problems)} problem(s) were skipped.")
+            box.setDetailedText("\n".join(lines))
+            box.setModal(False)
+            box.show()
+        self.say(summary)
+        if self.doc_id is None:
+            self._open_first_document()
+
+    def import_seeds(self) -> None:
+        from annotator.app.paths import seeds_dir
+
+        self.import_paths([str(seeds_dir())])
+
+    def export_to(self, path: str) -> None:
+        from annotator.app.ui_support import export_jsonl
+
+        project, annotator = self.project, self.annotator
+
+        def run(ctx: TaskContext) -> int:
+            return export_jsonl(
+                project, annotator, Path(path), progress=ctx.progress, cancel=ctx.cancelled
+            )
+
+        def done(count: object) -> None:
+            self.say(f"Exported {count} annotated article(s) to {path}.")
+
+        run_with_progress(self.tasks, self, "Exporting", run, done, self._task_failed)
+
+    def _task_failed(self, exc: BaseException, _tb: str) -> None:
+        QMessageBox.warning(self, "Something went wrong", str(exc))
+
+    # -- action slots (names match actions.ACTIONS) --------------------------------------
+
+    def on_new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", str(Path.home() / "annotations.db"), "Projects (*.db)"
+        )
+        if path:
+            self.projectSwitchRequested.emit(path)
+
+    def on_open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "Projects (*.db);;All (*)")
+        if path:
+            self.projectSwitchRequested.emit(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for url in user_settings.recent_projects():
+            action = self.recent_menu.addAction(url)
+            action.triggered.connect(lambda _c=False, u=url: self.projectSwitchRequested.emit(u))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def on_import_articles(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", "Articles (*.txt *.text *.jsonl *.ndjson);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def on_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        if folder:
+            self.import_paths([folder])
+
+    def on_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export annotations", f"{self.annotator}.jsonl", "JSONL (*.jsonl)"
+        )
+        if path:
+            self.export_to(path)
+
+    def on_quit(self) -> None:
+        self.close()
+
+    def on_undo(self) -> None:
+        self.editor.cancel_link()
+        self.undo_stack.undo()
+
+    def on_redo(self) -> None:
+        self.editor.cancel_link()
+        self.undo_stack.redo()
+
+    def on_find(self) -> None:
+        self.docs_dock.show()
+        self.doc_list.search.setFocus()
+        self.doc_list.search.selectAll()
+
+    def on_accept(self) -> None:
+        self.editor.accept()
+
+    def on_accept_all(self) -> None:
+        self.editor.accept_all()
+
+    def on_reject(self) -> None:
+        self.editor.reject()
+
+    def on_make_quote(self) -> None:
+        self.editor.make_quote()
+
+    def on_set_speaker(self) -> None:
+        self.editor.start_link(RelationLabel.SPEAKER)
+        self._update_header()
+
+    def on_set_cue(self) -> None:
+        self.editor.start_link(RelationLabel.CUE)
+        self._update_header()
+
+    def on_cycle_kind(self) -> None:
+        self.editor.cycle_kind()
+
+    def on_start_left(self) -> None:
+        self.editor.move_boundary("start", -1)
+
+    def on_start_right(self) -> None:
+        self.editor.move_boundary("start", +1)
+
+    def on_end_left(self) -> None:
+        self.editor.move_boundary("end", -1)
+
+    def on_end_right(self) -> None:
+        self.editor.move_boundary("end", +1)
+
+    def on_next_span(self) -> None:
+        self.editor.step(+1)
+
+    def on_prev_span(self) -> None:
+        self.editor.step(-1)
+
+    def on_done(self) -> None:
+        if self.editor.link_mode is not None:
+            self.editor.confirm_link()
+            self._update_header()
+            return
+        self._finish(AnnotationStatus.DONE)
+
+    def on_skip(self) -> None:
+        self.editor.cancel_link()
+        self._finish(AnnotationStatus.SKIPPED)
+
+    def _step_document(self, step: int) -> None:
+        if self.doc_id is None:
+            return
+        target = self.doc_list.adjacent(self.doc_id, step)
+        if target is not None:
+            self.open_document(target)
+
+    def on_next_document(self) -> None:
+        self._step_document(+1)
+
+    def on_prev_document(self) -> None:
+        self._step_document(-1)
+
+    def on_cancel(self) -> None:
+        self.editor.cancel()
+        self._update_header()
+
+    def on_zoom_in(self) -> None:
+        self.view.zoom(+1)
+
+    def on_zoom_out(self) -> None:
+        self.view.zoom(-1)
+
+    def on_zoom_reset(self) -> None:
+        self.view.zoom(0)
+
+    def on_toggle_low_confidence(self) -> None:
+        on = self.actions_by_name["toggle_low_confidence"].isChecked()
+        if self.palette_widget.low_confidence.isChecked() != on:
+            self.palette_widget.low_confidence.setChecked(on)
+        self.editor.set_show_low_confidence(on)
+        self._update_header()
+
+    def on_toggle_guidelines(self) -> None:
+        self.guidelines_dock.setVisible(self.actions_by_name["toggle_guidelines"].isChecked())
+
+    def on_show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setObjectName("shortcutsDialog")
+        dialog.setWindowTitle("Keyboard shortcuts")
+        browser = QTextBrowser(dialog)
+        browser.setHtml(shortcuts_html(self.all_specs))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        dialog.resize(820, 760)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.shortcuts_dialog = dialog
+
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About",
+            "Quote & Entity Annotator\n\n"
+            f"Project: {self.project.url}\nAnnotator: {self.annotator}\n"
+            "Every edit is saved as you make it.",
+        )
+
+    def _retry_save(self) -> None:
+        if self.session is not None and self.session.flush():
+            self.say("All edits saved.")
+
+    # -- closing ------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is not None and self.session.unsaved and not self.session.flush():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved edits",
+                f"{self.session.unsaved} edit(s) could not be saved to the database "
+                f"({self.session.last_error}). Close anyway and lose them?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        s = user_settings.settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("window_state", self.saveState())
+        s.setValue("font_size", self.view.font().pointSizeF())
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and wait for workers; close the project if this window owns it."""
+        self._detach_session()
+        self.tasks.shutdown()
+        if self.owns_project:
+            self.project.close()
+            self.owns_project = False

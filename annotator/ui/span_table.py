@@ -1,0 +1,185 @@
+"""The spans of the open document: a table model over the annotation and its view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.core import DEFAULT_SCHEME, LabelScheme, Origin, Relation, Span, SpanKey
+from annotator.core.model import RelationLabel
+from annotator.core.operations import spans_sorted
+from annotator.ui.theme import FALLBACK_COLOUR, span_background
+
+_Index = QModelIndex | QPersistentModelIndex
+_EMPTY = QModelIndex()
+_MAX_TEXT = 90
+
+ORIGIN_MARK = {
+    Origin.SUGGESTED: "suggested",
+    Origin.ACCEPTED: "✓ accepted",
+    Origin.EDITED: "✎ edited",
+    Origin.MANUAL: "✋ manual",
+}
+
+
+class SpanTableModel(QAbstractTableModel):
+    COLUMNS = ("Text", "Label", "Origin", "Speaker / kind")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._spans: list[Span] = []
+        self._rows: dict[SpanKey, int] = {}
+        self._speaker: dict[SpanKey, str] = {}
+        self._cue: dict[SpanKey, str] = {}
+        self.scheme: LabelScheme = DEFAULT_SCHEME
+        self._referents: dict[SpanKey, str] = {}
+
+    def set_spans(
+        self,
+        text: str,
+        spans: Sequence[Span],
+        relations: Sequence[Relation],
+        referents: dict[SpanKey, SpanKey] | None = None,
+    ) -> None:
+        """``referents``: pronoun speakers and the entity they likely mean (shown "he → X")."""
+        self.beginResetModel()
+        self._text = text
+        self._referents = {k: text[v.start : v.end] for k, v in (referents or {}).items()}
+        self._spans = spans_sorted(spans)
+        self._rows = {s.key: i for i, s in enumerate(self._spans)}
+        self._speaker = {}
+        self._cue = {}
+        for rel in relations:
+            child = text[rel.child.start : rel.child.end]
+            if rel.label == RelationLabel.SPEAKER:
+                referent = self._referents.get(rel.child)
+                self._speaker[rel.head] = f"{child} → {referent}" if referent else child
+            else:
+                self._cue[rel.head] = child
+        self.endResetModel()
+
+    def span_at(self, row: int) -> Span | None:
+        return self._spans[row] if 0 <= row < len(self._spans) else None
+
+    def row_of(self, key: SpanKey | None) -> int | None:
+        return self._rows.get(key) if key is not None else None
+
+    def rowCount(self, parent: _Index = _EMPTY) -> int:
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: _Index = _EMPTY) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+            return None
+        span = self._spans[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                snippet = " ".join(span.text(self._text).split())
+                return snippet if len(snippet) <= _MAX_TEXT else snippet[: _MAX_TEXT - 1] + "…"
+            if col == 1:
+                return span.label
+            if col == 2:
+                mark = ORIGIN_MARK[span.origin]
+                if span.origin == Origin.SUGGESTED and span.confidence is not None:
+                    mark += f" {span.confidence:.2f}"
+                return mark
+            if col == 3:
+                if span.label != "QUOTE":
+                    return ""
+                speaker = self._speaker.get(span.key, "—")
+                kind = str(span.kind) if span.kind else "?"
+                return f"{speaker} ({kind})"
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            tip = span.text(self._text)
+            if span.label == "QUOTE":
+                tip += (
+                    f"\n\nspeaker: {self._speaker.get(span.key, '—')}"
+                    f"\ncue: {self._cue.get(span.key, '—')}"
+                )
+            return tip
+        elif role == Qt.ItemDataRole.BackgroundRole and col == 1:
+            spec = self.scheme.get(span.label)
+            colour = spec.colour if spec else FALLBACK_COLOUR
+            from PySide6.QtWidgets import QApplication
+
+            return QBrush(
+                span_background(
+                    colour, QApplication.palette(), suggested=span.origin == Origin.SUGGESTED
+                )
+            )
+        elif (
+            role == Qt.ItemDataRole.ForegroundRole and col == 2 and span.origin == Origin.SUGGESTED
+        ):
+            return QBrush(QColor(128, 128, 128))
+        elif role == Qt.ItemDataRole.UserRole:
+            return span.key
+        return None
+
+
+class SpanTable(QTableView):
+    """Clicking a row makes that span current; the current span's row follows the article."""
+
+    spanActivated = Signal(object)  # SpanKey
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("spanTable")
+        self.span_model = SpanTableModel(self)
+        self.setModel(self.span_model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.clicked.connect(self._on_clicked)
+        self._syncing = False
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        span = self.span_model.span_at(index.row())
+        if span is not None and not self._syncing:
+            self.spanActivated.emit(span.key)
+
+    def show_current(self, key: SpanKey | None) -> None:
+        row = self.span_model.row_of(key)
+        self._syncing = True
+        try:
+            if row is None:
+                self.clearSelection()
+                return
+            index = self.span_model.index(row, 0)
+            self.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.scrollTo(index)
+        finally:
+            self._syncing = False
