@@ -15,6 +15,7 @@ character ranges, matched one-to-one, largest overlap first.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -153,7 +154,8 @@ def score_example(ex: Example, sugg: Suggestions, scores: Scores, verbose: bool)
     scores.add_labelled(pred_ents + pred_q, gold_ents + gold_q)
     scores.ents_exact.add(len(set(pred_ents) & set(gold_ents)), len(pred_ents), len(gold_ents))
 
-    pd = [(s.start, s.end, "QUOTE") for s in sugg.spans if s.label == "QUOTE" and s.kind == "direct"]
+    pd = [(s.start, s.end, "QUOTE") for s in sugg.spans
+          if s.label == "QUOTE" and s.kind == "direct"]
     gd = [(s["start"], s["end"], "QUOTE") for s in ex.spans
           if s["label"] == "QUOTE" and s.get("kind") == "direct"]
     scores.direct.add(len(overlap_matches(pd, gd)), len(pd), len(gd))
@@ -222,7 +224,7 @@ def check_valid(spans: list[Span], text: str) -> None:
     for s in spans:
         validate_span(s, text, toks)
     ents = sorted((s for s in spans if s.layer == "ents"), key=lambda s: s.start)
-    for a, b in zip(ents, ents[1:], strict=False):
+    for a, b in itertools.pairwise(ents):
         assert b.start >= a.end, (a, b)
 
 

@@ -68,13 +68,16 @@ class ParseQuoteFinder:
         entry = self.lex.entry(lemma, cognition=cognition)
         if entry is None:
             return None
+        if tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so":
+            return None  # "so-called" marks scare quotes, it reports nothing
         if any(c.dep_ == "neg" for c in tok.children):
             return None  # "did not say": negated speech is not a quote
         if tok.dep_ == "xcomp" and tok.head.lemma_ in _BLOCKING_HEADS:
             return None  # "refused to comment"
         if lemma in self.lex.light_verb_nouns:
+            nouns = self.lex.light_verb_nouns[lemma]
             for child in tok.children:
-                if child.dep_ == "dobj" and child.lemma_.lower() in self.lex.light_verb_nouns[lemma]:
+                if child.dep_ == "dobj" and child.lemma_.lower() in nouns:
                     return (tok.i, child.i + 1), entry
             if lemma in self.lex.only_with_object:
                 return None
@@ -231,6 +234,8 @@ class ParseQuoteFinder:
                                                          self._is_cue_token):
                 continue  # "will be “waiting” for": a quoted word, not a direct quote
             cue, speaker_tok, conf = found
+            if words < MIN_DIRECT_WORDS and speaker_tok is None:
+                continue
             speaker: tuple[int, int] | None = None
             if speaker_tok is not None and qidx[speaker_tok.i] < 0:
                 speaker = self.np_span(speaker_tok)
@@ -336,9 +341,10 @@ class ParseQuoteFinder:
             *DASHES,
         )
         # "…" Ryabkov said. (no comma) and "….” he said (house styles vary)
-        if not open_end and not (doc[q.end].is_alpha and doc[q.end].is_lower is False):
-            if not (doc[q.end].lower_ in PRONOUNS or doc[q.end].lower_ in self.lex.forms):
-                return []
+        nxt = doc[q.end]
+        if (not open_end and not (nxt.is_alpha and nxt.is_lower is False)
+                and not (nxt.lower_ in PRONOUNS or nxt.lower_ in self.lex.forms)):
+            return []
         out: list[int] = []
         for i in range(q.end, min(len(doc), q.end + 14)):
             if paras[i] != paras[q.start] or qidx[i] >= 0:
@@ -507,8 +513,9 @@ class ParseQuoteFinder:
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in children):
             return None  # "as reported by …": a circumstance, not a report
         if lemma in self.lex.light_verb_nouns:
+            nouns = self.lex.light_verb_nouns[lemma]
             for child in children:
-                if child.dep_ == "dobj" and child.lemma_.lower() in self.lex.light_verb_nouns[lemma]:
+                if child.dep_ == "dobj" and child.lemma_.lower() in nouns:
                     for sub in child.children:
                         if sub.dep_ in ("acl", "ccomp"):
                             return self._clause_range(child, sub)
@@ -527,9 +534,10 @@ class ParseQuoteFinder:
                 or (c.dep_ == "prep" and c.lower_ == "as")
             ]
             if comp:
-                return dobj.left_edge.i, max(_right(c) for c in comp), True
+                end = max(_right(c) for c in comp)
+                return dobj.left_edge.i, _end_at_quote(doc, dobj.i, end), True
             if lemma == "describe":
-                return dobj.left_edge.i, _right(dobj), True
+                return dobj.left_edge.i, _end_at_quote(doc, dobj.i, _right(dobj)), True
         if lemma in self.lex.addressee_object:
             if dobj is not None and xcomp is not None and xcomp.i > dobj.i:
                 return dobj.left_edge.i, _right(xcomp), True  # "urged Kiev to accept it"
@@ -570,7 +578,7 @@ class ParseQuoteFinder:
             if child.dep_ == "mark" and child.lower_ == "that" and start < child.i < start + 3:
                 start = child.i
         # leading complementiser "that" and the comma after it stay outside
-        while start < end and (doc[start].lower_ == "that" and doc[start].dep_ == "mark"
+        while start < end and ((doc[start].lower_ == "that" and doc[start].dep_ == "mark")
                                or doc[start].text == ","):
             start += 1
         span = trim(doc, start, end)
@@ -635,10 +643,11 @@ class ParseQuoteFinder:
         # a quoted fragment right after the content belongs to it
         # ("announced his readiness to meet the president “personally.”")
         for q in quotes:
-            if q.start >= cand.end and all(doc_words[i] is False and not self._doc_punct[i]
-                                           for i in range(cand.end, q.start)):
-                if q.words < MIN_DIRECT_WORDS:
-                    touching.append(q)
+            adjacent = q.start >= cand.end and all(
+                doc_words[i] is False and not self._doc_punct[i] for i in range(cand.end, q.start)
+            )
+            if adjacent and q.words < MIN_DIRECT_WORDS:
+                touching.append(q)
         inside = touching
         if not inside:
             return cand
@@ -650,6 +659,14 @@ class ParseQuoteFinder:
         cand.kind = QuoteKind.MIXED
         cand.confidence = max(cand.confidence, CONF_MIXED)
         return cand
+
+
+def _end_at_quote(doc: Doc, after: int, end: int) -> int:
+    """"as “cruel” on Friday": a characterisation ends with its quoted words."""
+    for i in range(end - 1, after, -1):
+        if doc[i].text in ("”", '"', "’", "»"):
+            return i + 1
+    return end
 
 
 def _right(tok: Token) -> int:

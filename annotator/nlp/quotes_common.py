@@ -115,7 +115,9 @@ def quote_index(doc: Doc, quotes: list[DirectQuote]) -> list[int]:
 
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Drop whitespace and punctuation (but not quote marks that close a span) at both ends."""
-    while start < end and (doc[start].is_space or (doc[start].is_punct and not _opening(doc[start]))):
+    while start < end and (
+        doc[start].is_space or (doc[start].is_punct and not _opening(doc[start]))
+    ):
         start += 1
     while end > start and (
         doc[end - 1].is_space or (doc[end - 1].is_punct and not _closing(doc[end - 1]))
@@ -155,7 +157,7 @@ def stands_alone(doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]) ->
         j += 1
     if j >= len(doc) or paras[j] != paras[q.start] or qidx[j] >= 0:
         return True
-    return doc[j].is_title or doc[j].is_upper or not doc[j].is_alpha and doc[j].text not in ",;:"
+    return doc[j].is_title or doc[j].is_upper or (not doc[j].is_alpha and doc[j].text not in ",;:")
 
 
 def _ends_sentence(doc: Doc, i: int) -> bool:
@@ -174,7 +176,9 @@ def looks_like_title(doc: Doc, q: DirectQuote) -> bool:
                                         for t in words)
 
 
-def mid_sentence(doc: Doc, q: DirectQuote, paras: list[int], is_cue: Callable[[Token], bool]) -> bool:
+def mid_sentence(
+    doc: Doc, q: DirectQuote, paras: list[int], is_cue: Callable[[Token], bool]
+) -> bool:
     """A quoted segment that continues a sentence after an ordinary word
     ("called the progress “significant”") is a fragment, not a direct quote."""
     i = q.start - 1

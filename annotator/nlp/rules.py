@@ -122,6 +122,18 @@ def find_person_names(doc: Doc) -> Doc:
             i = run
             continue
         i += 1
+    # a lone capitalised word next to a speech verb ("Ryabkov said", "said Peskov")
+    forms = cue_lexicon().forms
+    covered = taken | {k for s, e, _ in new for k in range(s, e)}
+    for k in range(n):
+        if k in covered or not is_name(k) or (k > 0 and is_name(k - 1)):
+            continue
+        nxt = doc[k + 1].lower_ if k + 1 < n else ""
+        prev = doc[k - 1].lower_ if k > 0 else ""
+        if (nxt in forms and doc[k + 1].is_lower) or (prev in forms and doc[k - 1].is_lower):
+            if k + 1 < n and is_name(k + 1):
+                continue
+            new.append((k, k + 1, "PERSON"))
     surnames = {doc[e - 1].text for s, e, lab in new if lab == "PERSON" and e - s >= 1}
     surnames |= {e[-1].text for e in doc.ents if e.label_ == "PERSON"}
     covered = taken | {k for s, e, _ in new for k in range(s, e)}
@@ -161,7 +173,7 @@ class RuleQuoteFinder:
         if tok.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
             return i, i + 2
         lemma = self.lex.lemma_of_form(tok.lower_)
-        if lemma is None or tok.is_title and i > 0 and not doc[i].is_sent_start:
+        if lemma is None or (tok.is_title and i > 0 and not doc[i].is_sent_start):
             return None
         entry = self.lex.lemmas.get(lemma)
         if entry is None or entry.cls != "speech" or lemma in self.lex.only_with_object:
@@ -202,9 +214,8 @@ class RuleQuoteFinder:
                 else:
                     hit = (None, None, CONF_ORPHAN)
             cue, speaker, conf = hit
-            if speaker is None and conf >= CONF_HIGH:
-                conf = CONF_MEDIUM
-            elif speaker is not None and conf >= CONF_HIGH and doc[speaker[0]].lower_ in PRONOUNS:
+            # high needs a named speaker; a pronoun or no speaker is medium
+            if conf >= CONF_HIGH and (speaker is None or doc[speaker[0]].lower_ in PRONOUNS):
                 conf = CONF_MEDIUM
             for q in members:
                 out.append(QuoteCandidate(q.start, q.end, QuoteKind.DIRECT, conf, speaker, cue, g))
@@ -254,7 +265,8 @@ class RuleQuoteFinder:
             while i < n and len(window) < 14 and paras[i] == para and qidx[i] < 0:
                 if doc[i].text in ("!", "?", ";", ":") or doc[i].is_space:
                     break
-                if doc[i].text == "." and not (window and doc[i - 1].is_title and len(doc[i - 1]) <= 3):
+                abbrev = window and doc[i - 1].is_title and len(doc[i - 1]) <= 3  # "Mr."
+                if doc[i].text == "." and not abbrev:
                     break
                 window.append(i)
                 i += 1
