@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator.core import (
@@ -29,7 +33,12 @@ from annotator.core import (
     encode_tokens,
 )
 from annotator.core.operations import AnnotationDiff
-from annotator.storage.engine import Database, StorageError
+from annotator.storage.engine import (
+    WRITE_FAILED,
+    Database,
+    StorageError,
+    describe_operational_error,
+)
 from annotator.storage.models import (
     AnnotationRow,
     AnnotatorRow,
@@ -45,9 +54,26 @@ _CHUNK = 500  # rows per IN (...) / executemany; well under SQLite's variable li
 
 
 class ConflictError(StorageError):
-    """Someone else saved this annotation since it was loaded (optimistic locking)."""
+    """Someone else saved this annotation since it was loaded (optimistic locking).
+
+    ``current`` is the annotation as it is stored now (``None`` when it was deleted),
+    so the caller can show it instead of the stale copy: the refused edit is never
+    written over the other one."""
 
     code = "E210"
+
+    def __init__(
+        self, message: str, *, current: Annotation | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.current = current
+
+
+CONFLICT_MESSAGE = (
+    "This annotation was changed elsewhere (another window or annotator) since it was "
+    "opened, so this edit was not saved and nothing was overwritten. The current version "
+    "has been reloaded: repeat the edit on it."
+)
 
 
 def now() -> datetime:
@@ -67,6 +93,30 @@ class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @contextmanager
+    def _write_tx(self) -> Iterator[Session]:
+        """One write transaction; database failures become a ``StorageError`` whose
+        message says what happened and that nothing was half-written."""
+        try:
+            with self.db.write_session() as s, s.begin():
+                yield s
+        except OperationalError as exc:
+            raise StorageError(
+                describe_operational_error(exc, busy_timeout_ms=self.db.busy_timeout_ms),
+                code=WRITE_FAILED,
+            ) from exc
+        except DataError as exc:
+            raise StorageError(
+                f"The database refused the data; nothing was written. ({exc.orig})",
+                code="E214",
+            ) from exc
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise StorageError(describe_operational_error(exc), code=WRITE_FAILED) from exc
+            raise
+
     # settings -----------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
@@ -75,7 +125,7 @@ class Repository:
             return row.value if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             row = s.get(SettingRow, key)
             if row is None:
                 s.add(SettingRow(key=key, value=value))
@@ -94,7 +144,7 @@ class Repository:
         if existing is not None:
             return existing
         try:
-            with self.db.session() as s, s.begin():
+            with self._write_tx() as s:
                 row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
                 s.add(row)
                 s.flush()
@@ -105,7 +155,7 @@ class Repository:
             return found
 
     def set_role(self, name: str, role: AnnotatorRole) -> None:
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             s.execute(update(AnnotatorRow).where(AnnotatorRow.name == name).values(role=str(role)))
 
     def annotators(self) -> list[Annotator]:
@@ -133,7 +183,7 @@ class Repository:
     ) -> tuple[list[int], list[int]]:
         """Documents and their annotations (by index into ``docs``) in one transaction,
         so an interrupted import never leaves a document without its labels."""
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             new_ids, dup_ids = _insert_documents(s, docs)
             annotators: dict[str, Annotator] = {}
             for index, ann in annotations:
@@ -177,7 +227,7 @@ class Repository:
         rows = [{"id": doc_id, "tokens": encode_tokens(toks)} for doc_id, toks in items]
         if not rows:
             return
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             s.execute(update(DocumentRow), rows)
 
     def ids_without_tokens(self, limit: int = 1000) -> list[int]:
@@ -376,20 +426,45 @@ class Repository:
 
     def put_annotation(self, annotation: Annotation, annotator: Annotator) -> Annotation:
         """Create or wholly replace an annotation (imports, suggestion runs, adopting a version)."""
-        with self.db.session() as s, s.begin():
-            return self._put(s, annotation, annotator)
+        try:
+            with self._write_tx() as s:
+                return self._put(s, annotation, annotator)
+        except IntegrityError as exc:
+            # Two processes created this annotator's annotation of the document at
+            # the same moment: the other one won; show theirs rather than fail obscurely.
+            current = (
+                self.load_annotation(annotation.document_id, annotator)
+                if annotation.document_id is not None
+                else None
+            )
+            if current is None:
+                raise StorageError(
+                    f"The annotation could not be stored: {exc.orig}", code="E215"
+                ) from exc
+            raise ConflictError(CONFLICT_MESSAGE, current=current) from exc
+
+    def _reload(self, annotation: Annotation) -> Annotation | None:
+        if annotation.id is None:
+            return None
+        with self.db.session() as s:
+            row = s.get(AnnotationRow, annotation.id)
+            return _load_full(s, row, annotation.annotator) if row is not None else None
 
     def put_annotations(self, items: Sequence[Annotation], annotator: Annotator) -> None:
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             for ann in items:
                 self._put(s, ann, annotator)
 
     def _put(self, s: Session, annotation: Annotation, annotator: Annotator) -> Annotation:
+        # FOR UPDATE (PostgreSQL; SQLite already holds the write lock) keeps a
+        # concurrent save_diff from slipping between the read and the rewrite.
         row = s.scalar(
-            select(AnnotationRow).where(
+            select(AnnotationRow)
+            .where(
                 AnnotationRow.document_id == annotation.document_id,
                 AnnotationRow.annotator_id == annotator.id,
             )
+            .with_for_update()
         )
         stamp = now()
         if row is None:
@@ -431,7 +506,7 @@ class Repository:
             raise StorageError("Annotation was never saved.", code="E211")
         stamp = now()
         try:
-            with self.db.session() as s, s.begin():
+            with self._write_tx() as s:
                 result = s.execute(
                     update(AnnotationRow)
                     .where(
@@ -447,9 +522,7 @@ class Repository:
                     )
                 )
                 if result.rowcount != 1:
-                    raise ConflictError(
-                        "This annotation was changed elsewhere since it was opened; reload it."
-                    )
+                    raise ConflictError(CONFLICT_MESSAGE)
                 aid = annotation.id
                 for key in change.removed_spans:
                     s.execute(delete(SpanRow).where(*_span_where(aid, key)))
@@ -476,14 +549,16 @@ class Repository:
                         )
                     )
                 _insert_rejections(s, aid, change.rejected_added)
-        except OperationalError as exc:
-            raise StorageError(f"Could not save: {exc.orig}", code="E212") from exc
+        except ConflictError as exc:
+            # Read after the failed transaction ended, so it shows the other save.
+            exc.current = self._reload(annotation)
+            raise
         saved = after.copy()
         saved.id, saved.version, saved.updated_at = annotation.id, annotation.version + 1, stamp
         return saved
 
     def delete_annotation(self, doc_id: int, annotator: Annotator) -> None:
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             s.execute(
                 delete(AnnotationRow).where(
                     AnnotationRow.document_id == doc_id,
@@ -533,7 +608,7 @@ class Repository:
 
     def assign(self, pairs: Iterable[tuple[int, int]]) -> int:
         rows = [{"document_id": d, "annotator_id": a} for d, a in pairs]
-        with self.db.session() as s, s.begin():
+        with self._write_tx() as s:
             s.execute(delete(AssignmentRow))
             for chunk in _chunks(rows):
                 s.execute(insert(AssignmentRow), chunk)
@@ -690,7 +765,10 @@ def _insert_documents(s: Session, docs: Sequence[Document]) -> tuple[list[int], 
     if fresh:
         # RETURNING gives the new ids without a second lookup by sha256
         table = DocumentRow.__table__
-        result = s.connection().execute(insert(table).returning(table.c.sha256, table.c.id), fresh)
+        # ON CONFLICT DO NOTHING: another process importing the same text at the same
+        # time stores it once; ours is then found by sha256 below instead of failing.
+        stmt = _insert_ignore(s, table).returning(table.c.sha256, table.c.id)
+        result = s.connection().execute(stmt, fresh)
         created = {sha: i for sha, i in result}
     new_ids: list[int] = []
     dup_ids: list[int] = []
@@ -710,14 +788,27 @@ def _lookup(s: Session, sha: str) -> int:
     return found
 
 
+def _insert_ignore(s: Session, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect."""
+    name = s.get_bind().dialect.name
+    if name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing()
+    if name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing()
+    return insert(table)
+
+
 def _ensure_annotator(s: Session, name: str) -> Annotator:
     row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
     if row is None:
         kind = AnnotatorKind.GOLD if name == "gold" else AnnotatorKind.HUMAN
         role = AnnotatorRole.REVIEWER if name == "gold" else AnnotatorRole.ANNOTATOR
-        row = AnnotatorRow(name=name, kind=str(kind), role=str(role))
-        s.add(row)
-        s.flush()
+        s.execute(
+            _insert_ignore(s, AnnotatorRow.__table__),
+            [{"name": name, "kind": str(kind), "role": str(role)}],
+        )
+        row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
+        assert row is not None
     return _annotator(row)
 
 

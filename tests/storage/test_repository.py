@@ -23,7 +23,7 @@ from annotator.storage.repository import ConflictError, Repository
 TEXT = "“We will win,” Ryabkov said in Moscow."
 
 
-def _repo(path: Path) -> Repository:
+def _repo(path: str | Path) -> Repository:
     return Repository(Database(path))
 
 
@@ -39,15 +39,15 @@ def _annotation(doc_id: int) -> Annotation:
     )
 
 
-def test_storage_round_trip_in_a_new_session(db_path: Path) -> None:
-    repo = _repo(db_path)
+def test_storage_round_trip_in_a_new_session(db_url: str) -> None:
+    repo = _repo(db_url)
     doc = Document(TEXT, "a.txt", {"source": "x"}, tokens=tokenize(TEXT))
     (doc_id,), dups = repo.insert_documents([doc])
     assert dups == []
     alice = repo.ensure_annotator("alice")
     saved = repo.put_annotation(_annotation(doc_id), alice)
     assert saved.version == 1
-    other = _repo(db_path)  # a separate engine, as another process would have
+    other = _repo(db_url)  # a separate engine, as another process would have
     loaded = other.load_annotation(doc_id, other.ensure_annotator("alice"))
     assert loaded is not None
     assert sorted(loaded.spans, key=repr) == sorted(_annotation(doc_id).spans, key=repr)
@@ -57,16 +57,16 @@ def test_storage_round_trip_in_a_new_session(db_path: Path) -> None:
     assert stored.text == TEXT and stored.tokens == doc.tokens and stored.meta == {"source": "x"}
 
 
-def test_storage_same_text_is_one_document(db_path: Path) -> None:
-    repo = _repo(db_path)
+def test_storage_same_text_is_one_document(db_url: str) -> None:
+    repo = _repo(db_url)
     first, _ = repo.insert_documents([Document(TEXT, "a.txt"), Document(TEXT, "b.txt")])
     again, dups = repo.insert_documents([Document(TEXT, "c.txt")])
     assert len(first) == 1 and again == [] and dups == first
     assert repo.count_documents() == 1
 
 
-def test_storage_save_diff_writes_only_the_change_and_bumps_version(db_path: Path) -> None:
-    repo = _repo(db_path)
+def test_storage_save_diff_writes_only_the_change_and_bumps_version(db_url: str) -> None:
+    repo = _repo(db_url)
     (doc_id,), _ = repo.insert_documents([Document(TEXT)])
     alice = repo.ensure_annotator("alice")
     saved = repo.put_annotation(_annotation(doc_id), alice)
@@ -80,8 +80,8 @@ def test_storage_save_diff_writes_only_the_change_and_bumps_version(db_path: Pat
     assert loaded.speaker_of(quote.key) is not None  # relation survived the span rewrite
 
 
-def test_storage_concurrent_edit_is_refused_not_overwritten(db_path: Path) -> None:
-    repo = _repo(db_path)
+def test_storage_concurrent_edit_is_refused_not_overwritten(db_url: str) -> None:
+    repo = _repo(db_url)
     (doc_id,), _ = repo.insert_documents([Document(TEXT)])
     alice = repo.ensure_annotator("alice")
     saved = repo.put_annotation(_annotation(doc_id), alice)
@@ -94,8 +94,8 @@ def test_storage_concurrent_edit_is_refused_not_overwritten(db_path: Path) -> No
     assert loaded is not None and len(loaded.spans) == 4  # the first edit is intact
 
 
-def test_storage_status_counts_include_documents_without_annotation(db_path: Path) -> None:
-    repo = _repo(db_path)
+def test_storage_status_counts_include_documents_without_annotation(db_url: str) -> None:
+    repo = _repo(db_url)
     ids, _ = repo.insert_documents([Document(f"Text number {i}.") for i in range(4)])
     alice = repo.ensure_annotator("alice")
     ann = _annotation(ids[0])
