@@ -25,11 +25,11 @@ back):
 ``quotes_of(doc)`` turns that into one record per QUOTE (kind, speaker and cue
 spans); ``annotation_from_doc(doc)`` gives back the whole ``Annotation``.
 
-``DocBinWriter`` streams: every few hundred documents it moves the packed token
-arrays and per-document records of an in-memory ``DocBin`` to temporary files
-beside the output, and on ``close`` writes the same zlib-compressed msgpack
+``DocBinWriter`` streams: it packs each ``Doc`` as ``DocBin.add`` would, appends
+the token arrays and per-document records to temporary files beside the output,
+and on ``close`` writes the same zlib-compressed msgpack
 object ``DocBin.to_bytes`` would, reading the spooled parts back in chunks. So
-memory holds one batch plus the set of distinct strings, not the whole corpus,
+memory holds one document plus the set of distinct strings, not the whole corpus,
 and the file is an ordinary DocBin.
 """
 
@@ -261,7 +261,14 @@ class _Spool:
 
 
 class DocBinWriter:
-    """Writes a ``.spacy`` file readable by ``DocBin().from_disk`` in flat memory."""
+    """Writes a ``.spacy`` file readable by ``DocBin().from_disk`` in flat memory.
+
+    ``add_doc`` packs a ``Doc`` exactly as ``DocBin.add`` does (same attributes,
+    strings, span groups, user data; a test holds the two byte-equal after
+    decompression) but straight into the spool files, and with one reused msgpack
+    packer: ``srsly.msgpack_dumps`` builds a new packer per call, whose set-up looks
+    up msgpack encoders among the installed packages' entry points and costs more
+    than packing a whole document."""
 
     extension = ".spacy"
 
@@ -271,8 +278,8 @@ class DocBinWriter:
         *,
         lang: str = "en",
         span_key: str = DEFAULT_SPAN_KEY,
-        batch_size: int = 256,
     ) -> None:
+        from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, TAG
         from spacy.tokens import DocBin
 
         self.path = Path(path)
@@ -280,10 +287,11 @@ class DocBinWriter:
         self.lang = lang
         self.span_key = span_key
         self.vocab = blank_pipeline(lang).vocab
-        self.batch_size = batch_size
-        self._new_bin = lambda: DocBin(store_user_data=True)
-        self._bin: DocBin = self._new_bin()
-        self.attrs: list[int] = list(self._bin.attrs)
+        self.attrs: list[int] = list(DocBin(store_user_data=True).attrs)
+        # The token strings DocBin.add collects, read as hashes in one array.
+        self._string_attrs = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
+        self._morph = [MORPH]
+        self._pack = srsly.msgpack.Packer(use_bin_type=True).pack
         folder = self.path.parent
         self._tokens = _Spool(folder)
         self._spaces = _Spool(folder)
@@ -292,63 +300,105 @@ class DocBinWriter:
         }
         self._lengths = array("i")
         self._strings: set[str] = set()
+        self._seen: set[int] = set()
         self._closed = False
 
     def __len__(self) -> int:
-        return len(self._lengths) + len(self._bin)
+        return len(self._lengths)
 
     def add(self, document: Document, annotation: Annotation) -> None:
         self.add_doc(build_doc(document, annotation, vocab=self.vocab, span_key=self.span_key))
-
-    def add_doc(self, doc: Doc) -> None:
-        self._bin.add(doc)
-        if len(self._bin) >= self.batch_size:
-            self._flush()
 
     def add_docs(self, docs: Iterable[Doc]) -> None:
         for doc in docs:
             self.add_doc(doc)
 
-    def _flush(self) -> None:
-        b = self._bin
-        if not len(b):
-            return
-        for tokens, spaces in zip(b.tokens, b.spaces, strict=True):
-            # Row-major per doc, so concatenating is numpy.vstack(...).tobytes("C").
-            self._tokens.write(tokens.astype("uint64", copy=False).tobytes("C"))
-            self._spaces.write(spaces.astype(bool, copy=False).tobytes("C"))
-            self._lengths.append(len(tokens))
-        self._strings.update(b.strings)
-        for name, items in (
-            ("cats", b.cats),
-            ("flags", b.flags),
-            ("span_groups", b.span_groups),
-            ("user_data", b.user_data),
-        ):
-            spool = self._lists[name]
-            spool.write(b"".join(srsly.msgpack_dumps(item) for item in items), len(items))
-        self._bin = self._new_bin()
+    def add_doc(self, doc: Doc) -> None:
+        import numpy
+        from spacy.attrs import SPACY
+
+        tokens = doc.to_array(self.attrs)
+        if tokens.ndim == 1:
+            tokens = tokens.reshape((tokens.shape[0], 1))
+        spaces = numpy.asarray(doc.to_array(SPACY), dtype=bool)
+        self._tokens.write(numpy.ascontiguousarray(tokens, dtype="uint64").tobytes("C"))
+        self._spaces.write(spaces.tobytes("C"))
+        self._lengths.append(len(doc))
+        self._collect_strings(doc)
+        pack = self._pack
+        self._lists["cats"].write(pack(doc.cats))
+        self._lists["flags"].write(pack({"has_unknown_spaces": doc.has_unknown_spaces}))
+        self._lists["span_groups"].write(pack(self._span_groups_bytes(doc)))
+        self._lists["user_data"].write(pack(pack(doc.user_data)))
+
+    def _collect_strings(self, doc: Doc) -> None:
+        import numpy
+
+        strings = self.vocab.strings if doc.vocab is self.vocab else doc.vocab.strings
+        seen, out = self._seen, self._strings
+        for h in numpy.unique(doc.to_array(self._string_attrs)).tolist():
+            if h not in seen:
+                seen.add(h)
+                out.add(strings[h])
+        for h in numpy.unique(doc.to_array(self._morph)).tolist():
+            if -h - 1 not in seen:  # its own key space: str(token.morph) differs from "_"
+                seen.add(-h - 1)
+                morph = strings[h] if h else ""
+                out.add("" if morph == "_" else morph)
+        for group in doc.spans.values():
+            for span in group:
+                out.add(span.label_)
+                if span.kb_id in strings:
+                    out.add(span.kb_id_)
+                if span.id in strings:
+                    out.add(span.id_)
+
+    def _span_groups_bytes(self, doc: Doc) -> bytes:
+        # SpanGroups.to_bytes / SpanGroup.to_bytes of spaCy 3.x, with the reused packer.
+        if len(doc.spans) == 0:
+            return b"\x90"
+        msg: dict[bytes, list[str]] = {}
+        for key, group in doc.spans.items():
+            data = {
+                "name": group.name,
+                "attrs": group.attrs,
+                "spans": [
+                    struct.pack(
+                        ">QQQllll",
+                        s.id,
+                        s.kb_id,
+                        s.label,
+                        s.start,
+                        s.end,
+                        s.start_char,
+                        s.end_char,
+                    )
+                    for s in group
+                ],
+            }
+            msg.setdefault(self._pack(data), []).append(key)
+        return self._pack(msg)
 
     def _parts(self) -> Iterator[bytes]:
         """The msgpack object of ``DocBin.to_bytes``, in pieces."""
+        pack = self._pack
         lengths = self._lengths.tobytes()  # native int32, as numpy's int32 tobytes
         yield _map_header(10)
-        yield srsly.msgpack_dumps("version") + srsly.msgpack_dumps(_DOCBIN_VERSION)
-        yield srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(self.attrs)
+        yield pack("version") + pack(_DOCBIN_VERSION)
+        yield pack("attrs") + pack(self.attrs)
         for name, spool in (("tokens", self._tokens), ("spaces", self._spaces)):
-            yield srsly.msgpack_dumps(name) + _bin_header(spool.size)
+            yield pack(name) + _bin_header(spool.size)
             yield from spool.chunks()
-        yield srsly.msgpack_dumps("lengths") + srsly.msgpack_dumps(lengths)
-        yield srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self._strings))
+        yield pack("lengths") + pack(lengths)
+        yield pack("strings") + pack(sorted(self._strings))
         for name in ("cats", "flags", "span_groups", "user_data"):
             spool = self._lists[name]
-            yield srsly.msgpack_dumps(name) + _array_header(spool.count)
+            yield pack(name) + _array_header(spool.count)
             yield from spool.chunks()
 
     def close(self) -> None:
         if self._closed:
             return
-        self._flush()
         if self._tokens.size >= 1 << 32:
             self.abort()
             raise WriterError(
@@ -375,7 +425,6 @@ class DocBinWriter:
 
     def _release(self) -> None:
         self._closed = True
-        self._bin = self._new_bin()
         for spool in (self._tokens, self._spaces, *self._lists.values()):
             spool.close()
 

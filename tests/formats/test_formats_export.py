@@ -93,16 +93,41 @@ def test_docbin_words_and_spaces_fill_gaps_of_foreign_tokens() -> None:
 
 
 def test_docbin_writer_streams_what_docbin_to_bytes_writes(tmp_path: Path) -> None:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+    from annotator.nlp.tokenize import blank_pipeline
+
     doc, ann = _quote_doc()
-    docs = [build_doc(doc, ann) for _ in range(7)]
-    writer = DocBinWriter(tmp_path / "out.spacy", batch_size=3)
+    docs = [build_doc(doc, ann) for _ in range(3)]
+    # A Doc from elsewhere: tags, lemmas, morphs, kb ids, cats, several span groups, none.
+    rich = Doc(
+        blank_pipeline("en").vocab,
+        words=["Ms", "Lopez", "won", "."],
+        spaces=[True, False, False, False],
+    )
+    for tok, tag, morph in zip(
+        rich, ["NNP", "NNP", "VBD", "."], ["", "Number=Sing", "Tense=Past", ""], strict=True
+    ):
+        tok.tag_, tok.lemma_ = tag, tok.text.lower()
+        if morph:
+            tok.set_morph(morph)
+    rich.ents = [SpacySpan(rich, 0, 2, label="PERSON", kb_id="Q1")]
+    rich.spans["a"] = [SpacySpan(rich, 2, 3, label="CUE")]
+    rich.spans["b"] = rich.spans["a"]
+    rich.cats = {"POLITICS": 1.0}
+    plain = Doc(rich.vocab, words=["Nothing", "here"])
+    docs += [rich, plain]
+    writer = DocBinWriter(tmp_path / "out.spacy")
     writer.add_docs(docs)
     writer.close()
     mine = srsly.msgpack_loads(zlib.decompress((tmp_path / "out.spacy").read_bytes()))
     theirs = srsly.msgpack_loads(zlib.decompress(docbin_of(docs).to_bytes()))
     assert mine == theirs
     back = list(read_docbin(tmp_path / "out.spacy"))
-    assert len(back) == 7 and back[6].text == TEXT
+    assert len(back) == 5 and back[2].text == TEXT
+    assert [t.lemma_ for t in back[3]] == ["ms", "lopez", "won", "."]
+    assert str(back[3][1].morph) == "Number=Sing" and back[3].ents[0].kb_id_ == "Q1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.spacy"]  # spools removed
 
 
