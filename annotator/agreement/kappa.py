@@ -33,33 +33,32 @@ def label_rank_order(labels: Iterable[str]) -> list[str]:
     return sorted(set(labels), key=lambda lab: (LABEL_PRIORITY.get(lab, 0), lab))
 
 
-def paint_tokens(
-    span_starts: IntArray,
-    span_ends: IntArray,
-    span_ranks: IntArray,
-    tok_starts: IntArray,
-    tok_ends: IntArray,
-) -> IntArray:
-    """For each token the highest rank of the spans overlapping it, or ``-1``.
-
-    Vectorised over any number of documents laid end to end on one offset axis, so a
-    whole corpus is labelled in a handful of numpy calls. A token belongs to a span
-    when they share a character; for token-aligned spans that is plain containment,
-    and a misaligned imported span still labels the tokens it touches.
-    """
-    out = np.full(len(tok_starts), -1, dtype=np.int64)
-    if len(span_starts) == 0 or len(tok_starts) == 0:
-        return out
-    lo = np.searchsorted(tok_ends, span_starts, side="right")  # first token ending after start
-    hi = np.searchsorted(tok_starts, span_ends, side="left")  # tokens starting before end
+def paint_ranges(lo: IntArray, hi: IntArray, ranks: IntArray, size: int) -> IntArray:
+    """``out[x]`` = highest rank of the ranges ``[lo, hi)`` containing x, or ``-1``."""
+    out = np.full(size, -1, dtype=np.int64)
     lens = np.maximum(hi - lo, 0)
     total = int(lens.sum())
     if total == 0:
         return out
     first = np.repeat(lo, lens)
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
-    np.maximum.at(out, first + offsets, np.repeat(span_ranks, lens))
+    np.maximum.at(out, first + offsets, np.repeat(ranks, lens))
     return out
+
+
+def paint_tokens(
+    span_starts: IntArray, span_ends: IntArray, span_ranks: IntArray, tok_starts: IntArray
+) -> IntArray:
+    """For each token the highest rank of the spans containing it, or ``-1``.
+
+    A token is in a span when it *starts* inside it: for token-aligned spans (every saved
+    span) that is plain containment, and a misaligned imported span still gets a
+    definite answer without needing token ends. Vectorised over any number of documents
+    laid end to end on one offset axis.
+    """
+    lo = np.searchsorted(tok_starts, span_starts, side="left")
+    hi = np.searchsorted(tok_starts, span_ends, side="left")
+    return paint_ranges(lo, hi, span_ranks, len(tok_starts))
 
 
 def token_labels(annotation: Annotation, tokens: Sequence[Token], layer: str) -> list[str]:
@@ -72,7 +71,6 @@ def token_labels(annotation: Annotation, tokens: Sequence[Token], layer: str) ->
         np.array([s.end for s in spans], dtype=np.int64),
         np.array([rank[s.label] for s in spans], dtype=np.int64),
         np.array([t.start for t in tokens], dtype=np.int64),
-        np.array([t.end for t in tokens], dtype=np.int64),
     )
     names = [*order, OUTSIDE]  # rank -1 indexes the last element
     return [names[r] for r in ranks.tolist()]
@@ -195,6 +193,7 @@ __all__ = [
     "fleiss_kappa_from_labels",
     "kappa_from_confusion",
     "label_rank_order",
+    "paint_ranges",
     "paint_tokens",
     "token_labels",
 ]
