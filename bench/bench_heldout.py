@@ -142,7 +142,8 @@ def score_extra(ex: Example, sugg, ext: Extra) -> None:
                     (
                         "speaker",
                         ex.name,
-                        f"{_short(gt, 60)!r}: gold {text[gs[0] : gs[1]]!r} / got {got!r} (cue {cue!r})",
+                        f"{_short(gt, 60)!r}: gold {text[gs[0] : gs[1]]!r} / got {got!r}"
+                        f" (cue {cue!r})",
                     )
                 )
         if (s.start, s.end) != (g["start"], g["end"]):
