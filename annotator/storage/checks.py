@@ -1,0 +1,154 @@
+"""Consistency checks and online backups of a project database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import make_url
+
+from annotator.storage.engine import Database, StorageError
+from annotator.storage.models import AnnotationRow, DocumentRow, RelationRow, SpanRow
+
+_LIMIT = 20  # problems listed per check; the count says how many more
+
+
+@dataclass
+class CheckReport:
+    url: str
+    checks: list[str] = field(default_factory=list)  # what was run
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database(db: Database) -> CheckReport:
+    """SQLite's own integrity and foreign-key checks, then the data model's rules that
+    the schema cannot express (run on every backend)."""
+    report = CheckReport(db.url)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            _sqlite_checks(conn, report)
+        revision = db.current_revision()
+        report.checks.append("schema revision")
+        if revision != Database.head_revision():
+            report.problems.append(
+                f"schema at revision {revision!r}, this version expects "
+                f"{Database.head_revision()!r}: run `annotator db upgrade`"
+            )
+        _model_checks(conn, report)
+    return report
+
+
+def _sqlite_checks(conn: Connection, report: CheckReport) -> None:
+    report.checks.append("PRAGMA integrity_check")
+    rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        report.problems += [f"integrity: {r}" for r in rows[:_LIMIT]]
+    report.checks.append("PRAGMA foreign_key_check")
+    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    for table, rowid, parent, _fk in bad[:_LIMIT]:
+        report.problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
+    if len(bad) > _LIMIT:
+        report.problems.append(f"foreign key: {len(bad) - _LIMIT} more")
+
+
+def _model_checks(conn: Connection, report: CheckReport) -> None:
+    a, s, r, d = (
+        AnnotationRow.__table__,
+        SpanRow.__table__,
+        RelationRow.__table__,
+        DocumentRow.__table__,
+    )
+    report.checks.append("span offsets inside their document")
+    bad_spans = conn.execute(
+        select(s.c.id, s.c.start, s.c.end, d.c.id)
+        .join(a, a.c.id == s.c.annotation_id)
+        .join(d, d.c.id == a.c.document_id)
+        .where((s.c.start < 0) | (s.c.end <= s.c.start) | (s.c.end > func.length(d.c.text)))
+        .limit(_LIMIT)
+    ).all()
+    report.problems += [
+        f"span {sid} ({start}-{end}) lies outside document {doc}"
+        for sid, start, end, doc in bad_spans
+    ]
+    report.checks.append("relations join spans of their own annotation")
+    head, child = s.alias("h"), s.alias("c")
+    bad_rel = conn.execute(
+        select(r.c.id)
+        .join(head, head.c.id == r.c.head_id)
+        .join(child, child.c.id == r.c.child_id)
+        .where(
+            (head.c.annotation_id != r.c.annotation_id)
+            | (child.c.annotation_id != r.c.annotation_id)
+        )
+        .limit(_LIMIT)
+    ).all()
+    report.problems += [f"relation {rid} joins spans of another annotation" for (rid,) in bad_rel]
+    report.checks.append("span counts of annotations")
+    counts = select(s.c.annotation_id, func.count().label("n")).group_by(s.c.annotation_id)
+    counts_sq = counts.subquery()
+    bad_n = conn.execute(
+        select(a.c.id, a.c.n_spans, func.coalesce(counts_sq.c.n, 0))
+        .outerjoin(counts_sq, counts_sq.c.annotation_id == a.c.id)
+        .where(a.c.n_spans != func.coalesce(counts_sq.c.n, 0))
+        .limit(_LIMIT)
+    ).all()
+    report.problems += [f"annotation {aid} records {n} spans but has {m}" for aid, n, m in bad_n]
+
+
+def sqlite_path(db: Database) -> Path:
+    url = make_url(db.url)
+    if not db.is_sqlite or not url.database or url.database == ":memory:":
+        raise StorageError(f"{db.url} is not an SQLite file.", code="E231")
+    return Path(url.database)
+
+
+def backup_sqlite(
+    db: Database,
+    target: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """A consistent copy of an SQLite project made with SQLite's backup API, while
+    others keep reading and writing it. Written next to ``target`` and renamed at
+    the end, so a failed backup never leaves a half file under that name."""
+    source = sqlite_path(db)
+    target = target.expanduser().resolve()
+    if target == source.resolve():
+        raise StorageError("The backup cannot overwrite the project itself.", code="E232")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(source, timeout=db.busy_timeout_ms / 1000)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                if progress:
+                    progress(total - remaining, total)
+
+            # pages=-1: one step under one read transaction. In WAL mode that reads a
+            # snapshot without blocking writers; stepping would restart on every
+            # write the annotator makes meanwhile.
+            src.backup(dst, pages=-1, progress=step)
+            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                raise StorageError(f"The backup failed its integrity check: {verdict}")
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            dst.close()
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"The backup could not be made: {exc}", code="E233") from exc
+    finally:
+        src.close()
+    return target
