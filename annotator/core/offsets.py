@@ -9,6 +9,10 @@ separator. To keep the mapping independent of Qt's rules, the window is given
 ``\\r\\n`` into ``\\n``; the remaining characters (lone ``\\r``, ``\\u2028``,
 tabs, combining marks) each take exactly one UTF-16 unit or two for astral ones.
 
+Optionally (``paragraph_gap=True``) an empty line is shown after each line
+break followed by text: QPlainTextEdit has no paragraph spacing, and news
+articles read far better with it. Those inserted lines exist only on screen.
+
 ``OffsetMap`` answers both directions in O(log n) with two sorted arrays, and in
 O(1) for the common case of a BMP-only text without ``\\r\\n``.
 """
@@ -20,6 +24,7 @@ from bisect import bisect_left, bisect_right
 
 _REPLACEMENT = "\ufffd"
 _SPECIAL = re.compile("\r\n|[\U00010000-\U0010ffff]|[\ud800-\udfff]")
+_SPECIAL_GAP = re.compile("\r\n|\n|[\U00010000-\U0010ffff]|[\ud800-\udfff]")
 
 
 def utf16_len(text: str) -> int:
@@ -37,25 +42,40 @@ class OffsetMap:
 
     __slots__ = ("_cp_points", "_deltas", "_qt_points", "display_text", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, paragraph_gap: bool = False) -> None:
+        """``paragraph_gap``: show an empty line after each line break that is followed
+        by text (QPlainTextEdit has no paragraph spacing); the inserted line maps to
+        the start of the next paragraph."""
         self.text = text
         # Code-point offsets after which the running delta (qt - cp) changes, and the delta
-        # from there on. Astral chars shift later positions by +1, folded \r by -1.
+        # from there on. Astral chars and paragraph gaps shift later positions by +1,
+        # a folded \r by -1.
         cp_points: list[int] = []
         deltas: list[int] = []
         delta = 0
         pieces: list[str] = []
         last = 0
+        n = len(text)
         # A regex scan keeps the common case (no astral chars, no \r\n) at C speed.
-        for match in _SPECIAL.finditer(text):
+        for match in (_SPECIAL_GAP if paragraph_gap else _SPECIAL).finditer(text):
             i = match.start()
-            if match.group() == "\r\n":
-                pieces.append(text[last:i])
-                last = i + 1  # drop the \r, keep the \n
-                delta -= 1
-                cp_points.append(i + 1)
-                deltas.append(delta)
-            elif ord(match.group()) > 0xFFFF:
+            found = match.group()
+            if found in ("\r\n", "\n"):
+                nl = i + len(found) - 1  # the \n
+                if found == "\r\n":
+                    pieces.append(text[last:i])
+                    last = i + 1  # drop the \r, keep the \n
+                    delta -= 1
+                    cp_points.append(i + 1)
+                    deltas.append(delta)
+                if paragraph_gap and nl + 1 < n and text[nl + 1] not in "\r\n":
+                    pieces.append(text[last : nl + 1])
+                    pieces.append("\n")
+                    last = nl + 1
+                    delta += 1
+                    cp_points.append(nl + 1)
+                    deltas.append(delta)
+            elif ord(found) > 0xFFFF:
                 delta += 1
                 cp_points.append(i + 1)
                 deltas.append(delta)

@@ -106,7 +106,7 @@ class ArticleView(QPlainTextEdit):
 
     def set_text(self, text: str, omap: OffsetMap | None = None) -> None:
         """Show a new article. The text is never interpreted as HTML."""
-        self.omap = omap if omap is not None else OffsetMap(text)
+        self.omap = omap if omap is not None else OffsetMap(text, paragraph_gap=True)
         self._ents, self._quotes, self._by_key, self._relations = [], [], {}, []
         self._ent_ends = []
         self._built = (0, -1)
@@ -123,10 +123,11 @@ class ArticleView(QPlainTextEdit):
         ents: list[_Placed] = []
         quotes: list[_Placed] = []
         by_key: dict[SpanKey, _Placed] = {}
+        ents_layer = Layer.ENTS
         for span in spans:
             placed = _Placed(span, to_qt(span.start), to_qt(span.end))
-            by_key[span.key] = placed
-            (ents if span.layer == Layer.ENTS else quotes).append(placed)
+            by_key[SpanKey(span.start, span.end, span.label, str(span.layer))] = placed
+            (ents if span.layer == ents_layer else quotes).append(placed)
         quotes.sort(key=lambda p: (p.a, -p.b))
         # Entities never overlap, so sorted by start they are sorted by end too.
         ents.sort(key=lambda p: p.a)
@@ -253,15 +254,17 @@ class ArticleView(QPlainTextEdit):
         """Give Qt selections only for entities on and around the screen.
 
         ``QPlainTextEdit.setExtraSelections`` costs ~25 µs per selection (it repaints
-        each one's block), so 1,000 spans would take 25 ms; a window of three
-        screens holds a few dozen and is rebuilt only when scrolling leaves it.
+        each one's block), so 1,000 spans would take 25 ms; the window around the
+        screen holds a few dozen and is rebuilt only when scrolling leaves it.
         """
         first, last = self._visible_qt_range()
         lo_built, hi_built = self._built
         if lo_built <= first and last <= hi_built:
             return
-        screen = max(last - first, 2000)
-        lo, hi = max(0, first - screen), last + screen
+        # A quarter screen of slack each way: selections outside the viewport force Qt
+        # to lay out their paragraphs, which is most of the cost.
+        slack = max((last - first) // 4, 200)
+        lo, hi = max(0, first - slack), last + slack
         i = bisect_right(self._ent_ends, lo)
         cache = self._selection_cache
         fresh: dict[Span, QTextEdit.ExtraSelection] = {}
@@ -301,7 +304,12 @@ class ArticleView(QPlainTextEdit):
                 lo = max(a - base, 0)
                 hi = min(b - base, block.length() - 1)
                 origin = geo.topLeft() + layout.position()
-                for i in range(layout.lineCount()):
+                # Only the lines that hold the range (paragraphs can have dozens of lines).
+                first_line = layout.lineForTextPosition(lo).lineNumber()
+                last_line = layout.lineForTextPosition(hi).lineNumber()
+                if first_line < 0 or last_line < 0:
+                    first_line, last_line = 0, layout.lineCount() - 1
+                for i in range(first_line, last_line + 1):
                     line = layout.lineAt(i)
                     ls = line.textStart()
                     le = ls + line.textLength()
@@ -440,7 +448,9 @@ class ArticleView(QPlainTextEdit):
             path = QPainterPath(start)
             top = min(start.y(), end.y()) - lift
             path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
-            pen = QPen(mark_colour(self._colour(child.span.label), self.palette()), 1.6)
+            colour = mark_colour(self._colour(child.span.label), self.palette())
+            colour.setAlphaF(0.8)  # the curve crosses text: keep that text readable
+            pen = QPen(colour, 1.5)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)

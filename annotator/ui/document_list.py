@@ -154,6 +154,11 @@ class DocumentListModel(QAbstractTableModel):
             self.fetchMore()
         return self._row_of.get(doc_id)
 
+    def status_of(self, doc_id: int) -> AnnotationStatus | None:
+        """The listed status of a loaded row (no query), else None."""
+        row = self._row_of.get(doc_id)
+        return AnnotationStatus(self._rows[row].status) if row is not None else None
+
     def doc_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
@@ -259,10 +264,13 @@ class DocumentList(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        # Fixed widths: ResizeToContents would ask every loaded row on each change.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.fontMetrics()
+        for col, sample in ((1, "✓ started_"), (2, "Spans_")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

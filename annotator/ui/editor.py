@@ -464,6 +464,9 @@ class AnnotationEditor(QObject):
         if self.link_mode is not None:
             self.link_mode = None
             self.view.set_link_mode(None)
+            # Back to the quote that was being linked, not the last candidate.
+            if self.active_quote is not None and self._span(self.active_quote) is not None:
+                self.set_current(self.active_quote, scroll=False)
 
     def _link(self, quote: Span, label: RelationLabel, target: Span) -> None:
         target_label = "SPEAKER" if label == RelationLabel.SPEAKER else "CUE"

@@ -385,14 +385,16 @@ class MainWindow(QMainWindow):
         doc = self.project.get_document(doc_id)
         self.doc_id, self.document = doc_id, doc
         self.stack.setCurrentWidget(self.view)
-        self.editor.show_document(doc, OffsetMap(doc.text))
+        self.editor.show_document(doc, OffsetMap(doc.text, paragraph_gap=True))
         self.doc_list.select_document(doc_id)
         self.view.setFocus()
-        existing = self.project.load_annotation(doc_id, self.annotator)
-        finished = existing is not None and existing.status in (
-            AnnotationStatus.DONE,
-            AnnotationStatus.SKIPPED,
-        )
+        # The list already knows the status; only an unlisted document costs a query.
+        status = self.doc_list.model.status_of(doc_id)
+        if status is None:
+            found = self.project.load_annotation(doc_id, self.annotator)
+            status = found.status if found is not None else AnnotationStatus.TODO
+        started = status != AnnotationStatus.TODO
+        finished = status in (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
         if finished or self.model_state in (ModelState.OFF, ModelState.FAILED):
             self._attach(self.project.open_annotation(doc_id, self.annotator))
         elif self.model_state == ModelState.READY:
@@ -401,7 +403,7 @@ class MainWindow(QMainWindow):
             self._waiting_for = doc_id
             self._update_header()
             self._suggest_then_open(doc_id)
-        elif existing is not None:
+        elif started:
             # Work already started: show it now; new suggestions merge on a later open.
             self._attach(self.project.open_annotation(doc_id, self.annotator))
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -139,6 +139,12 @@ class LabelPalette(QWidget):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self._legend.addWidget(icon, i, 0)
             self._legend.addWidget(label, i, 1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Swatches are blended with the base colour: redraw them for a new (dark) palette.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_scheme(self.scheme)
+        super().changeEvent(event)
 
     def _colour(self, name: str) -> str:
         spec = self.scheme.get(name)

@@ -113,3 +113,51 @@ def test_offsets_property_selection_round_trip(text: str, data: st.DataObject) -
     qs, qe = omap.range_to_qt(start, end)
     assert omap.range_from_qt(qs, qe) == (start, end)
     assert _utf16_slice(text, qs, qe) == text[start:end].replace("\r\n", "\n")
+
+
+def _reference(text: str, gap: bool) -> tuple[list[int], str]:
+    """A slow, obviously correct model: Qt position of every code-point offset, and the
+    display text (\\r\\n folded; with ``gap``, an empty line after breaks followed by text)."""
+    positions: list[int] = []
+    display: list[str] = []
+    q = 0
+    for k, ch in enumerate(text):
+        positions.append(q)
+        nxt = text[k + 1 : k + 2]
+        if ch == "\r" and nxt == "\n":
+            continue  # folded into the \n
+        display.append(ch)
+        q += 2 if ord(ch) > 0xFFFF else 1
+        if gap and ch == "\n" and nxt and nxt not in "\r\n":
+            display.append("\n")
+            q += 1
+    positions.append(q)
+    return positions, "".join(display)
+
+
+@pytest.mark.parametrize("gap", [False, True])
+@pytest.mark.parametrize("text", [*TRICKY, "para one\npara two\n\nthree\r\nfour 😀\n"])
+def test_offsets_match_the_reference_model(text: str, gap: bool) -> None:
+    omap = OffsetMap(text, paragraph_gap=gap)
+    positions, display = _reference(text, gap)
+    assert omap.display_text == display
+    assert [omap.to_qt(k) for k in range(len(text) + 1)] == positions
+    for k, q in enumerate(positions):
+        if not (k > 0 and text[k - 1] == "\r" and text[k : k + 1] == "\n"):
+            assert omap.from_qt(q) == k
+
+
+@given(st.lists(_chars, max_size=40).map("".join), st.booleans())
+def test_offsets_property_reference_model(text: str, gap: bool) -> None:
+    test_offsets_match_the_reference_model(text, gap)
+
+
+def test_offsets_paragraph_gap_maps_to_the_next_paragraph() -> None:
+    omap = OffsetMap("one\ntwo", paragraph_gap=True)
+    assert omap.display_text == "one\n\ntwo"
+    assert omap.to_qt(4) == 5  # "t"
+    assert omap.range_from_qt(0, 8) == (0, 7)
+    assert omap.from_qt(4, round_up=True) == 4  # the empty line: start of "two"
+    # a span across the break keeps its exact stored text
+    a, b = omap.range_to_qt(0, 7)
+    assert omap.display_text[a:b].replace("\n\n", "\n") == "one\ntwo"

@@ -65,7 +65,8 @@ def test_window_full_annotation_round(qtbot: Any, window: Any, reader: Project) 
     doc_id = window.doc_id
     text = window.document.text
     assert text.startswith("Ryabkov reported")
-    assert window.view.toPlainText() == text
+    assert window.view.toPlainText() == window.view.omap.display_text
+    assert window.view.omap.text == text
     window.view.setFocus()
 
     # 1. accept the current suggestion (the first span) -----------------------------------

@@ -1,0 +1,309 @@
+"""Window benchmarks (offscreen). Run: python bench/bench_window.py [--docs 100000]
+
+1. open-and-render of a 10,000-word article with 1,000 entity spans and 50 quotes whose
+   suggestions are already stored: median and p95 over 20 opens (target: median <= 50 ms);
+2. next-document navigation (Enter: mark done, open the next) on a 100,000-document
+   database (target: p95 <= 100 ms);
+3. process start to window shown (target: <= 1.5 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.core import (  # noqa: E402
+    AnnotationStatus,
+    Document,
+    Layer,
+    Origin,
+    QuoteKind,
+    Relation,
+    RelationLabel,
+    Span,
+    SpanKey,
+    Token,
+)
+
+WORDS = (
+    "officials said the talks in Moscow continued for hours while Sergei Ryabkov and "
+    "Donald Trump discussed the draft agreement with reporters near Washington on Monday"
+).split()
+LABELS = ["PERSON", "GPE", "ORG", "DATE", "NORP", "CARDINAL"]
+
+
+def big_article(n_words: int = 10_000, seed: int = 3) -> tuple[str, list[Token]]:
+    rng = random.Random(seed)
+    parts: list[str] = []
+    tokens: list[Token] = []
+    pos = 0
+    for i in range(n_words):
+        word = rng.choice(WORDS)
+        sep = "\n" if i % 120 == 119 else " "
+        tokens.append(Token(pos, pos + len(word), sep == " "))
+        parts.append(word + sep)
+        pos += len(word) + 1
+    return "".join(parts), tokens
+
+
+@dataclass
+class _Info:
+    name: str = "bench"
+    version: str = "1"
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+@dataclass
+class _Result:
+    spans: list[Span] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    referents: dict[SpanKey, SpanKey] = field(default_factory=dict)
+
+
+class BenchSuggester:
+    """1,000 entities (every 10th token) and 50 quotes with speaker and cue."""
+
+    info = _Info()
+
+    def suggest(self, text: str, tokens: list[Token], *, scheme_labels: object = None) -> _Result:
+        result = _Result()
+        n = len(tokens)
+        for k in range(1000):
+            t = tokens[(k * 10 + 3) % n]
+            result.spans.append(
+                Span(
+                    t.start,
+                    t.end,
+                    LABELS[k % len(LABELS)],
+                    Layer.ENTS,
+                    Origin.SUGGESTED,
+                    confidence=0.9,
+                )
+            )
+        for q in range(50):
+            base = q * (n // 50)
+            quote = Span(
+                tokens[base + 5].start,
+                tokens[base + 40].end,
+                "QUOTE",
+                Layer.QUOTES,
+                Origin.SUGGESTED,
+                QuoteKind.DIRECT,
+                0.9,
+            )
+            speaker = Span(
+                tokens[base + 1].start,
+                tokens[base + 2].end,
+                "SPEAKER",
+                Layer.QUOTES,
+                Origin.SUGGESTED,
+                confidence=0.9,
+            )
+            cue = Span(
+                tokens[base + 3].start,
+                tokens[base + 3].end,
+                "CUE",
+                Layer.QUOTES,
+                Origin.SUGGESTED,
+                confidence=0.9,
+            )
+            result.spans += [quote, speaker, cue]
+            result.relations += [
+                Relation(quote.key, speaker.key, RelationLabel.SPEAKER),
+                Relation(quote.key, cue.key, RelationLabel.CUE),
+            ]
+        return result
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bench_open_render(tmp: Path, app: QApplication, runs: int = 20) -> dict[str, float]:
+    from annotator.app.project import Project
+    from annotator.ui.app import build_main_window
+
+    db = tmp / "big.db"
+    text, tokens = big_article()
+    with Project.open(db) as p:
+        small = Document("A short article.\n", external_id="small")
+        small.tokens = [Token(0, 1, True), Token(2, 7, True), Token(8, 15, False), Token(15, 16)]
+        big = Document(text, external_id="big")
+        big.tokens = tokens
+        p.repo.insert_documents([small, big])
+        p.ensure_suggestions(big.id or 0, BenchSuggester())
+        big_id, small_id = big.id or 0, small.id or 0
+        p.open_annotation(big_id, "bench")  # the first open builds it from the suggestions
+    project = Project.open(db)
+    win = build_main_window(project, "bench")
+    win.resize(1400, 900)
+    win.show()
+    app.processEvents()
+    # Time spent inside the storage facade, to tell window time from database time.
+    in_storage = [0.0]
+
+    def timed(name: str) -> None:
+        original = getattr(project, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                in_storage[0] += time.perf_counter() - t
+
+        setattr(project, name, wrapper)
+
+    for name in ("get_document", "open_annotation", "load_annotation", "referents"):
+        timed(name)
+    times: list[float] = []
+    storage: list[float] = []
+    for _ in range(runs + 1):
+        win.open_document(small_id)
+        app.processEvents()
+        in_storage[0] = 0.0
+        t0 = time.perf_counter()
+        win.open_document(big_id)
+        win.repaint()  # synchronous paint of the whole window, overlay included
+        times.append((time.perf_counter() - t0) * 1000)
+        storage.append(in_storage[0] * 1000)
+    times, storage = times[1:], storage[1:]  # the first open warms caches
+    window_only = [t - s for t, s in zip(times, storage, strict=True)]
+    assert win.editor.annotation is not None and len(win.editor.annotation.spans) == 1150
+    win.shutdown()
+    project.close()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": pct(times, 95),
+        "storage_median_ms": statistics.median(storage),
+        "window_median_ms": statistics.median(window_only),
+        "window_p95_ms": pct(window_only, 95),
+    }
+
+
+def bench_navigation(tmp: Path, app: QApplication, n_docs: int, runs: int = 50) -> dict[str, float]:
+    from annotator.app.project import Project
+    from annotator.ui.app import build_main_window
+
+    db = tmp / "many.db"
+    rng = random.Random(5)
+    with Project.open(db) as p:
+        batch: list[Document] = []
+        for i in range(n_docs):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(150, 400))]
+            body = f"Article {i}\n" + " ".join(words)
+            doc = Document(body, external_id=f"doc-{i}")
+            toks, pos = [], 0
+            for w in body.replace("\n", " ").split(" "):
+                toks.append(Token(pos, pos + len(w), True))
+                pos += len(w) + 1
+            toks[-1] = Token(toks[-1].start, toks[-1].end, False)
+            doc.tokens = toks
+            batch.append(doc)
+            if len(batch) == 5000:
+                p.repo.insert_documents(batch)
+                batch = []
+        if batch:
+            p.repo.insert_documents(batch)
+    project = Project.open(db)
+    win = build_main_window(project, "bench")
+    win.resize(1400, 900)
+    win.show()
+    app.processEvents()
+    times: list[float] = []
+    for _ in range(runs):
+        before = win.doc_id
+        t0 = time.perf_counter()
+        win.on_done()  # Enter: mark done, open the next one not done
+        win.repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+        assert win.doc_id != before
+    done = project.load_annotation(before or 0, "bench")
+    assert done is not None and done.status == AnnotationStatus.DONE
+    win.shutdown()
+    project.close()
+    return {"median_ms": statistics.median(times), "p95_ms": pct(times, 95)}
+
+
+def bench_startup(tmp: Path, runs: int = 5) -> dict[str, float]:
+    from annotator.app.project import Project
+
+    db = tmp / "start.db"
+    with Project.open(db) as p:
+        p.import_paths([ROOT / "seeds"])
+    env = dict(os.environ, ANNOTATOR_QUIT_AFTER_SHOW="1", XDG_CONFIG_HOME=str(tmp / "cfg"))
+    code = (
+        "from annotator.ui.app import run_gui; import sys; "
+        f"sys.exit(run_gui({str(db)!r}, 'bench', 'rules'))"
+    )
+    times: list[float] = []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        shown = next(
+            float(line.split()[1]) for line in out.splitlines() if line.startswith("WINDOW_SHOWN")
+        )
+        times.append((shown - t0) * 1000)
+    return {"median_ms": statistics.median(times), "max_ms": max(times)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-window-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    r = bench_open_render(tmp, app)
+    print(
+        f"open+render 10k words, 1000 entities, 50 quotes: median {r['median_ms']:.1f} ms, "
+        f"p95 {r['p95_ms']:.1f} ms (target median <= 50)\n"
+        f"    of which storage facade (get_document, open_annotation): median "
+        f"{r['storage_median_ms']:.1f} ms; window alone: median {r['window_median_ms']:.1f} ms, "
+        f"p95 {r['window_p95_ms']:.1f} ms"
+    )
+    t0 = time.perf_counter()
+    r = bench_navigation(tmp, app, args.docs)
+    print(
+        f"next document on {args.docs:,} documents: median {r['median_ms']:.1f} ms, "
+        f"p95 {r['p95_ms']:.1f} ms (target p95 <= 100)   [db built in "
+        f"{time.perf_counter() - t0:.0f} s]"
+    )
+    r = bench_startup(tmp)
+    print(
+        f"process start to window shown: median {r['median_ms']:.0f} ms, "
+        f"max {r['max_ms']:.0f} ms (target <= 1500)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
