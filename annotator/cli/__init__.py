@@ -9,6 +9,7 @@ from annotator.cli import (
     commands_export,  # noqa: F401
     commands_import,  # noqa: F401
     commands_review,  # noqa: F401
+    commands_smoke,  # noqa: F401
     commands_suggest,  # noqa: F401
 )
 from annotator.cli.common import app, main
