@@ -83,8 +83,13 @@ def words_and_spaces(
 ) -> tuple[list[str], list[bool], list[int] | None]:
     """Words and spaces giving exactly ``text``, and the word index of each stored token
     (``None`` when they are the same, the usual case for spaCy-made tokens)."""
-    words: list[str] = []
-    spaces: list[bool] = []
+    words = [text[t.start : t.end] for t in tokens]
+    spaces = [t.ws for t in tokens]
+    # Ordered, non-overlapping tokens whose words and spaces add up to the text's
+    # length leave no gap: the common case, checked without a per-token loop.
+    if sum(map(len, words)) + sum(spaces) == len(text):
+        return words, spaces, None
+    words, spaces = [], []
     index: list[int] = []
     gaps = False
     pos = 0

@@ -51,6 +51,10 @@ from annotator.storage.models import (
 )
 
 _CHUNK = 500  # rows per IN (...) / executemany; well under SQLite's variable limit
+# Enum lookups by value without Enum.__new__ per row (bulk reads make millions).
+_LAYERS = {str(x): x for x in Layer}
+_ORIGINS = {str(x): x for x in Origin}
+_KINDS = {str(x): x for x in QuoteKind}
 
 
 class ConflictError(StorageError):
@@ -654,26 +658,52 @@ class Repository:
                     return
                 after = rows[-1].document_id
                 ann_ids = [r.id for r in rows]
+                # Plain column rows, not ORM instances: building entities costs more
+                # than the rest of the export's reading.
                 docs = {
-                    d.id: _document(d)
-                    for d in s.scalars(
-                        select(DocumentRow).where(DocumentRow.id.in_([r.document_id for r in rows]))
+                    i: Document(
+                        text=text,
+                        external_id=ext,
+                        meta=dict(meta or {}),
+                        id=i,
+                        tokens=decode_tokens(toks, text) if toks is not None else None,
+                        sha256=sha,
+                    )
+                    for i, ext, text, meta, toks, sha in s.execute(
+                        select(
+                            DocumentRow.id,
+                            DocumentRow.external_id,
+                            DocumentRow.text,
+                            DocumentRow.meta,
+                            DocumentRow.tokens,
+                            DocumentRow.sha256,
+                        ).where(DocumentRow.id.in_([r.document_id for r in rows]))
                     )
                 }
                 spans: dict[int, dict[int, Span]] = {i: {} for i in ann_ids}
-                for sp in s.scalars(
-                    select(SpanRow)
+                for aid, sid, start, end, label, layer, origin, kind, conf in s.execute(
+                    select(
+                        SpanRow.annotation_id,
+                        SpanRow.id,
+                        SpanRow.start,
+                        SpanRow.end,
+                        SpanRow.label,
+                        SpanRow.layer,
+                        SpanRow.origin,
+                        SpanRow.kind,
+                        SpanRow.confidence,
+                    )
                     .where(SpanRow.annotation_id.in_(ann_ids))
                     .order_by(SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id)
                 ):
-                    spans[sp.annotation_id][sp.id] = Span(
-                        sp.start,
-                        sp.end,
-                        sp.label,
-                        Layer(sp.layer),
-                        Origin(sp.origin),
-                        QuoteKind(sp.kind) if sp.kind else None,
-                        sp.confidence,
+                    spans[aid][sid] = Span(
+                        start,
+                        end,
+                        label,
+                        _LAYERS[layer],
+                        _ORIGINS[origin],
+                        _KINDS[kind] if kind else None,
+                        conf,
                     )
                 relations: dict[int, list[Relation]] = {i: [] for i in ann_ids}
                 for aid, h, c, lab in s.execute(
