@@ -448,6 +448,10 @@ class MainWindow(QMainWindow):
         if self.session is None or self.doc_id is None:
             self.say("No article is open.")
             return
+        # Unsaved edits first: a "done" queued behind them would finish an article that
+        # the window then refuses to leave.
+        if not self._can_leave():
+            return
         current = self.session.annotation.status
         if current != status and not self.session.perform(
             SetStatus(status, description=f"mark {status}")
