@@ -10,7 +10,7 @@ Conventions (chosen to match spaCy's ``PRFScore`` and ``Scorer.score_spans``):
   (spaCy's ``PRFScore`` gives 0.0 there too; its ``Scorer`` reports ``None``.)
 - ``exact``: same start, end and label. ``overlap``: same label and the character ranges
   share at least one character; matching is one-to-one, greedy by largest overlap (ties:
-  smaller boundary distance, then order), so no span is counted twice. An exact pair always
+  smaller boundary distance, then position), so no span is counted twice. An exact pair always
   has the largest overlap either of its spans can have, so the overlap matching contains
   the exact matching and overlap scores are never below exact ones.
 """
@@ -110,12 +110,15 @@ def align_spans(
             c = candidate[j]
             ov = min(r.end, c.end) - max(r.start, c.start)
             if ov > 0:
-                edges.append((-ov, abs(r.start - c.start) + abs(r.end - c.end), i, j))
+                dist = abs(r.start - c.start) + abs(r.end - c.end)
+                # ties broken by position, not list order, so that the corpus-wide
+                # vectorised matcher in report.py picks exactly the same pairs
+                edges.append((-ov, dist, r.start, r.end, c.start, c.end, i, j))
     edges.sort()
     used_r: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[int, int]] = []
-    for _, _, i, j in edges:
+    for *_, i, j in edges:
         if i not in used_r and j not in used_c:
             used_r.add(i)
             used_c.add(j)
