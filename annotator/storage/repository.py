@@ -189,12 +189,28 @@ class Repository:
         so an interrupted import never leaves a document without its labels."""
         with self._write_tx() as s:
             new_ids, dup_ids = _insert_documents(s, docs)
+            fresh_docs = set(new_ids)
             annotators: dict[str, Annotator] = {}
+            bulk: list[tuple[Annotation, Annotator]] = []
+            later: list[tuple[Annotation, Annotator]] = []
+            seen: set[tuple[int, int]] = set()
             for index, ann in annotations:
                 if ann.annotator not in annotators:
                     annotators[ann.annotator] = _ensure_annotator(s, ann.annotator)
+                who = annotators[ann.annotator]
                 ann.document_id = docs[index].id
-                self._put(s, ann, annotators[ann.annotator])
+                key = (ann.document_id or 0, who.id or 0)
+                # A document created in this transaction has no annotation yet: insert
+                # them all at once. Older documents (and a second record of the same
+                # text) replace row by row, as put_annotation does.
+                if ann.document_id in fresh_docs and key not in seen:
+                    seen.add(key)
+                    bulk.append((ann, who))
+                else:
+                    later.append((ann, who))
+            _bulk_insert_annotations(s, bulk)
+            for ann, who in later:
+                self._put(s, ann, who)
         return new_ids, dup_ids
 
     def count_documents(self) -> int:
@@ -916,6 +932,86 @@ def _insert_spans(
             }
         )
     s.execute(insert(RelationRow), rows)
+
+
+def _bulk_insert_annotations(s: Session, items: Sequence[tuple[Annotation, Annotator]]) -> None:
+    """New annotations with their spans, relations and rejections in a few statements
+    (one round trip per table and chunk, instead of several per annotation)."""
+    if not items:
+        return
+    stamp = now()
+    conn = s.connection()
+    a_table, s_table = AnnotationRow.__table__, SpanRow.__table__
+    for chunk in _chunks(items):
+        ann_ids = [
+            r[0]
+            for r in conn.execute(
+                insert(a_table).returning(a_table.c.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "document_id": ann.document_id,
+                        "annotator_id": who.id,
+                        "status": str(ann.status),
+                        "version": 1,
+                        "flagged": ann.flagged,
+                        "n_spans": len(ann.spans),
+                        "updated_at": stamp,
+                    }
+                    for ann, who in chunk
+                ],
+            )
+        ]
+        span_rows = [
+            {
+                "annotation_id": aid,
+                "start": sp.start,
+                "end": sp.end,
+                "label": sp.label,
+                "layer": str(sp.layer),
+                "origin": str(sp.origin),
+                "kind": str(sp.kind) if sp.kind else None,
+                "confidence": sp.confidence,
+            }
+            for aid, (ann, _who) in zip(ann_ids, chunk, strict=True)
+            for sp in ann.spans
+        ]
+        span_ids: list[int] = []
+        if span_rows:
+            span_ids = [
+                r[0]
+                for r in conn.execute(
+                    insert(s_table).returning(s_table.c.id, sort_by_parameter_order=True),
+                    span_rows,
+                )
+            ]
+        rel_rows: list[dict] = []
+        rej_rows: list[dict] = []
+        pos = 0
+        for aid, (ann, _who) in zip(ann_ids, chunk, strict=True):
+            ids = {sp.key: span_ids[pos + i] for i, sp in enumerate(ann.spans)}
+            pos += len(ann.spans)
+            for rel in ann.relations:
+                if rel.head not in ids or rel.child not in ids:
+                    raise StorageError(
+                        f"Relation {rel.label} points at a missing span.", code="E213"
+                    )
+                rel_rows.append(
+                    {
+                        "annotation_id": aid,
+                        "head_id": ids[rel.head],
+                        "child_id": ids[rel.child],
+                        "label": str(rel.label),
+                    }
+                )
+            rej_rows += [
+                {"annotation_id": aid, "start": k.start, "end": k.end, "label": k.label,
+                 "layer": k.layer}
+                for k in ann.rejected
+            ]  # fmt: skip
+        if rel_rows:
+            conn.execute(insert(RelationRow.__table__), rel_rows)
+        if rej_rows:
+            conn.execute(insert(RejectionRow.__table__), rej_rows)
 
 
 def _insert_rejections(s: Session, annotation_id: int, keys: Iterable[SpanKey]) -> None:
