@@ -7,6 +7,7 @@ and runs import and export in the background.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
     from annotator.app.project import Project
 
 MESSAGE_MS = 6000
+
+
+def _spacy_ready() -> bool:
+    """spaCy imported (by the model worker, a previous open, or a test)?"""
+    return "spacy" in sys.modules
 
 
 class ModelState:
@@ -382,8 +388,33 @@ class MainWindow(QMainWindow):
             return
         self._detach_session()
         self.undo_stack.clear()
-        doc = self.project.get_document(doc_id)
-        self.doc_id, self.document = doc_id, doc
+        self.doc_id = doc_id
+        if not _spacy_ready():
+            # The facade may tokenize (a document imported without tokens) or match learned
+            # entities on first use, both of which import spaCy: seconds. Do that in a
+            # worker so the window shows and stays responsive meanwhile.
+            self.document = None
+            self._waiting_for = doc_id
+            self.header.setText("Opening the article…")
+            self.hint.setText("")
+            project = self.project
+
+            def load(_ctx: TaskContext) -> Document:
+                import spacy  # noqa: F401 (warm-up: the slow import happens here)
+
+                return project.get_document(doc_id)
+
+            def loaded(doc: Any) -> None:
+                if self.doc_id == doc_id and self.document is None:
+                    self._show_document(doc)
+
+            self.tasks.run("open document", load, loaded, self._task_failed)
+            return
+        self._show_document(self.project.get_document(doc_id))
+
+    def _show_document(self, doc: Document) -> None:
+        doc_id = doc.id or 0
+        self.document = doc
         self.stack.setCurrentWidget(self.view)
         self.editor.show_document(doc, OffsetMap(doc.text, paragraph_gap=True))
         self.doc_list.select_document(doc_id)
@@ -396,7 +427,7 @@ class MainWindow(QMainWindow):
         started = status != AnnotationStatus.TODO
         finished = status in (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
         if finished or self.model_state in (ModelState.OFF, ModelState.FAILED):
-            self._attach(self.project.open_annotation(doc_id, self.annotator))
+            self._open_annotation(doc_id)
         elif self.model_state == ModelState.READY:
             # Suggestions of the loaded pipeline are made (or found) in the worker, then
             # merged into the annotation by open_annotation.
@@ -405,10 +436,37 @@ class MainWindow(QMainWindow):
             self._suggest_then_open(doc_id)
         elif started:
             # Work already started: show it now; new suggestions merge on a later open.
-            self._attach(self.project.open_annotation(doc_id, self.annotator))
+            self._open_annotation(doc_id)
         else:
             self._waiting_for = doc_id  # opened when the model is ready
             self._update_header()
+
+    def _open_annotation(self, doc_id: int) -> None:
+        """Open the annotation now, or in a worker while spaCy is not imported yet.
+
+        ``Project.open_annotation`` merges entities learned from this annotator's work,
+        which imports spaCy on first use (seconds); that must not freeze the window.
+        """
+        if _spacy_ready():
+            self._attach(self.project.open_annotation(doc_id, self.annotator))
+            return
+        self._waiting_for = doc_id
+        self._update_header()
+        project, annotator = self.project, self.annotator
+
+        def opened(annotation: Any) -> None:
+            if self.doc_id == doc_id and self.session is None:
+                self._attach(annotation)
+
+        def failed(exc: BaseException, _tb: str) -> None:
+            self.say(f"Could not open this article: {exc}")
+
+        self.tasks.run(
+            "open annotation",
+            lambda _ctx: project.open_annotation(doc_id, annotator),
+            opened,
+            failed,
+        )
 
     def _attach(self, annotation: Any) -> None:
         assert self.document is not None
@@ -494,7 +552,7 @@ class MainWindow(QMainWindow):
         self._update_pipeline_label()
         self.say(f"No NLP model: {exc}. You can still annotate by hand.")
         if self._waiting_for is not None and self._waiting_for == self.doc_id:
-            self._attach(self.project.open_annotation(self._waiting_for, self.annotator))
+            self._open_annotation(self._waiting_for)
 
     def _suggest_then_open(self, doc_id: int) -> None:
         suggester, project = self.suggester, self.project
@@ -506,12 +564,12 @@ class MainWindow(QMainWindow):
         def done(_result: object) -> None:
             self._update_pipeline_label()
             if self.doc_id == doc_id and self.session is None:
-                self._attach(self.project.open_annotation(doc_id, self.annotator))
+                self._open_annotation(doc_id)
 
         def failed(exc: BaseException, _tb: str) -> None:
             self.say(f"Could not make suggestions for this article: {exc}")
             if self.doc_id == doc_id and self.session is None:
-                self._attach(self.project.open_annotation(doc_id, self.annotator))
+                self._open_annotation(doc_id)
 
         self.tasks.run("suggest", suggest, done, failed)
 

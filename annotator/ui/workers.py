@@ -56,11 +56,14 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self._ctx)
-        except BaseException as exc:
-            self._signals.failed.emit(exc, traceback.format_exc())
-        else:
-            self._signals.finished.emit(result)
+            try:
+                result = self._fn(self._ctx)
+            except BaseException as exc:
+                self._signals.failed.emit(exc, traceback.format_exc())
+            else:
+                self._signals.finished.emit(result)
+        except RuntimeError:
+            pass  # the receiver is gone (the application is quitting): nobody to tell
 
 
 class TaskHandle:

@@ -236,3 +236,18 @@ def test_model_loading_does_not_block_and_suggestions_arrive(
         assert any(s.origin == Origin.SUGGESTED for s in win.editor.annotation.spans)
         assert "test-suggester" in win.pipeline_label.text()
         win.shutdown()
+
+
+def test_first_open_runs_in_a_worker_while_spacy_is_not_imported(
+    qtbot: Any, open_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "_spacy_ready", lambda: False)
+    win = build_main_window(open_project, "erin")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.header.text() == "Opening the article…"  # shown at once, not frozen
+    qtbot.waitUntil(lambda: win.editor.annotation is not None, timeout=10000)
+    assert win.view.omap.text == win.document.text
+    win.shutdown()
