@@ -25,7 +25,7 @@ _EMPTY = QModelIndex()
 _MAX_TEXT = 90
 
 ORIGIN_MARK = {
-    Origin.SUGGESTED: "suggested",
+    Origin.SUGGESTED: "sugg.",
     Origin.ACCEPTED: "✓ accepted",
     Origin.EDITED: "✎ edited",
     Origin.MANUAL: "✋ manual",
@@ -161,9 +161,9 @@ class SpanTable(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
         for col, sample in (
-            (1, "SPEAKER__"),
-            (2, "suggested 0.00_"),
-            (3, "Sergei Ryabkov (direct)"),
+            (1, "SPEAKER_"),
+            (2, "✎ edited 0.00"),
+            (3, "Ryabkov (direct)"),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
