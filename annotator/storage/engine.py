@@ -139,9 +139,11 @@ class Database:
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
         else:
-            # A shared server: drop connections the server closed (restart, idle
-            # timeout) instead of failing the next save.
-            kwargs["pool_pre_ping"] = True
+            # A shared server: renew connections before a typical idle timeout. No
+            # pre-ping (a round trip per action): a save on a connection the server
+            # dropped fails as StorageUnavailable, the pool is invalidated and the
+            # caller's retry gets a fresh connection.
+            kwargs["pool_recycle"] = 1800
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except (ImportError, ArgumentError) as exc:

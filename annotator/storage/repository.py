@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
@@ -50,6 +52,11 @@ from annotator.storage.models import (
     SpanRow,
 )
 
+_A = AnnotationRow.__table__
+_S = SpanRow.__table__
+_R = RelationRow.__table__
+_J = RejectionRow.__table__
+_DOC_CACHE = 32  # decoded documents kept per open project
 _CHUNK = 500  # rows per IN (...) / executemany; well under SQLite's variable limit
 # Enum lookups by value without Enum.__new__ per row (bulk reads make millions).
 _LAYERS = {str(x): x for x in Layer}
@@ -96,6 +103,8 @@ class DocumentListRow:
 class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._doc_cache: OrderedDict[int, Document] = OrderedDict()
+        self._cache_lock = threading.Lock()  # the window calls from worker threads
 
     @contextmanager
     def _write_tx(self) -> Iterator[Session]:
@@ -230,10 +239,29 @@ class Repository:
 
     def get_document(self, doc_id: int) -> Document:
         with self.db.session() as s:
+            # Texts never change after import, but decoding a long article's tokens
+            # costs milliseconds and every action asks for its document: reuse the
+            # decoded copy while the stored sha256 (one indexed lookup) still matches.
+            sha = s.connection().scalar(
+                select(DocumentRow.__table__.c.sha256).where(DocumentRow.__table__.c.id == doc_id)
+            )
+            if sha is None:
+                raise StorageError(f"No document with id {doc_id}.", code="E202")
+            with self._cache_lock:
+                cached = self._doc_cache.get(doc_id)
+                if cached is not None and cached.sha256 == sha:
+                    self._doc_cache.move_to_end(doc_id)
+                    return _copy_document(cached)
             row = s.get(DocumentRow, doc_id)
             if row is None:
                 raise StorageError(f"No document with id {doc_id}.", code="E202")
-            return _document(row)
+            doc = _document(row)
+        if doc.tokens is not None:
+            with self._cache_lock:
+                self._doc_cache[doc_id] = _copy_document(doc)
+                while len(self._doc_cache) > _DOC_CACHE:
+                    self._doc_cache.popitem(last=False)
+        return doc
 
     def get_documents(self, doc_ids: Sequence[int]) -> list[Document]:
         out: dict[int, Document] = {}
@@ -527,8 +555,11 @@ class Repository:
         stamp = now()
         try:
             with self._write_tx() as s:
-                result = s.execute(
-                    update(AnnotationRow)
+                # Core statements on the connection: the ORM's bulk UPDATE/DELETE path
+                # costs about a millisecond per statement, more than the write itself.
+                c = s.connection()
+                result = c.execute(
+                    update(_A)
                     .where(
                         AnnotationRow.id == annotation.id,
                         AnnotationRow.version == annotation.version,
@@ -545,22 +576,22 @@ class Repository:
                     raise ConflictError(CONFLICT_MESSAGE)
                 aid = annotation.id
                 for key in change.removed_spans:
-                    s.execute(delete(SpanRow).where(*_span_where(aid, key)))
+                    c.execute(delete(_S).where(*_span_where(aid, key)))
                 for rel in change.removed_relations:
                     head = select(SpanRow.id).where(*_span_where(aid, rel.head)).scalar_subquery()
                     child = select(SpanRow.id).where(*_span_where(aid, rel.child)).scalar_subquery()
-                    s.execute(
-                        delete(RelationRow).where(
+                    c.execute(
+                        delete(_R).where(
                             RelationRow.annotation_id == aid,
                             RelationRow.head_id == head,
                             RelationRow.child_id == child,
                             RelationRow.label == str(rel.label),
                         )
                     )
-                _insert_spans(s, aid, change.added_spans, change.added_relations, all_spans=True)
+                _insert_spans(c, aid, change.added_spans, change.added_relations, all_spans=True)
                 for key in change.rejected_removed:
-                    s.execute(
-                        delete(RejectionRow).where(
+                    c.execute(
+                        delete(_J).where(
                             RejectionRow.annotation_id == aid,
                             RejectionRow.start == key.start,
                             RejectionRow.end == key.end,
@@ -568,7 +599,7 @@ class Repository:
                             RejectionRow.layer == key.layer,
                         )
                     )
-                _insert_rejections(s, aid, change.rejected_added)
+                _insert_rejections(c, aid, change.rejected_added)
         except ConflictError as exc:
             # Read after the failed transaction ended, so it shows the other save.
             exc.current = self._reload(annotation)
@@ -874,6 +905,18 @@ def _document(row: DocumentRow) -> Document:
     )
 
 
+def _copy_document(doc: Document) -> Document:
+    # Callers may change what they get (meta, tokens); the cached copy must not change.
+    return Document(
+        text=doc.text,
+        external_id=doc.external_id,
+        meta=dict(doc.meta),
+        id=doc.id,
+        tokens=list(doc.tokens) if doc.tokens is not None else None,
+        sha256=doc.sha256,
+    )
+
+
 def _span_where(annotation_id: int, key: SpanKey) -> tuple:
     return (
         SpanRow.annotation_id == annotation_id,
@@ -885,7 +928,7 @@ def _span_where(annotation_id: int, key: SpanKey) -> tuple:
 
 
 def _insert_spans(
-    s: Session,
+    s: Session | Connection,
     annotation_id: int,
     spans: Sequence[Span],
     relations: Sequence[Relation],
@@ -894,7 +937,7 @@ def _insert_spans(
 ) -> None:
     if spans:
         s.execute(
-            insert(SpanRow),
+            insert(_S),
             [
                 {
                     "annotation_id": annotation_id,
@@ -931,7 +974,7 @@ def _insert_spans(
                 "label": str(rel.label),
             }
         )
-    s.execute(insert(RelationRow), rows)
+    s.execute(insert(_R), rows)
 
 
 def _bulk_insert_annotations(s: Session, items: Sequence[tuple[Annotation, Annotator]]) -> None:
@@ -1014,7 +1057,9 @@ def _bulk_insert_annotations(s: Session, items: Sequence[tuple[Annotation, Annot
             conn.execute(insert(RejectionRow.__table__), rej_rows)
 
 
-def _insert_rejections(s: Session, annotation_id: int, keys: Iterable[SpanKey]) -> None:
+def _insert_rejections(
+    s: Session | Connection, annotation_id: int, keys: Iterable[SpanKey]
+) -> None:
     rows = [
         {
             "annotation_id": annotation_id,
@@ -1026,7 +1071,7 @@ def _insert_rejections(s: Session, annotation_id: int, keys: Iterable[SpanKey]) 
         for k in keys
     ]
     if rows:
-        s.execute(insert(RejectionRow), rows)
+        s.execute(insert(_J), rows)
 
 
 def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotation:
