@@ -7,6 +7,7 @@ One object a line: ``text``, optional ``meta``, ``spans``, ``relations``,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -14,6 +15,15 @@ from typing import IO, Any
 from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
 
 MAX_LINE = 64 * 1024 * 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _encodable(obj: Any) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class RecordError(ValueError):
@@ -133,10 +143,19 @@ def iter_jsonl_lines(stream: IO[bytes], source: str) -> Iterator[tuple[int, Any]
             yield Problem(source, number, "not valid UTF-8")
             continue
         try:
-            yield number, json.loads(line)
+            obj = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
             yield Problem(source, number, f"invalid JSON: {msg}")
+            continue
+        if _SURROGATE_ESCAPE.search(raw) and not _encodable(obj):
+            # JSON may escape half of a UTF-16 pair ("\ud800"); such a string is not
+            # Unicode, and SQLite, spaCy and every writer would fail on it later.
+            yield Problem(
+                source, number, "contains a lone UTF-16 surrogate escape (\\ud800-\\udfff)"
+            )
+            continue
+        yield number, obj
 
 
 def read_jsonl(path: Path) -> Iterator[ImportRecord | Problem]:

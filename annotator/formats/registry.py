@@ -85,7 +85,7 @@ def _first_object(path: Path) -> Any:
             for raw in f:
                 if raw.strip():
                     return json.loads(raw[:_SNIFF_BYTES].decode("utf-8-sig"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return None
 
