@@ -333,3 +333,18 @@ def test_registry_auto_picks_by_extension_and_content(tmp_path: Path) -> None:
     with pytest.raises(UnknownFormatError, match="Unknown export format 'csv'"):
         writer_for("csv")
     assert writer_for("spacy")[1] == ".spacy"
+
+
+def test_readers_report_lone_surrogates_and_sniff_deep_json(tmp_path: Path) -> None:
+    src = tmp_path / "odd.jsonl"
+    src.write_text(
+        '{"text": "lone \\ud800 here", "label": []}\n'
+        '{"text": "pair \\ud83d\\ude00 fine", "label": []}\n'
+    )
+    for read in (read_jsonl, read_doccano):
+        first, second = list(read(src))
+        assert isinstance(first, Problem) and "lone UTF-16 surrogate" in first.message
+        assert isinstance(second, ImportRecord) and second.text == "pair \U0001f600 fine"
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    assert format_for(deep) == "jsonl"  # the reader then reports the line
