@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -61,6 +62,14 @@ class SettingRow(Base):
 
 class DocumentRow(Base):
     __tablename__ = "documents"
+    __table_args__ = (
+        Index(
+            "ix_documents_untokenized",
+            "id",
+            sqlite_where=text("tokens IS NULL"),
+            postgresql_where=text("tokens IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(500), default="", index=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -84,6 +93,7 @@ class AnnotationRow(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "annotator_id", name="uq_annotation_doc_annotator"),
         Index("ix_annotations_annotator_status", "annotator_id", "status", "document_id"),
+        Index("ix_annotations_annotator_document", "annotator_id", "document_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
