@@ -22,6 +22,7 @@ from annotator.core import (
     Annotation,
     AnnotationStatus,
     Annotator,
+    AnnotatorError,
     AnnotatorKind,
     AnnotatorRole,
     Document,
@@ -269,6 +270,20 @@ class Project:
     def suggestion_source(self) -> str | None:
         """The annotation set of the latest pipeline run, e.g. ``suggestions:rules-1``."""
         return self.repo.get_setting(CURRENT_SUGGESTIONS_KEY)
+
+    def preferred_pipeline(self) -> str | None:
+        """The pipeline (``name-version``) behind the current suggestions, if installed."""
+        source = self.suggestion_source()
+        if not source or not source.startswith(SUGGESTIONS_PREFIX):
+            return None
+        key = source[len(SUGGESTIONS_PREFIX) :]
+        from annotator.nlp.pipeline import resolve_pipeline
+
+        try:
+            resolve_pipeline(key)
+        except AnnotatorError:
+            return None  # made elsewhere with a pipeline this machine lacks
+        return key
 
     def resolve_annotator_name(self, name: str) -> str:
         """``suggestions`` means the latest pipeline's suggestion set."""

@@ -62,8 +62,10 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A token's character range. A NamedTuple, not a dataclass: documents hold
+    thousands, and building them is on the path of every article opened."""
+
     start: int
     end: int
     ws: bool = False  # followed by one space, as spaCy's ``whitespace_``

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from annotator.core.errors import ValidationError
 from annotator.core.model import Token
@@ -41,33 +42,38 @@ def encode_tokens(tokens: Iterable[Token]) -> bytes:
     return bytes(out)
 
 
-def decode_tokens(data: bytes, text: str) -> list[Token]:
-    if not data or data[0] != _ENCODING_VERSION:
-        raise ValidationError("Unknown token encoding; re-tokenize the document.", code="E102")
+def _varints(data: bytes) -> list[int]:
+    body = data[1:]
+    if not body or max(body) < 0x80:
+        # the usual case (gaps and lengths under 128): every byte is one value
+        return list(body)
     values: list[int] = []
     value = shift = 0
-    for byte in data[1:]:
+    for byte in body:
         value |= (byte & 0x7F) << shift
         if byte & 0x80:
             shift += 7
         else:
             values.append(value)
             value = shift = 0
-    tokens: list[Token] = []
-    pos = 0
+    return values
+
+
+def decode_tokens(data: bytes, text: str) -> list[Token]:
+    if not data or data[0] != _ENCODING_VERSION:
+        raise ValidationError("Unknown token encoding; re-tokenize the document.", code="E102")
+    # running sums of (gap, length, gap, length, …) are (start, end, start, end, …)
+    bounds = list(accumulate(_varints(data)))
+    starts = bounds[0::2]
+    ends = bounds[1::2]
     n = len(text)
-    for i in range(0, len(values) - 1, 2):
-        start = pos + values[i]
-        end = start + values[i + 1]
-        pos = end
-        tokens.append(Token(start, end, end < n and text[end] == " "))
-    # ws is only true when the next token starts right after that one space
-    fixed: list[Token] = []
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1].start if i + 1 < len(tokens) else n
-        ws = tok.ws and nxt >= tok.end + 1 and (nxt == tok.end + 1 or i + 1 == len(tokens))
-        fixed.append(tok if ws == tok.ws else Token(tok.start, tok.end, ws))
-    return fixed
+    nexts = [*starts[1:], n + 1]  # the last token may be followed by any one space
+    # whitespace_ is one space that the next token starts right after
+    tokens = [
+        Token(start, end, end < n and text[end] == " " and (nxt == end + 1 or nxt == n + 1))
+        for start, end, nxt in zip(starts, ends, nexts, strict=True)
+    ]
+    return tokens
 
 
 def snap_range(tokens: Sequence[Token], text: str, start: int, end: int) -> tuple[int, int] | None:

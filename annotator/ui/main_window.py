@@ -528,7 +528,8 @@ class MainWindow(QMainWindow):
     # -- NLP ----------------------------------------------------------------------------
 
     def _load_model(self) -> None:
-        name = self.model_name
+        # keep showing the pipeline a batch run chose, unless --model says otherwise
+        name = self.model_name or self.project.preferred_pipeline()
 
         def load(_ctx: TaskContext) -> Any:
             from annotator.nlp.pipeline import load_suggester

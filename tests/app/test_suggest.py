@@ -97,3 +97,12 @@ def test_suggest_learns_accepted_entity_text_for_other_documents(tmp_path: Path)
     # a fresh process learns it from the database too
     with Project.open(tmp_path / "p.db") as project:
         assert project.open_annotation(second, "alice").spans[0].label == "ORG"
+
+
+def test_suggest_window_keeps_the_pipeline_of_the_batch_run(seeded: Project) -> None:
+    assert seeded.preferred_pipeline() is None
+    run_suggest(seeded, load_suggester("rules"))
+    assert seeded.preferred_pipeline() == "rules-1"
+    assert load_suggester(seeded.preferred_pipeline()).info.key == "rules-1"
+    seeded.repo.set_setting("current_suggestions", "suggestions:not_installed-9.9")
+    assert seeded.preferred_pipeline() is None
