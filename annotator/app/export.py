@@ -223,17 +223,30 @@ def export_project(
     docstart: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    fallback: str = "none",
 ) -> ExportReport:
+    """``fallback`` (with ``gold``): for documents without gold, an annotator's finished
+    work, ``majority`` of the annotators' finished work, or ``none`` (left out)."""
     writer_for(fmt)  # unknown format: fail before reading anything
-    name = resolve_annotator(project, annotator, gold)
-    total = count_for_export(project, name, status)
-    if total == 0:
-        raise ExportError(
-            f"{name!r} has no annotations with status {status}; nothing to export.",
-            code="E334",
-        )
+    if fallback != "none" and not gold:
+        raise ExportError("--fallback goes with --gold.", code="E335")
+    pairs: Iterable[tuple[Document, Annotation]]
+    if gold and fallback != "none":
+        from annotator.app.review import gold_pairs
+
+        pairs = gold_pairs(project, fallback, statuses_for(status))
+        total = project.count_documents()  # an upper bound, for the progress bar
+    else:
+        name = resolve_annotator(project, annotator, gold)
+        total = count_for_export(project, name, status)
+        if total == 0:
+            raise ExportError(
+                f"{name!r} has no annotations with status {status}; nothing to export.",
+                code="E334",
+            )
+        pairs = annotation_pairs(project, name, status)
     return export_pairs(
-        annotation_pairs(project, name, status),
+        pairs,
         Path(out),
         fmt=fmt,
         total=total,

@@ -49,12 +49,23 @@ def export(
         bool,
         typer.Option("--docstart/--no-docstart", help="IOB: a -DOCSTART- line per document."),
     ] = True,
+    fallback: Annotated[
+        str,
+        typer.Option(
+            "--fallback",
+            help="With --gold, for documents without gold: an annotator's NAME, majority, or none.",
+        ),
+    ] = "none",
     db: DbOption = None,
 ) -> None:
     """Export one annotator's annotations (or gold) as training data."""
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
-        name = resolve_annotator(project, annotator, gold)
-        total = count_for_export(project, name, status)
+        if gold and fallback != "none":
+            name = f"gold (else {fallback})"
+            total = project.count_documents()
+        else:
+            name = resolve_annotator(project, annotator, gold)
+            total = count_for_export(project, name, status)
         with progress_bar("exporting", enabled=total > PROGRESS_FROM) as progress:
             report = export_project(
                 project,
@@ -68,6 +79,7 @@ def export(
                 span_key=span_key,
                 docstart=docstart,
                 progress=progress,
+                fallback=fallback,
             )
         for problem in report.problems:
             err.print(f"[red]cannot export[/] {problem.message}", soft_wrap=True, markup=True)

@@ -130,3 +130,41 @@ def test_review_cli_assignment_overlap_then_agreement_text(two_annotators: Path)
     assert "alice ~ bob" in result.output and "Cohen's kappa" in result.output
     bad = runner.invoke(app, ["--db", str(two_annotators), "agreement", "--layer", "x"])
     assert bad.exit_code == 2 and "--layer must be" in bad.output
+
+
+def test_review_cli_export_gold_with_fallback(two_annotators: Path, tmp_path: Path) -> None:
+    with Project.open(two_annotators) as project:
+        doc_id = project.list_documents("alice")[0].id
+        adopt_version(project, doc_id, "alice")
+        gold = project.load_annotation(doc_id, "gold")
+        assert gold is not None
+        from annotator.core import operations as ops
+
+        project.apply(gold, ops.SetStatus(AnnotationStatus.DONE))
+    runner = CliRunner()
+    base = ["--db", str(two_annotators), "export", "--format", "jsonl", "--gold"]
+    only = tmp_path / "gold.jsonl"
+    assert runner.invoke(app, [*base, "--out", str(only)]).exit_code == 0
+    assert len(only.read_text(encoding="utf-8").splitlines()) == 1
+    both = tmp_path / "gold_bob.jsonl"
+    result = runner.invoke(app, [*base, "--fallback", "bob", "--out", str(both)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in both.read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in rows] == [TEXT_A, TEXT_B]
+    maj = tmp_path / "gold_majority.jsonl"
+    result = runner.invoke(app, [*base, "--fallback", "majority", "--out", str(maj)])
+    assert result.exit_code == 0, result.output
+    assert len(maj.read_text(encoding="utf-8").splitlines()) == 2
+    bad = runner.invoke(
+        app,
+        [
+            *base[:-1],
+            "--annotator",
+            "bob",
+            "--fallback",
+            "alice",
+            "--out",
+            str(tmp_path / "x.jsonl"),
+        ],
+    )
+    assert bad.exit_code == 2 and "--fallback goes with --gold" in bad.output
