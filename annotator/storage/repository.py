@@ -1075,18 +1075,31 @@ def _insert_rejections(
 
 
 def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotation:
+    # plain column rows, not ORM objects: an article can carry thousands of spans and
+    # this runs on every open
     spans_by_id: dict[int, Span] = {}
-    for sp in s.scalars(
-        select(SpanRow).where(SpanRow.annotation_id == row.id).order_by(SpanRow.start, SpanRow.end)
+    for sid, start, end, label, layer, origin, kind, conf in s.execute(
+        select(
+            SpanRow.id,
+            SpanRow.start,
+            SpanRow.end,
+            SpanRow.label,
+            SpanRow.layer,
+            SpanRow.origin,
+            SpanRow.kind,
+            SpanRow.confidence,
+        )
+        .where(SpanRow.annotation_id == row.id)
+        .order_by(SpanRow.start, SpanRow.end)
     ):
-        spans_by_id[sp.id] = Span(
-            sp.start,
-            sp.end,
-            sp.label,
-            Layer(sp.layer),
-            Origin(sp.origin),
-            QuoteKind(sp.kind) if sp.kind else None,
-            sp.confidence,
+        spans_by_id[sid] = Span(
+            start,
+            end,
+            label,
+            _LAYERS[layer],
+            _ORIGINS[origin],
+            _KINDS[kind] if kind else None,
+            conf,
         )
     relations = [
         Relation(spans_by_id[h].key, spans_by_id[c].key, RelationLabel(lab))
