@@ -63,16 +63,14 @@ class DirectQuote:
 
 def char_to_token(doc: Doc) -> list[int]:
     """For each character offset the index of the token covering it (or the next one)."""
-    n = len(doc.text)
-    out = [len(doc)] * (n + 1)
-    j = len(doc) - 1
-    for i in range(n - 1, -1, -1):
-        while j >= 0 and doc[j].idx > i:
-            j -= 1
-        if j >= 0 and doc[j].idx <= i < doc[j].idx + len(doc[j].text):
-            out[i] = j
-        else:
-            out[i] = j + 1
+    out = [len(doc)] * (len(doc.text) + 1)
+    prev_end = 0
+    for j, tok in enumerate(doc):
+        start = tok.idx
+        end = start + len(tok.text)
+        # characters between tokens belong to the next token
+        out[prev_end:end] = [j] * (end - prev_end)
+        prev_end = end
     return out
 
 

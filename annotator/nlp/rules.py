@@ -71,11 +71,22 @@ def _titles() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(titles, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _titles_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for title in _titles():  # already longest first
+        by_first.setdefault(title[0], []).append(title)
+    return {k: tuple(v) for k, v in by_first.items()}
+
+
 def title_length(doc: Doc, i: int) -> int:
     """How many tokens from ``i`` form a person title ("Deputy Foreign Minister")."""
-    for title in _titles():
+    candidates = _titles_by_first_word().get(doc[i].text)
+    if not candidates:
+        return 0
+    for title in candidates:
         n = len(title)
-        if i + n <= len(doc) and all(doc[i + k].text == title[k] for k in range(n)):
+        if i + n <= len(doc) and all(doc[i + k].text == title[k] for k in range(1, n)):
             return n
     return 0
 
