@@ -34,7 +34,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "File",
         "Add articles (.txt files or folders, JSONL) to the project",
     ),
-    ActionSpec("export", "&Export…", ("Ctrl+E",), "File", "Write your annotations as JSONL"),
+    ActionSpec(
+        "export",
+        "&Export…",
+        ("Ctrl+E",),
+        "File",
+        "Write annotations (yours, anyone's or gold) as spaCy, JSONL, doccano or IOB",
+    ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File", "Close the window (everything is saved)"),
     # Edit
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (saved at once)"),
@@ -118,7 +124,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&Next span",
         ("Tab",),
         "Navigate",
-        "Outline the next span (in link mode: the next candidate)",
+        "Outline the next span (in link mode: the next candidate; in review mode: the next "
+        "disagreement)",
     ),
     ActionSpec(
         "prev_span",
@@ -178,12 +185,49 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Show the project's annotation guidelines beside the article",
         checkable=True,
     ),
+    ActionSpec(
+        "review_mode",
+        "&Review mode",
+        ("Ctrl+R",),
+        "View",
+        "Reviewers: edit the gold version, documents sorted by disagreement, "
+        "everyone's versions side by side (Tab: next disagreement)",
+        checkable=True,
+    ),
+    ActionSpec(
+        "dashboard",
+        "Agreement &dashboard",
+        ("Ctrl+D",),
+        "View",
+        "Reviewers: pairwise F1, Cohen/Fleiss kappa, Krippendorff alpha, charts",
+    ),
+    # Review (enabled in review mode; names filled in from the project's annotators)
+    *(
+        ActionSpec(
+            f"take_{n}",
+            f"Take annotator {n}'s version of this disagreement",
+            (f"Alt+{n}",),
+            "Review",
+            f"Gold takes annotator {n}'s spans where they disagree, then the next one",
+        )
+        for n in range(1, 5)
+    ),
+    *(
+        ActionSpec(
+            f"adopt_{n}",
+            f"Adopt annotator {n}'s whole article as gold",
+            (f"Ctrl+Shift+{n}",),
+            "Review",
+            f"Gold becomes annotator {n}'s version of the article (one undo step)",
+        )
+        for n in range(1, 5)
+    ),
     # Help
     ActionSpec("show_shortcuts", "&Keyboard shortcuts", ("F1", "?"), "Help", "This table"),
     ActionSpec("about", "&About", (), "Help", "Version and project file"),
 )
 
-MENUS = ("File", "Edit", "Annotate", "Navigate", "View", "Help")
+MENUS = ("File", "Edit", "Annotate", "Navigate", "Review", "View", "Help")
 
 
 def label_action_specs(scheme: LabelScheme) -> list[ActionSpec]:

@@ -50,6 +50,7 @@ from annotator.ui.editor import AnnotationEditor
 from annotator.ui.guidelines import GuidelinesPanel
 from annotator.ui.operations import EditSession
 from annotator.ui.palette import LabelPalette
+from annotator.ui.review_mode import ReviewMode
 from annotator.ui.span_table import SpanTable
 from annotator.ui.workers import TaskContext, TaskManager, run_with_progress
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._build_widgets()
         self._build_actions()
+        self.review = ReviewMode(self)  # before any document opens: it decides whose
         self._build_status_bar()
         self._restore_settings()
         self.refresh_progress()
@@ -235,6 +237,9 @@ class MainWindow(QMainWindow):
             if spec.name.startswith("label_"):
                 name = spec.name[len("label_") :]
                 return lambda: self.editor.label(name)
+            if spec.name.startswith(("take_", "adopt_")):
+                verb, n = spec.name.split("_")
+                return lambda: getattr(self.review, verb)(int(n))
             return getattr(self, f"on_{spec.name}")
 
         self.actions_by_name: dict[str, QAction] = make_actions(self, all_specs, slot_for)
@@ -350,6 +355,8 @@ class MainWindow(QMainWindow):
         suggested = sum(1 for s in self.editor._visible if s.origin == "suggested")
         hidden = self.editor.hidden_count()
         parts = [status, f"{len(ann.spans)} spans"]
+        if self.review.active:
+            parts[0:0] = self.review.hint_parts()
         if suggested:
             parts.append(f"{suggested} suggestions to review (A accept, X reject, Shift+A all)")
         if hidden:
@@ -426,7 +433,9 @@ class MainWindow(QMainWindow):
             status = found.status if found is not None else AnnotationStatus.TODO
         started = status != AnnotationStatus.TODO
         finished = status in (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
-        if finished or self.model_state in (ModelState.OFF, ModelState.FAILED):
+        if self.review.active:
+            self._open_annotation(doc_id)  # gold: no suggestions are merged into it
+        elif finished or self.model_state in (ModelState.OFF, ModelState.FAILED):
             self._open_annotation(doc_id)
         elif self.model_state == ModelState.READY:
             # Suggestions of the loaded pipeline are made (or found) in the worker, then
@@ -447,6 +456,9 @@ class MainWindow(QMainWindow):
         ``Project.open_annotation`` merges entities learned from this annotator's work,
         which imports spaCy on first use (seconds); that must not freeze the window.
         """
+        if self.review.active:
+            self._attach(self.review.gold_for(doc_id))
+            return
         if _spacy_ready():
             self._attach(self.project.open_annotation(doc_id, self.annotator))
             return
@@ -477,9 +489,12 @@ class MainWindow(QMainWindow):
         session.reloaded.connect(self.say)
         self.session = session
         self.editor.attach(session, self.project.referents(self.document.id or 0))
-        self.doc_list.model.update_document(
-            annotation.document_id, status=annotation.status, n_spans=len(annotation.spans)
-        )
+        if self.review.active:
+            self.review.attached(annotation)
+        else:
+            self.doc_list.model.update_document(
+                annotation.document_id, status=annotation.status, n_spans=len(annotation.spans)
+            )
         self._update_header()
         self.documentOpened.emit(self.document.id)
         self._prefetch_next()
@@ -492,6 +507,11 @@ class MainWindow(QMainWindow):
             self.banner.show_message("")
 
     def _on_annotation_changed(self, before: Any, after: Any) -> None:
+        if self.review.active:
+            # Gold changed: neither this annotator's progress nor their list.
+            self.review.gold_changed(after)
+            self._update_header()
+            return
         if before.status != after.status:
             finished = (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
             self._done += (after.status in finished) - (before.status in finished)
@@ -517,7 +537,10 @@ class MainWindow(QMainWindow):
             return
         if not self._can_leave():
             return
-        nxt = self.project.next_document(self.annotator, self.doc_id)
+        if self.review.active:
+            nxt = self.review.next_document(self.doc_id)
+        else:
+            nxt = self.project.next_document(self.annotator, self.doc_id)
         if nxt is None:
             self.say("Every article is done or skipped. Well done!")
             return
@@ -632,18 +655,53 @@ class MainWindow(QMainWindow):
 
         self.import_paths([str(seeds_dir())])
 
-    def export_to(self, path: str) -> None:
-        from annotator.app.ui_support import export_jsonl
+    def export_to(
+        self,
+        path: str | Path,
+        *,
+        fmt: str = "jsonl",
+        annotator: str | None = None,
+        gold: bool = False,
+        status: str = "all",
+    ) -> None:
+        """Export in a worker with progress and Cancel (``export_project`` does the work)."""
+        from annotator.app.export import export_project
 
-        project, annotator = self.project, self.annotator
+        project, out = self.project, Path(path)
+        who = None if gold else (annotator or self.annotator)
 
-        def run(ctx: TaskContext) -> int:
-            return export_jsonl(
-                project, annotator, Path(path), progress=ctx.progress, cancel=ctx.cancelled
+        def run(ctx: TaskContext) -> Any:
+            return export_project(
+                project,
+                out,
+                fmt=fmt,
+                annotator=who,
+                gold=gold,
+                status=status,
+                progress=ctx.progress,
+                cancel=ctx.cancelled,
             )
 
-        def done(count: object) -> None:
-            self.say(f"Exported {count} annotated article(s) to {path}.")
+        def done(report: Any) -> None:
+            if report.cancelled:
+                self.say("Export cancelled; no file was written.")
+            elif not report.ok:
+                lines = [p.message for p in report.problems[:30]]
+                box = QMessageBox(
+                    QMessageBox.Icon.Warning,
+                    "Export",
+                    f"{report.failed_documents} article(s) could not be written; "
+                    "no file was published.",
+                    parent=self,
+                )
+                box.setDetailedText("\n".join(lines))
+                box.setModal(False)
+                box.show()
+            else:
+                left = f" ({report.left_out} skipped left out)" if report.left_out else ""
+                self.say(
+                    f"Exported {report.documents} article(s), {report.spans} spans to {out}{left}."
+                )
 
         run_with_progress(self.tasks, self, "Exporting", run, done, self._task_failed)
 
@@ -685,11 +743,24 @@ class MainWindow(QMainWindow):
             self.import_paths([folder])
 
     def on_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export annotations", f"{self.annotator}.jsonl", "JSONL (*.jsonl)"
-        )
-        if path:
-            self.export_to(path)
+        from annotator.app.review import GOLD
+        from annotator.core import AnnotatorKind
+        from annotator.ui.export_dialog import ExportDialog
+
+        # A plain annotator exports their own work; reviewers also anyone's, and gold.
+        names = [self.annotator]
+        if self.review.is_reviewer():
+            names += [
+                a.name
+                for a in self.project.annotators()
+                if a.kind in (AnnotatorKind.HUMAN, AnnotatorKind.GOLD) and a.name != self.annotator
+            ]
+        default = GOLD if self.review.active and GOLD in names else self.annotator
+        dialog = ExportDialog(names, default, Path.home(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        c = dialog.choice()
+        self.export_to(c.path, fmt=c.fmt, annotator=c.annotator, gold=c.gold, status=c.status)
 
     def on_quit(self) -> None:
         self.close()
@@ -743,9 +814,13 @@ class MainWindow(QMainWindow):
         self.editor.move_boundary("end", +1)
 
     def on_next_span(self) -> None:
+        if self.review.active and self.editor.link_mode is None and self.review.step(+1):
+            return
         self.editor.step(+1)
 
     def on_prev_span(self) -> None:
+        if self.review.active and self.editor.link_mode is None and self.review.step(-1):
+            return
         self.editor.step(-1)
 
     def on_done(self) -> None:
@@ -762,7 +837,10 @@ class MainWindow(QMainWindow):
     def _step_document(self, step: int) -> None:
         if self.doc_id is None:
             return
-        target = self.doc_list.adjacent(self.doc_id, step)
+        if self.review.active:
+            target = self.review.adjacent(self.doc_id, step)
+        else:
+            target = self.doc_list.adjacent(self.doc_id, step)
         if target is not None:
             self.open_document(target)
 
@@ -794,6 +872,12 @@ class MainWindow(QMainWindow):
 
     def on_toggle_guidelines(self) -> None:
         self.guidelines_dock.setVisible(self.actions_by_name["toggle_guidelines"].isChecked())
+
+    def on_review_mode(self) -> None:
+        self.review.set_active(self.actions_by_name["review_mode"].isChecked())
+
+    def on_dashboard(self) -> None:
+        self.review.show_dashboard()
 
     def on_show_shortcuts(self) -> None:
         dialog = QDialog(self)

@@ -82,10 +82,10 @@ def test_span_made_in_window_has_the_same_text_in_db_and_export(qtbot: Any, tmp_
             got = sorted(stored[s.start : s.end] for s in ann.spans)
         assert got == sorted(targets)
 
-        from annotator.app.ui_support import export_jsonl
+        from annotator.app.export import export_project
 
         out = tmp_path / "out.jsonl"
-        export_jsonl(project, "bob", out)
+        export_project(project, out, fmt="jsonl", annotator="bob", status="all")
         import json
 
         # split on \n only: U+2028 inside a JSON string is legal and not a line break
