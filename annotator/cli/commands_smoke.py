@@ -9,11 +9,16 @@ temporary folder, so the person's window layout and recent projects are untouche
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +39,45 @@ def _pump(qt_app: Any, until: Callable[[], bool], timeout: float, minimum: float
         time.sleep(0.01)
 
 
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    """Exit 1 with every thread's stack if the smoke is still running after ``seconds``.
+
+    A modal dialog (an error message box) runs its own event loop that nothing offscreen
+    will ever close; this turns such a hang into a failure that says where it stopped.
+    """
+
+    def expire() -> None:
+        err.print(f"smoke: still running after {seconds:.0f} s (a modal dialog or a hang):")
+        sys.stderr.flush()
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        os._exit(1)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+@contextmanager
+def _recorded_errors(errors: list[str]) -> Iterator[None]:
+    """Record exceptions that escape Qt slots (Qt prints them and carries on)."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        errors.append(f"{kind.__name__}: {exc}")
+        previous(kind, exc, tb)
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
+
+
 @app.command("smoke", hidden=True)
 def smoke(
     ctx: typer.Context,
@@ -50,7 +94,7 @@ def smoke(
     ] = 0.3,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Give up after this many seconds.")
-    ] = 120.0,
+    ] = 60.0,
     screenshot: Annotated[
         Path | None, typer.Option("--screenshot", help="Save the grabbed window as a PNG.")
     ] = None,
@@ -62,7 +106,7 @@ def smoke(
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # QSettings (Linux)
         target = db_from(ctx, db) or str(Path(tmp) / "smoke.db")
         parent: dict[str, Any] = ctx.find_root().obj or {}
-        with clear_errors():
+        with clear_errors(), _watchdog(timeout + 30):
             code = _run(
                 target,
                 parent.get("annotator") or "smoke",
@@ -98,13 +142,15 @@ def _run(
     )
     opened: list[int] = []
     window.documentOpened.connect(opened.append)
-    window.show()
+    errors: list[str] = []
 
     def settled() -> bool:
         loading = getattr(window, "model_state", "") == "loading"
         return not loading and (documents == 0 or bool(opened))
 
-    ok = _pump(qt_app, settled, timeout, minimum=seconds)
+    with _recorded_errors(errors):
+        window.show()
+        ok = _pump(qt_app, settled, timeout, minimum=seconds)
     state = getattr(window, "model_state", "?")
     pixmap = window.grab()
     size = f"{pixmap.width()}x{pixmap.height()}"
@@ -119,11 +165,12 @@ def _run(
     if screenshot is not None:
         pixmap.save(str(screenshot), "PNG")
         out.print(f"smoke: screenshot {screenshot}")
-    window.close()
-    window.deleteLater()
-    _pump(qt_app, lambda: True, timeout, minimum=0.05)
+    with _recorded_errors(errors):
+        window.close()
+        window.deleteLater()
+        _pump(qt_app, lambda: True, timeout, minimum=0.05)
 
-    problems = []
+    problems = [f"error in the window: {e}" for e in errors]
     if not ok:
         problems.append(f"the window did not settle within {timeout:.0f} s")
     if pixmap.isNull() or pixmap.width() == 0:
