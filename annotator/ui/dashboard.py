@@ -59,6 +59,8 @@ def _fmt(x: Any) -> str:
 
 
 def _charts(report: AgreementReport, a: str | None, b: str | None) -> dict[str, Figure]:
+    from matplotlib.ticker import MaxNLocator
+
     from annotator.agreement.report_html import (
         figure_confusion,
         figure_label_f1,
@@ -66,6 +68,9 @@ def _charts(report: AgreementReport, a: str | None, b: str | None) -> dict[str, 
     )
 
     figures = {"labels": figure_label_f1(report), "documents": figure_per_document(report)}
+    # Documents are counted: no tick at "document 1.5" on a short corpus.
+    for ax in figures["documents"].axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if a and b and a != b:
         figures["confusion"] = figure_confusion(report, a, b)
     return figures
@@ -125,7 +130,7 @@ class Dashboard(QDialog):
         self.layer_box.setObjectName("dashboardLayer")
         for text, layer in LAYERS:
             self.layer_box.addItem(text, layer)
-        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button = QPushButton("Re&fresh")
         self.refresh_button.setToolTip("Compute the figures again (F5)")
         self.summary = QLabel("Computing…")
         self.summary.setObjectName("dashboardSummary")
@@ -175,9 +180,11 @@ class Dashboard(QDialog):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(tables)
         left.addWidget(self.document_chart)
+        left.setSizes([330, 470])  # the tables are a few rows; the chart needs height
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.label_chart)
         right.addWidget(confusion)
+        right.setSizes([300, 500])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
@@ -269,11 +276,22 @@ class Dashboard(QDialog):
 
     def _show(self, report: AgreementReport, figures: dict[str, Figure]) -> None:
         self.report = report
+        fleiss = (
+            f"Fleiss κ {_fmt(report.fleiss_kappa)}"
+            if report.fleiss_kappa is not None
+            else "Fleiss κ needs 3+ annotators"
+        )
         self.summary.setText(
-            f"{len(report.documents)} article(s) finished by {', '.join(report.annotators)} · "
-            f"Fleiss κ {_fmt(report.fleiss_kappa)} · Krippendorff α "
-            f"{_fmt(report.krippendorff_alpha)} · unitizing α {_fmt(report.unitizing_alpha)} · "
-            f"{report.disagreement_count} disagreement(s)"
+            " · ".join(
+                [
+                    f"{len(report.documents)} article(s) finished by "
+                    + ", ".join(report.annotators),
+                    fleiss,
+                    f"Krippendorff α {_fmt(report.krippendorff_alpha)}",
+                    f"unitizing α {_fmt(report.unitizing_alpha)}",
+                    f"{report.disagreement_count} disagreement(s)",
+                ]
+            )
         )
         self._fill(
             self.layer_table,

@@ -919,6 +919,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         s = user_settings.settings()
+        self.review.before_saving_window_state()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("window_state", self.saveState())
         s.setValue("font_size", self.view.font().pointSizeF())

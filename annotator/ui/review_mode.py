@@ -475,6 +475,13 @@ class ReviewMode(QObject):
         row = self.doc_list.model.row_of(doc_id)
         return None if row is None else self.doc_list.model.doc_id(row + step)
 
+    def before_saving_window_state(self) -> None:
+        """The saved layout is the annotating one: the next start may be a plain annotator's."""
+        if self.active and self.docs_dock is not None and self.panel_dock is not None:
+            self.docs_dock.hide()
+            self.panel_dock.hide()
+            self.w.docs_dock.show()
+
     # -- dashboard ------------------------------------------------------------------------------
 
     def show_dashboard(self) -> None:

@@ -42,9 +42,9 @@ _EMPTY = QModelIndex()
 
 # Okabe-Ito hues, light enough to read black text on, in light and dark themes alike.
 REASON_COLOUR = {
-    "missing": QColor(230, 159, 0, 90),
+    "missing": QColor(240, 228, 66, 110),
     "label": QColor(213, 94, 0, 90),
-    "boundary": QColor(86, 180, 233, 100),
+    "boundary": QColor(86, 180, 233, 110),
 }
 RESOLVED = QColor(0, 158, 115, 70)
 MAX_VERSIONS = 4  # Alt+1..4 / Ctrl+Shift+1..4
@@ -333,6 +333,7 @@ class VersionView(QFrame):
 
     def show_item(self, item: ReviewItem | None) -> None:
         spans = region_spans(self.annotation, item) if item is not None else []
+        self.view.clear_selection()
         if spans:
             first = spans[0]
             if first.label == "QUOTE":
@@ -340,6 +341,9 @@ class VersionView(QFrame):
             self.view.set_current(first.key)
         else:
             self.view.set_current(None)
+            if item is not None:
+                # Nothing marked here: shade the range, so the eye finds what is missing.
+                self.view.select_range(item.start, item.end)
         if item is not None:
             self.view.scroll_to(*self.view.omap.range_to_qt(item.start, item.end))
 
@@ -359,7 +363,6 @@ class ReviewPanel(QWidget):
         self.caption.setWordWrap(True)
         self.table = _table(self.model, "disagreementTable")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self.itemChosen.emit(index.row()))
         left = QWidget()
         lay = QVBoxLayout(left)
@@ -373,8 +376,10 @@ class ReviewPanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.versions_split)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 6)
+        # The versions in context are what decides a disagreement: they get the room.
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 7)
+        split.setSizes([560, 980])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 4)
         layout.addWidget(split)
@@ -410,10 +415,11 @@ class ReviewPanel(QWidget):
         gold: Annotation | None,
     ) -> None:
         self.model.set_content(text, items, names, versions, gold)
-        width = self.fontMetrics().horizontalAdvance("M" * 14)
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance("M" * 10)
         self.table.setColumnWidth(0, width)
-        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("boundary__"))
-        for col in range(2, 2 + len(names)):
+        self.table.setColumnWidth(1, metrics.horizontalAdvance("boundary__"))
+        for col in range(2, 3 + len(names)):
             self.table.setColumnWidth(col, width)
         self.update_caption()
 
@@ -422,10 +428,12 @@ class ReviewPanel(QWidget):
         if not items:
             self.caption.setText("The annotators agree on every span of this article.")
             return
-        resolved = sum(self.model.resolved_by(i) is not None for i in items)
+        # "Matches", not "resolved": a new gold holds the majority, which for a missed
+        # span equals the annotator who missed it, before the reviewer decides anything.
+        matching = sum(self.model.resolved_by(i) is not None for i in items)
         self.caption.setText(
-            f"{len(items)} disagreement{'s' if len(items) != 1 else ''}, {resolved} resolved in "
-            "gold · Tab / Shift+Tab to move · Alt+n takes annotator n's version here · "
+            f"{len(items)} disagreement{'s' if len(items) != 1 else ''} (gold matches a version "
+            f"in {matching}) · Tab / Shift+Tab moves · Alt+n takes annotator n's version here · "
             "Ctrl+Shift+n adopts n's whole article"
         )
 
