@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from annotator.app.project import Project
 from annotator.app.review import GOLD
@@ -97,6 +98,9 @@ def _window(qtbot: Any, project: Project, name: str) -> Any:
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    # Window shortcuts go to the active window; a window left by an earlier test may hold it.
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
     return win
 
 
@@ -322,3 +326,38 @@ def test_review_dashboard_shows_figures_and_three_charts(qtbot: Any, reviewer: A
         lambda: dash.report is not None and set(dash.report.by_layer) == {"ents"}, timeout=30000
     )
     dash.close()
+
+
+def test_review_layout_is_not_saved_and_export_dialog_offers_gold(
+    qtbot: Any, review_db: Path
+) -> None:
+    from annotator.ui.export_dialog import ExportDialog
+
+    with Project.open(review_db) as project:
+        win = _window(qtbot, project, "rita")
+        enter_review(qtbot, win)
+        assert not win.docs_dock.isVisible()
+        win.close()  # saves the window state: the annotating layout, not review's
+        assert win.tasks.pool.activeThreadCount() == 0
+        again = _window(qtbot, project, "bob")
+        try:
+            assert again.docs_dock.isVisible()
+        finally:
+            again.shutdown()
+
+    dialog = ExportDialog(["rita", "alice", GOLD], GOLD, Path("/tmp"))
+    qtbot.addWidget(dialog)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("spacy"))
+    choice = dialog.choice()
+    assert (choice.fmt, choice.gold, choice.annotator, choice.status) == (
+        "spacy",
+        True,
+        None,
+        "done",
+    )
+    assert choice.path == Path("/tmp/gold.spacy")
+    dialog.who_box.setCurrentIndex(dialog.who_box.findData("alice"))
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("jsonl"))
+    choice = dialog.choice()
+    assert (choice.annotator, choice.gold, choice.status) == ("alice", False, "all")
+    assert choice.path.name == "alice.jsonl"
