@@ -165,7 +165,7 @@ def test_bundle_holds_resources_and_migrations_not_heavy_extras(bundle: Bundle) 
     migrations = internal / "annotator" / "storage" / "migrations"
     assert (migrations / "env.py").is_file()
     assert sorted(p.name for p in (migrations / "versions").glob("*.py"))
-    for heavy in ("torch", "tensorflow", "scipy", "pandas", "matplotlib", "botocore"):
+    for heavy in ("torch", "tensorflow", "scipy", "pandas", "sklearn", "botocore"):
         assert not (internal / heavy).exists(), heavy
     assert not list(internal.glob("en_core_web*")), "trained pipelines are not bundled"
     files = [f for f in bundle.exe.parent.rglob("*") if f.is_file() and not f.is_symlink()]
@@ -207,6 +207,22 @@ def test_bundle_imports_suggests_with_rules_and_shows_the_article(
     assert smoke.returncode == 0, smoke.stderr
     assert "5 document(s), document" in smoke.stdout
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_bundle_writes_the_agreement_report_with_charts(bundle: Bundle, tmp_path: Path) -> None:
+    db = str(tmp_path / "two.db")
+    gold = str(ROOT / "tests" / "data" / "seeds_gold.jsonl")
+    for name in ("alice", "bob"):
+        result = _run(bundle, tmp_path, "--db", db, "import", gold, "--annotator", name)
+        assert result.returncode == 0, result.stderr
+    report = tmp_path / "report"
+    result = _run(bundle, tmp_path, "--db", db, "agreement", "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    assert (report / "index.html").is_file()
+    charts = list(report.glob("*.svg"))  # matplotlib's SVG backend, in the bundle
+    assert charts
+    assert all(c.read_text(encoding="utf-8").lstrip().startswith("<?xml") for c in charts)
 
 
 @pytest.mark.slow
