@@ -59,7 +59,7 @@ def raw_sqlite(path: Path, n: int) -> list[float]:
     con = sqlite3.connect(path)
     # the same settings the project uses, so the comparison is like for like
     con.execute("pragma journal_mode=wal")
-    con.execute("pragma synchronous=normal")
+    con.execute("pragma synchronous=full")
     con.execute(
         "create table spans (id integer primary key, annotation_id int, start int, "
         '"end" int, label text, layer text, origin text)'

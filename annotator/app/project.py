@@ -64,6 +64,7 @@ class Project:
         self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
         self._referents: dict[int, dict[SpanKey, SpanKey]] = {}
         self._learned: dict[str, Any] = {}
+        self._texts: dict[int, str] = {}
         self._suggest_lock = threading.Lock()
 
     @classmethod
@@ -144,6 +145,16 @@ class Project:
             doc.tokens = tokenize(doc.text, self.lang)
             self._write(lambda: self.repo.set_tokens([(doc_id, doc.tokens or [])]))
         return doc
+
+    def _text(self, doc_id: int) -> str:
+        """A document's text; texts never change after import, so they are cached."""
+        text = self._texts.get(doc_id)
+        if text is None:
+            text = self.repo.get_document(doc_id).text
+            if len(self._texts) >= 64:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[doc_id] = text
+        return text
 
     def next_document(self, annotator: str, after_id: int | None) -> int | None:
         a = self._annotator(annotator)
@@ -238,15 +249,15 @@ class Project:
         Raises ``ValidationError`` when the edit is refused, ``ConflictError`` when
         the annotation changed elsewhere, ``StorageUnavailable`` when nothing could
         be written (the caller keeps the edit and retries)."""
-        doc = self.repo.get_document(annotation.document_id or 0)
-        after, inverse = op.apply(annotation, doc.text)
+        text = self._text(annotation.document_id or 0)
+        after, inverse = op.apply(annotation, text)
         if after.spans != annotation.spans:
-            validate_annotation(after, doc.text)
+            validate_annotation(after, text)
         change = diff(annotation, after)
         if change.empty:
             return annotation, inverse
         saved = self._write(lambda: self.repo.save_diff(annotation, change, after))
-        self._learn(doc.text, change.added_spans, annotation.annotator)
+        self._learn(text, change.added_spans, annotation.annotator)
         return saved, inverse
 
     def put_annotation(self, annotation: Annotation) -> Annotation:

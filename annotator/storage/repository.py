@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
@@ -56,6 +56,53 @@ _A = AnnotationRow.__table__
 _S = SpanRow.__table__
 _R = RelationRow.__table__
 _J = RejectionRow.__table__
+
+# Statements of the per-keystroke save path, built once: constructing a statement costs
+# more than executing it. Values come in as bound parameters.
+_BUMP_VERSION = (
+    update(_A)
+    .where(_A.c.id == bindparam("aid"), _A.c.version == bindparam("expected"))
+    .values(
+        version=_A.c.version + 1,
+        status=bindparam("status"),
+        flagged=bindparam("flagged"),
+        n_spans=bindparam("n_spans"),
+        updated_at=bindparam("stamp"),
+    )
+)
+_SPAN_MATCH = (
+    (_S.c.annotation_id == bindparam("aid"))
+    & (_S.c.start == bindparam("s_start"))
+    & (_S.c.end == bindparam("s_end"))
+    & (_S.c.label == bindparam("s_label"))
+    & (_S.c.layer == bindparam("s_layer"))
+)
+_DELETE_SPAN = delete(_S).where(_SPAN_MATCH)
+_INSERT_SPANS = insert(_S)
+_INSERT_RELATIONS = insert(_R)
+_INSERT_REJECTIONS = insert(_J)
+_DELETE_REJECTION = delete(_J).where(
+    (_J.c.annotation_id == bindparam("aid"))
+    & (_J.c.start == bindparam("s_start"))
+    & (_J.c.end == bindparam("s_end"))
+    & (_J.c.label == bindparam("s_label"))
+    & (_J.c.layer == bindparam("s_layer"))
+)
+_SPAN_IDS = select(_S.c.id, _S.c.start, _S.c.end, _S.c.label, _S.c.layer).where(
+    _S.c.annotation_id == bindparam("aid")
+)
+
+
+def _key_params(aid: int, key: SpanKey) -> dict[str, object]:
+    return {
+        "aid": aid,
+        "s_start": key.start,
+        "s_end": key.end,
+        "s_label": key.label,
+        "s_layer": key.layer,
+    }
+
+
 _DOC_CACHE = 32  # decoded documents kept per open project
 _CHUNK = 500  # rows per IN (...) / executemany; well under SQLite's variable limit
 # Enum lookups by value without Enum.__new__ per row (bulk reads make millions).
@@ -558,46 +605,39 @@ class Repository:
                 # Core statements on the connection: the ORM's bulk UPDATE/DELETE path
                 # costs about a millisecond per statement, more than the write itself.
                 c = s.connection()
+                aid = annotation.id
                 result = c.execute(
-                    update(_A)
-                    .where(
-                        AnnotationRow.id == annotation.id,
-                        AnnotationRow.version == annotation.version,
-                    )
-                    .values(
-                        version=AnnotationRow.version + 1,
-                        status=str(after.status),
-                        flagged=after.flagged,
-                        n_spans=len(after.spans),
-                        updated_at=stamp,
-                    )
+                    _BUMP_VERSION,
+                    {
+                        "aid": aid,
+                        "expected": annotation.version,
+                        "status": str(after.status),
+                        "flagged": after.flagged,
+                        "n_spans": len(after.spans),
+                        "stamp": stamp,
+                    },
                 )
                 if result.rowcount != 1:
                     raise ConflictError(CONFLICT_MESSAGE)
-                aid = annotation.id
-                for key in change.removed_spans:
-                    c.execute(delete(_S).where(*_span_where(aid, key)))
-                for rel in change.removed_relations:
-                    head = select(SpanRow.id).where(*_span_where(aid, rel.head)).scalar_subquery()
-                    child = select(SpanRow.id).where(*_span_where(aid, rel.child)).scalar_subquery()
-                    c.execute(
-                        delete(_R).where(
-                            RelationRow.annotation_id == aid,
-                            RelationRow.head_id == head,
-                            RelationRow.child_id == child,
-                            RelationRow.label == str(rel.label),
+                if change.removed_relations:
+                    ids = _span_ids(c, aid)
+                    for rel in change.removed_relations:
+                        head, child = ids.get(rel.head), ids.get(rel.child)
+                        c.execute(
+                            delete(_R).where(
+                                _R.c.annotation_id == aid,
+                                _R.c.head_id == head,
+                                _R.c.child_id == child,
+                                _R.c.label == str(rel.label),
+                            )
                         )
-                    )
+                if change.removed_spans:
+                    # relations to removed spans go with them (ON DELETE CASCADE)
+                    c.execute(_DELETE_SPAN, [_key_params(aid, k) for k in change.removed_spans])
                 _insert_spans(c, aid, change.added_spans, change.added_relations, all_spans=True)
-                for key in change.rejected_removed:
+                if change.rejected_removed:
                     c.execute(
-                        delete(_J).where(
-                            RejectionRow.annotation_id == aid,
-                            RejectionRow.start == key.start,
-                            RejectionRow.end == key.end,
-                            RejectionRow.label == key.label,
-                            RejectionRow.layer == key.layer,
-                        )
+                        _DELETE_REJECTION, [_key_params(aid, k) for k in change.rejected_removed]
                     )
                 _insert_rejections(c, aid, change.rejected_added)
         except ConflictError as exc:
@@ -937,7 +977,7 @@ def _insert_spans(
 ) -> None:
     if spans:
         s.execute(
-            insert(_S),
+            _INSERT_SPANS,
             [
                 {
                     "annotation_id": annotation_id,
@@ -954,14 +994,7 @@ def _insert_spans(
         )
     if not relations:
         return
-    ids = {
-        SpanKey(a, b, lab, lay): i
-        for i, a, b, lab, lay in s.execute(
-            select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.layer).where(
-                SpanRow.annotation_id == annotation_id
-            )
-        )
-    }
+    ids = _span_ids(s, annotation_id)
     rows = []
     for rel in relations:
         if rel.head not in ids or rel.child not in ids:
@@ -974,7 +1007,14 @@ def _insert_spans(
                 "label": str(rel.label),
             }
         )
-    s.execute(insert(_R), rows)
+    s.execute(_INSERT_RELATIONS, rows)
+
+
+def _span_ids(s: Session | Connection, annotation_id: int) -> dict[SpanKey, int]:
+    return {
+        SpanKey(a, b, lab, lay): i
+        for i, a, b, lab, lay in s.execute(_SPAN_IDS, {"aid": annotation_id})
+    }
 
 
 def _bulk_insert_annotations(s: Session, items: Sequence[tuple[Annotation, Annotator]]) -> None:
@@ -1071,7 +1111,7 @@ def _insert_rejections(
         for k in keys
     ]
     if rows:
-        s.execute(insert(_J), rows)
+        s.execute(_INSERT_REJECTIONS, rows)
 
 
 def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotation:
