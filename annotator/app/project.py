@@ -213,6 +213,9 @@ class Project:
     # learning from the annotator -------------------------------------------------------
 
     def _learned_for(self, annotator: str):  # type: ignore[no-untyped-def]
+        from annotator.nlp import import_spacy
+
+        import_spacy()  # first import under the process-wide lock (worker threads)
         from annotator.nlp.learned import LearnedEntities
 
         learned = self._learned.get(annotator)

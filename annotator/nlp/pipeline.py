@@ -115,6 +115,9 @@ def load_suggester(name_or_path: str | None = None) -> Suggester:
     Loaded once per process and name; the lock makes concurrent first calls
     from worker threads load the model only once.
     """
+    from annotator.nlp import import_spacy
+
+    import_spacy()  # the first import of spaCy happens under the process-wide lock
     from annotator.nlp.suggester import Suggester
 
     cache_key = name_or_path or "<default>"

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=4)
 def blank_pipeline(lang: str = "en") -> Language:
-    import spacy
+    from annotator.nlp import import_spacy
 
-    return spacy.blank(lang)
+    return import_spacy().blank(lang)
 
 
 def tokens_of(doc: Doc) -> list[Token]:

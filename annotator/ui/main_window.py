@@ -481,7 +481,8 @@ class MainWindow(QMainWindow):
         )
 
     def _attach(self, annotation: Any) -> None:
-        assert self.document is not None
+        if self.document is None:  # the open failed meanwhile and was reported
+            return
         self._waiting_for = None
         session = EditSession(self.project, self.document, annotation, self.undo_stack, self)
         session.changed.connect(self._on_annotation_changed)
