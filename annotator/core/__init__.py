@@ -20,6 +20,7 @@ from annotator.core.model import (
     text_sha256,
 )
 from annotator.core.tokens import (
+    TokenIndex,
     decode_tokens,
     encode_tokens,
     snap_range,
@@ -46,6 +47,7 @@ __all__ = [
     "Span",
     "SpanKey",
     "Token",
+    "TokenIndex",
     "ValidationError",
     "decode_tokens",
     "default_layer",

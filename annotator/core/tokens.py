@@ -76,39 +76,62 @@ def decode_tokens(data: bytes, text: str) -> list[Token]:
     return tokens
 
 
-def snap_range(tokens: Sequence[Token], text: str, start: int, end: int) -> tuple[int, int] | None:
+class TokenIndex:
+    """A document's tokens with their start and end offsets as sorted lists, so that
+    snapping and alignment checks are binary searches. Build one per document when
+    placing many spans (an import line, a suggestion run, a validation)."""
+
+    __slots__ = ("ends", "starts", "tokens")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.starts = [t.start for t in tokens]
+        self.ends = [t.end for t in tokens]
+
+    def snap(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        if start < 0 or end > len(text) or start > end:
+            raise ValidationError(
+                f"Span {start}-{end} is outside the text (length {len(text)}).", code="E103"
+            )
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end or not self.tokens:
+            return None
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end) - 1  # last token starting before end
+        if first > last or first >= len(self.tokens) or last < 0:
+            return None
+        return self.starts[first], self.ends[last]
+
+    def index_range(self, start: int, end: int) -> tuple[int, int] | None:
+        i = bisect_left(self.starts, start)
+        if i >= len(self.starts) or self.starts[i] != start:
+            return None
+        j = bisect_left(self.ends, end)
+        if j >= len(self.ends) or self.ends[j] != end or j < i:
+            return None
+        return i, j
+
+
+def _index(tokens: Sequence[Token] | TokenIndex) -> TokenIndex:
+    return tokens if isinstance(tokens, TokenIndex) else TokenIndex(tokens)
+
+
+def snap_range(
+    tokens: Sequence[Token] | TokenIndex, text: str, start: int, end: int
+) -> tuple[int, int] | None:
     """Smallest token-aligned range covering ``[start, end)``, trimmed of whitespace.
 
     Returns ``None`` when the range holds no token (empty, or whitespace only).
     Raises ``ValidationError`` when the range is outside the text.
     """
-    if start < 0 or end > len(text) or start > end:
-        raise ValidationError(
-            f"Span {start}-{end} is outside the text (length {len(text)}).", code="E103"
-        )
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end or not tokens:
-        return None
-    ends = [t.end for t in tokens]
-    starts = [t.start for t in tokens]
-    first = bisect_right(ends, start)  # first token ending after start
-    last = bisect_left(starts, end) - 1  # last token starting before end
-    if first > last or first >= len(tokens) or last < 0:
-        return None
-    return tokens[first].start, tokens[last].end
+    return _index(tokens).snap(text, start, end)
 
 
-def token_index_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | None:
+def token_index_range(
+    tokens: Sequence[Token] | TokenIndex, start: int, end: int
+) -> tuple[int, int] | None:
     """Indices of the first and last (inclusive) token of an aligned span, else ``None``."""
-    starts = [t.start for t in tokens]
-    i = bisect_left(starts, start)
-    if i >= len(tokens) or tokens[i].start != start:
-        return None
-    ends = [t.end for t in tokens]
-    j = bisect_left(ends, end)
-    if j >= len(tokens) or tokens[j].end != end or j < i:
-        return None
-    return i, j
+    return _index(tokens).index_range(start, end)

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 
 from annotator.core.errors import ValidationError
 from annotator.core.model import Annotation, Layer, Span, Token
+from annotator.core.tokens import TokenIndex, token_index_range
 
 
-def validate_span(span: Span, text: str, tokens: Sequence[Token] | None = None) -> None:
+def validate_span(
+    span: Span, text: str, tokens: Sequence[Token] | TokenIndex | None = None
+) -> None:
     if not 0 <= span.start < span.end <= len(text):
         raise ValidationError(
             f"Span {span.start}-{span.end} ({span.label}) is empty or outside the text "
@@ -18,15 +21,12 @@ def validate_span(span: Span, text: str, tokens: Sequence[Token] | None = None) 
         )
     if not span.label:
         raise ValidationError("A span needs a label.", code="E111")
-    if tokens is not None:
-        from annotator.core.tokens import token_index_range
-
-        if token_index_range(tokens, span.start, span.end) is None:
-            raise ValidationError(
-                f"Span {span.start}-{span.end} ({span.label}) {text[span.start : span.end]!r} "
-                "does not start and end on token boundaries.",
-                code="E112",
-            )
+    if tokens is not None and token_index_range(tokens, span.start, span.end) is None:
+        raise ValidationError(
+            f"Span {span.start}-{span.end} ({span.label}) {text[span.start : span.end]!r} "
+            "does not start and end on token boundaries.",
+            code="E112",
+        )
 
 
 def overlapping_entity(spans: Sequence[Span], candidate: Span) -> Span | None:
@@ -40,11 +40,14 @@ def overlapping_entity(spans: Sequence[Span], candidate: Span) -> Span | None:
 
 
 def validate_annotation(
-    annotation: Annotation, text: str, tokens: Sequence[Token] | None = None
+    annotation: Annotation, text: str, tokens: Sequence[Token] | TokenIndex | None = None
 ) -> None:
+    index = (
+        None if tokens is None else tokens if isinstance(tokens, TokenIndex) else TokenIndex(tokens)
+    )
     keys = set()
     for span in annotation.spans:
-        validate_span(span, text, tokens)
+        validate_span(span, text, index)
         if span.key in keys:
             raise ValidationError(f"Duplicate span {tuple(span.key)}.", code="E113")
         keys.add(span.key)

@@ -15,6 +15,7 @@ from annotator.core import (
     Span,
     SpanKey,
     Token,
+    TokenIndex,
     ValidationError,
     default_layer,
     snap_range,
@@ -33,7 +34,7 @@ class AlignmentError(ValueError):
     pass
 
 
-def _span(raw: RawSpan, text: str, tokens: Sequence[Token], index: int) -> Span:
+def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
     if not (0 <= raw.start < raw.end <= len(text)):
         raise AlignmentError(
             f"span {index} ({raw.label} {raw.start}-{raw.end}) is outside the text "
@@ -65,12 +66,13 @@ def build_annotation(
     Raises ``AlignmentError`` with a message naming the span when it cannot be placed.
     """
     text = record.text
+    index = TokenIndex(tokens)  # one per record: a record may carry very many spans
     spans: list[Span] = []
     by_raw: dict[tuple[int, int, str], SpanKey] = {}
     snapped = 0
     seen: dict[SpanKey, tuple[int, RawSpan]] = {}
     for i, raw in enumerate(record.spans or []):
-        span = _span(raw, text, tokens, i)
+        span = _span(raw, text, index, i)
         if (span.start, span.end) != (raw.start, raw.end):
             snapped += 1
         by_raw[(raw.start, raw.end, raw.label)] = span.key
@@ -115,7 +117,7 @@ def build_annotation(
         flagged=record.answer == "reject",
     )
     try:
-        validate_annotation(annotation, text, tokens)
+        validate_annotation(annotation, text, index)
     except ValidationError as exc:
         raise AlignmentError(str(exc.args[0])) from exc
     return annotation, snapped

@@ -23,6 +23,7 @@ from annotator.core import (
     Span,
     SpanKey,
     Token,
+    TokenIndex,
     ValidationError,
     validate_span,
 )
@@ -182,20 +183,21 @@ class Suggester:
             scheme_labels if scheme_labels is not None else DEFAULT_SCHEME.names()
         )
         result = Suggestions()
+        index = TokenIndex(tokens)  # one per document: every span is checked against it
         ents = entity_spans(doc, scheme_labels=labels, dropped=result.dropped_labels)
-        ents = [s for s in ents if _valid(s, text, tokens)]
+        ents = [s for s in ents if _valid(s, text, index)]
         result.spans.extend(ents)
         if not {"QUOTE", "SPEAKER", "CUE"} & set(labels):
             return result
         cands = self.finder.find(doc, indirect_cognition=indirect_cognition)
-        self._add_quotes(doc, text, tokens, cands, set(labels), ents, result)
+        self._add_quotes(doc, text, index, cands, set(labels), ents, result)
         return result
 
     def _add_quotes(
         self,
         doc: Doc,
         text: str,
-        tokens: list[Token],
+        index: TokenIndex,
         cands: list[QuoteCandidate],
         labels: set[str],
         ents: list[Span],
@@ -211,7 +213,7 @@ class Suggester:
             return doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1].text)
 
         def put(store: dict[SpanKey, Span], span: Span) -> Span | None:
-            if span.label not in labels or not _valid(span, text, tokens):
+            if span.label not in labels or not _valid(span, text, index):
                 return None
             old = store.get(span.key)
             if old is not None and (old.confidence or 0) >= (span.confidence or 0):
@@ -265,7 +267,7 @@ class Suggester:
         result.referents = {k: v for k, v in result.referents.items() if k in keys}
 
 
-def _valid(span: Span, text: str, tokens: list[Token]) -> bool:
+def _valid(span: Span, text: str, tokens: TokenIndex) -> bool:
     try:
         validate_span(span, text, tokens)
     except ValidationError:
