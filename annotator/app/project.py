@@ -126,6 +126,7 @@ class Project:
         limit: int = 200,
         status: AnnotationStatus | None = None,
         search: str | None = None,
+        after_id: int | None = None,
     ) -> list[DocumentListRow]:
         a = self._annotator(annotator)
         assert a.id is not None
@@ -136,6 +137,7 @@ class Project:
             status=status,
             search=search,
             assigned_only=self._assigned_only(a),
+            after_id=after_id,
         )
 
     def get_document(self, doc_id: int) -> Document:

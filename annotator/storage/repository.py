@@ -390,8 +390,11 @@ class Repository:
         status: AnnotationStatus | None = None,
         search: str | None = None,
         assigned_only: bool = False,
+        after_id: int | None = None,
     ) -> list[DocumentListRow]:
-        a = AnnotationRow.__table__.alias("a")
+        """A page of the list in document order. ``after_id`` (keyset paging) reads the
+        page after that document in time independent of how deep it is; ``offset``
+        has to skip every row before it."""
         q, a = self._list_query(
             [DocumentRow.id, DocumentRow.external_id, DocumentRow.title],
             annotator_id,
@@ -399,6 +402,8 @@ class Repository:
             search,
             assigned_only,
         )
+        if after_id is not None:
+            q = q.where(DocumentRow.id > after_id)
         q = (
             q.add_columns(a.c.status, a.c.n_spans)
             .order_by(DocumentRow.id)

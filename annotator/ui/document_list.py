@@ -71,6 +71,7 @@ class DocumentSource(Protocol):
         limit: int = 200,
         status: AnnotationStatus | None = None,
         search: str | None = None,
+        after_id: int | None = None,
     ) -> list[Any]: ...
 
 
@@ -108,10 +109,10 @@ class DocumentListModel(QAbstractTableModel):
     def _load_page(self) -> list[Any]:
         page = self._source.list_documents(
             self._annotator,
-            offset=len(self._rows),
             limit=PAGE,
             status=self.status,
             search=self.search,
+            after_id=self._last_id(),
         )
         for row in page:
             self._row_of[row.id] = len(self._rows)
@@ -119,6 +120,9 @@ class DocumentListModel(QAbstractTableModel):
         if len(page) < PAGE:
             self._total = len(self._rows)  # the corpus shrank under us: stop paging
         return page
+
+    def _last_id(self) -> int | None:
+        return self._rows[-1].id if self._rows else None
 
     @property
     def total(self) -> int:
@@ -131,8 +135,13 @@ class DocumentListModel(QAbstractTableModel):
         if parent.isValid() or len(self._rows) >= self._total:
             return
         first = len(self._rows)
+        # keyset paging: a page deep in a 100,000-article list costs what the first does
         page = self._source.list_documents(
-            self._annotator, offset=first, limit=PAGE, status=self.status, search=self.search
+            self._annotator,
+            limit=PAGE,
+            status=self.status,
+            search=self.search,
+            after_id=self._last_id(),
         )
         if not page:
             self._total = first
