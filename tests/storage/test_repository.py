@@ -102,3 +102,16 @@ def test_storage_status_counts_include_documents_without_annotation(db_url: str)
     ann.spans, ann.relations, ann.status = [], [], AnnotationStatus.DONE
     repo.put_annotation(ann, alice)
     assert repo.status_counts()["alice"] == {"todo": 3, "in_progress": 0, "done": 1, "skipped": 0}
+
+
+def test_storage_keyset_pages_equal_offset_pages(db_url: str) -> None:
+    repo = _repo(db_url)
+    repo.insert_documents([Document(f"Article number {i}.") for i in range(25)])
+    alice = repo.ensure_annotator("alice")
+    assert alice.id is not None
+    by_offset = [r.id for r in repo.list_documents(alice.id, offset=10, limit=7)]
+    after = repo.list_documents(alice.id, limit=10)[-1].id
+    by_key = [r.id for r in repo.list_documents(alice.id, limit=7, after_id=after)]
+    assert by_key == by_offset and len(by_key) == 7
+    last = repo.list_documents(alice.id, limit=100)[-1].id
+    assert repo.list_documents(alice.id, after_id=last) == []
