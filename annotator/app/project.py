@@ -338,6 +338,28 @@ class Project:
     def referents(self, doc_id: int) -> dict[SpanKey, SpanKey]:
         return self._referents.get(doc_id, {})
 
+    # search index ---------------------------------------------------------------------
+
+    def index_for_search(
+        self,
+        *,
+        batch: int = 500,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> int:
+        """Bring the full-text index up to date, in short transactions (a worker runs this
+        while the annotator works; an edit waits for one batch at most)."""
+        total = indexed = 0
+        while not (cancel and cancel()):
+            done, left = self._write(lambda: self.repo.index_for_search(batch))
+            indexed += done
+            total = total or indexed + left
+            if progress and total:
+                progress(indexed, total)
+            if not left:
+                break
+        return indexed
+
     # import ---------------------------------------------------------------------------
 
     def import_paths(

@@ -33,6 +33,8 @@ def import_(
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         with progress_bar("importing") as progress:
             report = project.import_paths(paths, fmt=fmt, annotator=annotator, progress=progress)
+        with progress_bar("indexing for search") as progress:
+            project.index_for_search(batch=5000, progress=progress)
         for problem in report.problems:
             err.print(f"[yellow]skipped[/] {problem}", soft_wrap=True, markup=True)
         out.print(

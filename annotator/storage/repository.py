@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -10,11 +11,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core import (
     Annotation,
@@ -91,6 +106,10 @@ _DELETE_REJECTION = delete(_J).where(
 _SPAN_IDS = select(_S.c.id, _S.c.start, _S.c.end, _S.c.label, _S.c.layer).where(
     _S.c.annotation_id == bindparam("aid")
 )
+
+
+_FTS = table("documents_fts", column("rowid"))
+SEARCH_INDEXED_UPTO = "search_indexed_upto"
 
 
 def _key_params(aid: int, key: SpanKey) -> dict[str, object]:
@@ -363,14 +382,7 @@ class Repository:
             else:
                 q = q.where(joined.c.status == str(status))
         if search:
-            pattern = f"%{search}%"
-            q = q.where(
-                or_(
-                    DocumentRow.title.ilike(pattern),
-                    DocumentRow.text.ilike(pattern),
-                    DocumentRow.external_id.ilike(pattern),
-                )
-            )
+            q = q.where(self._search_condition(search))
         if assigned_only:
             q = q.where(
                 DocumentRow.id.in_(
@@ -380,6 +392,26 @@ class Repository:
                 )
             )
         return q, joined
+
+    def _search_condition(self, search: str) -> ColumnElement[bool]:
+        """``search`` as a phrase in the title or text (its last word may be the start of
+        a longer one), or anywhere in the file name."""
+        pattern = f"%{search}%"
+        in_file_name = DocumentRow.external_id.ilike(pattern)
+        scanned = or_(DocumentRow.title.ilike(pattern), DocumentRow.text.ilike(pattern))
+        words = re.findall(r"\w+", search)
+        if not self.db.is_sqlite or not words:
+            return or_(in_file_name, scanned)
+        # the FTS5 index (migration 0004) for the documents it covers; a scan only for
+        # those imported since the last indexing pass
+        upto = int(self.get_setting(SEARCH_INDEXED_UPTO, "0") or 0)
+        phrase = '"' + " ".join(words) + '"*'
+        indexed = (
+            select(_FTS.c.rowid)
+            .select_from(_FTS)
+            .where(text("documents_fts MATCH :fts").bindparams(fts=phrase))
+        )
+        return or_(in_file_name, DocumentRow.id.in_(indexed), and_(DocumentRow.id > upto, scanned))
 
     def list_documents(
         self,
@@ -699,6 +731,40 @@ class Repository:
             q = q.where(AnnotationRow.annotator_id == annotator.id)
         with self.db.session() as s:
             return sorted({(t[a:b], lab) for t, a, b, lab in s.execute(q)})
+
+    # search index ---------------------------------------------------------------------
+
+    def index_for_search(self, batch: int = 2000) -> tuple[int, int]:
+        """Add the next ``batch`` documents to the full-text index (SQLite); returns
+        (documents indexed now, documents still waiting). A no-op elsewhere."""
+        if not self.db.is_sqlite:
+            return 0, 0
+        with self._write_tx() as s:
+            c = s.connection()
+            setting = select(SettingRow.value).where(SettingRow.key == SEARCH_INDEXED_UPTO)
+            upto = int(c.execute(setting).scalar() or 0)
+            next_ids = (
+                select(DocumentRow.id)
+                .where(DocumentRow.id > upto)
+                .order_by(DocumentRow.id)
+                .limit(batch)
+                .subquery()
+            )
+            last = c.execute(select(func.max(next_ids.c.id))).scalar()
+            if last is None:
+                return 0, 0
+            done = c.exec_driver_sql(
+                "INSERT INTO documents_fts(rowid, title, text) "
+                "SELECT id, title, text FROM documents WHERE id > ? AND id <= ?",
+                (upto, last),
+            ).rowcount
+            settings = SettingRow.__table__
+            c.execute(delete(settings).where(settings.c.key == SEARCH_INDEXED_UPTO))
+            c.execute(insert(settings).values(key=SEARCH_INDEXED_UPTO, value=str(last)))
+            left = c.execute(
+                select(func.count(DocumentRow.id)).where(DocumentRow.id > last)
+            ).scalar()
+        return done, int(left or 0)
 
     # assignments --------------------------------------------------------------------
 

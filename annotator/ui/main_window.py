@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         if self.model_state == ModelState.LOADING:
             # Start after the first paint: importing spaCy competes for the GIL.
             QTimer.singleShot(50, self._load_model)
+        QTimer.singleShot(1000, self._index_for_search)
         self._open_first_document()
 
     # -- construction -------------------------------------------------------------------
@@ -550,6 +551,16 @@ class MainWindow(QMainWindow):
         self.say(f"{verb}. Next article opened.")
 
     # -- NLP ----------------------------------------------------------------------------
+
+    def _index_for_search(self) -> None:
+        """Bring the search index up to date in the background (articles imported by
+        the command line or another program since); searching works meanwhile."""
+        project = self.project
+
+        def index(ctx: TaskContext) -> int:
+            return project.index_for_search(cancel=ctx.cancelled)
+
+        self.tasks.run("index for search", index, None, lambda _e, _tb: None)
 
     def _load_model(self) -> None:
         # keep showing the pipeline a batch run chose, unless --model says otherwise

@@ -115,3 +115,38 @@ def test_storage_keyset_pages_equal_offset_pages(db_url: str) -> None:
     assert by_key == by_offset and len(by_key) == 7
     last = repo.list_documents(alice.id, limit=100)[-1].id
     assert repo.list_documents(alice.id, after_id=last) == []
+
+
+def test_storage_search_finds_words_in_text_title_and_file_name(db_url: str) -> None:
+    repo = _repo(db_url)
+    repo.insert_documents(
+        [
+            Document("Kyiv talks\nRyabkov said the talks in Moscow went well.", "a.txt"),
+            Document("Weather\nRain over Paris all week.", "paris-weather.txt"),
+            Document("Markets\nShares in Zürich rose.", "c.txt"),
+        ]
+    )
+    alice = repo.ensure_annotator("alice")
+    assert alice.id is not None
+
+    def found(query: str) -> list[str]:
+        rows = repo.list_documents(alice.id or 0, search=query)
+        assert repo.count_list(alice.id or 0, search=query) == len(rows)
+        return [r.external_id for r in rows]
+
+    for indexed in (False, True):  # before the indexing pass (a scan), then by the index
+        if indexed:
+            assert repo.index_for_search(batch=2) == (2, 1)
+            assert repo.index_for_search(batch=2) == (1, 0)
+            assert repo.index_for_search(batch=2) == (0, 0)
+        _search_cases(found)
+
+
+def _search_cases(found) -> None:  # type: ignore[no-untyped-def]
+    assert found("ryabkov") == ["a.txt"]  # case-insensitive
+    assert found("Mosc") == ["a.txt"]  # word prefix
+    assert found("talks in moscow") == ["a.txt"]  # a phrase
+    assert found("moscow talks") == []
+    assert found("weather") == ["paris-weather.txt"]
+    assert found("zurich") == ["c.txt"] or found("Zürich") == ["c.txt"]
+    assert found("nothing-like-this") == []
