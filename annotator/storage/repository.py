@@ -839,30 +839,12 @@ class Repository:
                     )
                 }
                 spans: dict[int, dict[int, Span]] = {i: {} for i in ann_ids}
-                for aid, sid, start, end, label, layer, origin, kind, conf in s.execute(
-                    select(
-                        SpanRow.annotation_id,
-                        SpanRow.id,
-                        SpanRow.start,
-                        SpanRow.end,
-                        SpanRow.label,
-                        SpanRow.layer,
-                        SpanRow.origin,
-                        SpanRow.kind,
-                        SpanRow.confidence,
-                    )
+                for aid, sid, *fields in s.execute(
+                    select(SpanRow.annotation_id, SpanRow.id, *_SPAN_FIELDS)
                     .where(SpanRow.annotation_id.in_(ann_ids))
                     .order_by(SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id)
                 ):
-                    spans[aid][sid] = Span(
-                        start,
-                        end,
-                        label,
-                        _LAYERS[layer],
-                        _ORIGINS[origin],
-                        _KINDS[kind] if kind else None,
-                        conf,
-                    )
+                    spans[aid][sid] = _span_from_row(*fields)
                 relations: dict[int, list[Relation]] = {i: [] for i in ann_ids}
                 for aid, h, c, lab in s.execute(
                     select(
@@ -1185,33 +1167,47 @@ def _insert_rejections(
         s.execute(_INSERT_REJECTIONS, rows)
 
 
+_SPAN_FIELDS = (
+    SpanRow.start,
+    SpanRow.end,
+    SpanRow.label,
+    SpanRow.layer,
+    SpanRow.origin,
+    SpanRow.kind,
+    SpanRow.confidence,
+)
+
+
+def _span_from_row(
+    start: int,
+    end: int,
+    label: str,
+    layer: str,
+    origin: str,
+    kind: str | None,
+    confidence: float | None,
+) -> Span:
+    return Span(
+        start,
+        end,
+        label,
+        _LAYERS[layer],
+        _ORIGINS[origin],
+        _KINDS[kind] if kind else None,
+        confidence,
+    )
+
+
 def _load_full(s: Session, row: AnnotationRow, annotator_name: str) -> Annotation:
     # plain column rows, not ORM objects: an article can carry thousands of spans and
     # this runs on every open
     spans_by_id: dict[int, Span] = {}
-    for sid, start, end, label, layer, origin, kind, conf in s.execute(
-        select(
-            SpanRow.id,
-            SpanRow.start,
-            SpanRow.end,
-            SpanRow.label,
-            SpanRow.layer,
-            SpanRow.origin,
-            SpanRow.kind,
-            SpanRow.confidence,
-        )
+    for sid, *fields in s.execute(
+        select(SpanRow.id, *_SPAN_FIELDS)
         .where(SpanRow.annotation_id == row.id)
         .order_by(SpanRow.start, SpanRow.end)
     ):
-        spans_by_id[sid] = Span(
-            start,
-            end,
-            label,
-            _LAYERS[layer],
-            _ORIGINS[origin],
-            _KINDS[kind] if kind else None,
-            conf,
-        )
+        spans_by_id[sid] = _span_from_row(*fields)
     relations = [
         Relation(spans_by_id[h].key, spans_by_id[c].key, RelationLabel(lab))
         for h, c, lab in s.execute(
