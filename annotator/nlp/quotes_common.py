@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.tokens import Doc, Token
 
 from annotator.core import QuoteKind
@@ -65,9 +67,9 @@ def char_to_token(doc: Doc) -> list[int]:
     """For each character offset the index of the token covering it (or the next one)."""
     out = [len(doc)] * (len(doc.text) + 1)
     prev_end = 0
-    for j, tok in enumerate(doc):
-        start = tok.idx
-        end = start + len(tok.text)
+    # offsets from one array call: creating a Token object per token costs more
+    for j, (start, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
+        end = start + length
         # characters between tokens belong to the next token
         out[prev_end:end] = [j] * (end - prev_end)
         prev_end = end
@@ -93,13 +95,11 @@ def direct_quotes(doc: Doc) -> list[DirectQuote]:
 
 def paragraph_ids(doc: Doc) -> list[int]:
     """Paragraph number of every token (paragraphs are separated by newlines)."""
-    ids: list[int] = []
-    para = 0
-    for t in doc:
-        ids.append(para)
-        if "\n" in t.text or "\n" in t.whitespace_:
-            para += 1
-    return ids
+    # only whitespace tokens can hold a newline (whitespace_ is at most one space)
+    spaces = doc.to_array([IS_SPACE]).tolist()
+    breaks = [int(sp == 1 and "\n" in doc[i].text) for i, sp in enumerate(spaces)]
+    # a token's paragraph counts the breaks before it, not its own
+    return [0, *accumulate(breaks)][: len(doc)]
 
 
 def quote_index(doc: Doc, quotes: list[DirectQuote]) -> list[int]:
