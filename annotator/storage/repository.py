@@ -583,8 +583,29 @@ class Repository:
             return _load_full(s, row, annotation.annotator) if row is not None else None
 
     def put_annotations(self, items: Sequence[Annotation], annotator: Annotator) -> None:
+        """Create or replace several annotations of one annotator in one transaction;
+        those that do not exist yet (a first suggestion run) are inserted in bulk."""
         with self._write_tx() as s:
+            ids = [a.document_id for a in items if a.document_id is not None]
+            existing = set(
+                s.scalars(
+                    select(AnnotationRow.document_id).where(
+                        AnnotationRow.annotator_id == annotator.id,
+                        AnnotationRow.document_id.in_(ids),
+                    )
+                )
+            )
+            fresh: list[tuple[Annotation, Annotator]] = []
+            later: list[Annotation] = []
+            seen: set[int | None] = set()
             for ann in items:
+                if ann.document_id in existing or ann.document_id in seen:
+                    later.append(ann)  # replaced row by row, after the new ones exist
+                else:
+                    seen.add(ann.document_id)
+                    fresh.append((ann, annotator))
+            _bulk_insert_annotations(s, fresh)
+            for ann in later:
                 self._put(s, ann, annotator)
 
     def _put(self, s: Session, annotation: Annotation, annotator: Annotator) -> Annotation:
