@@ -59,6 +59,7 @@ class Project:
         self.db = db
         self.repo = Repository(db)
         self.url = db.url
+        self.display_url = db.display_url
         self.lang = self.repo.get_setting("language", "en") or "en"
         scheme_json = self.repo.get_setting("label_scheme")
         self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
@@ -178,7 +179,7 @@ class Project:
         return {
             "documents": self.repo.count_documents(),
             "annotators": self.repo.status_counts(),
-            "database": self.url,
+            "database": self.display_url,
             "suggestions": self.suggestion_source(),
         }
 

@@ -131,6 +131,8 @@ class Database:
     ) -> None:
         self.url = to_url(db)
         url = make_url(self.url)
+        # for messages: a server URL's password is never shown
+        self.display_url = url.render_as_string(hide_password=True)
         self.backend = url.get_backend_name()
         self.is_sqlite = self.backend == "sqlite"
         self.busy_timeout_ms = busy_timeout_ms
@@ -148,7 +150,7 @@ class Database:
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except (ImportError, ArgumentError) as exc:
-            raise StorageError(f"Cannot open the database {self.url}: {exc}") from exc
+            raise StorageError(f"Cannot open the database {self.display_url}: {exc}") from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_connect(busy_timeout_ms))
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -161,7 +163,7 @@ class Database:
             self.check_schema(upgrade=upgrade)
         except OperationalError as exc:
             self.engine.dispose()
-            raise StorageError(f"Cannot open the database {self.url}: {exc.orig}") from exc
+            raise StorageError(f"Cannot open the database {self.display_url}: {exc.orig}") from exc
 
     def _set_wal(self) -> None:
         # Outside any transaction: SQLite refuses to change the journal mode inside one.
@@ -174,7 +176,7 @@ class Database:
                 cursor.close()
         except (OperationalError, sqlite3.Error) as exc:
             orig = getattr(exc, "orig", exc)
-            raise StorageError(f"Cannot open the database {self.url}: {orig}") from exc
+            raise StorageError(f"Cannot open the database {self.display_url}: {orig}") from exc
 
     # schema -------------------------------------------------------------------------
 
@@ -196,7 +198,8 @@ class Database:
                 script.get_revision(current)
             except Exception as exc:
                 raise SchemaTooNewError(
-                    f"The database {self.url} was written by a newer version of the annotator "
+                    f"The database {self.display_url} was written by a newer version of the "
+                    "annotator "
                     f"(schema revision {current!r}, this version knows up to "
                     f"{script.get_current_head()!r}). Upgrade the annotator; the database was "
                     "not changed."

@@ -127,7 +127,9 @@ class MainWindow(QMainWindow):
 
     def _project_label(self) -> str:
         url = self.project.url
-        return Path(url[len("sqlite:///") :]).name if url.startswith("sqlite:///") else url
+        if url.startswith("sqlite:///"):
+            return Path(url[len("sqlite:///") :]).name
+        return self.project.display_url
 
     def _build_widgets(self) -> None:
         self.view = ArticleView()
@@ -909,7 +911,7 @@ class MainWindow(QMainWindow):
             self,
             "About",
             "Quote & Entity Annotator\n\n"
-            f"Project: {self.project.url}\nAnnotator: {self.annotator}\n"
+            f"Project: {self.project.display_url}\nAnnotator: {self.annotator}\n"
             "Every edit is saved as you make it.",
         )
 

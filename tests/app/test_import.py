@@ -76,8 +76,13 @@ def test_import_jsonl_bad_lines_are_reported_with_line_numbers(
             {"meta": {"id": 3}},
             {"text": "Span out of bounds.", "spans": [{"start": 5, "end": 99, "label": "ORG"}]},
             {"text": "Whitespace span.  Here", "spans": [{"start": 16, "end": 18, "label": "ORG"}]},
-            {"text": "Overlap Moscow City", "spans": [
-                {"start": 8, "end": 14, "label": "GPE"}, {"start": 8, "end": 19, "label": "GPE"}]},
+            {
+                "text": "Overlap Moscow City",
+                "spans": [
+                    {"start": 8, "end": 14, "label": "GPE"},
+                    {"start": 8, "end": 19, "label": "GPE"},
+                ],
+            },
             {"text": "Last fine line about Minsk.", "answer": "accept"},
         ],
     )
@@ -142,15 +147,17 @@ def test_import_prodigy_token_indices_relations(project: Project, tmp_path: Path
     text = "“Go,” Putin said."
     f = _jsonl(
         tmp_path / "prodigy.jsonl",
-        [{
-            "text": text,
-            "spans": [
-                {"start": 0, "end": 5, "label": "QUOTE", "token_start": 0, "token_end": 3},
-                {"start": 6, "end": 11, "label": "SPEAKER", "token_start": 4, "token_end": 4},
-            ],
-            "relations": [{"head": 3, "child": 4, "label": "speaker"}],
-            "answer": "accept",
-        }],
+        [
+            {
+                "text": text,
+                "spans": [
+                    {"start": 0, "end": 5, "label": "QUOTE", "token_start": 0, "token_end": 3},
+                    {"start": 6, "end": 11, "label": "SPEAKER", "token_start": 4, "token_end": 4},
+                ],
+                "relations": [{"head": 3, "child": 4, "label": "speaker"}],
+                "answer": "accept",
+            }
+        ],
     )
     report = project.import_paths([f], annotator="carol")
     assert report.problems == []
@@ -158,3 +165,17 @@ def test_import_prodigy_token_indices_relations(project: Project, tmp_path: Path
     assert ann is not None and len(ann.relations) == 1
     rel = ann.relations[0]
     assert (rel.head.label, rel.child.label, str(rel.label)) == ("QUOTE", "SPEAKER", "speaker")
+
+
+def test_project_server_password_never_shown(tmp_path: Path) -> None:
+    import pytest
+
+    from annotator.app.errors import StorageError
+
+    pytest.importorskip("psycopg")
+    # nothing listens on port 1: opening fails, and the message must not leak the password
+    with pytest.raises(StorageError) as failure:
+        Project.open("postgresql+psycopg://ann:s3cret@127.0.0.1:1/proj")
+    assert "s3cret" not in str(failure.value) and "ann:***@" in str(failure.value)
+    with Project.open(tmp_path / "x.db") as project:
+        assert project.display_url == project.url == project.status()["database"]
