@@ -135,9 +135,11 @@ def test_storage_search_finds_words_in_text_title_and_file_name(db_url: str) -> 
         return [r.external_id for r in rows]
 
     for indexed in (False, True):  # before the indexing pass (a scan), then by the index
-        if indexed:
+        if indexed and repo.db.is_sqlite:  # other servers search by ILIKE: no index pass
             assert repo.index_for_search(batch=2) == (2, 1)
             assert repo.index_for_search(batch=2) == (1, 0)
+            assert repo.index_for_search(batch=2) == (0, 0)
+        elif indexed:
             assert repo.index_for_search(batch=2) == (0, 0)
         _search_cases(found)
 
