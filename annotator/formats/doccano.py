@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from annotator.core import Annotation, Document, default_layer
 from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans, span_index
-from annotator.formats.jsonl import RecordError, iter_jsonl_lines
+from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
 from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
 
@@ -202,18 +202,14 @@ def record_from_doccano(
         if head is None or child is None:
             raise RecordError(f"relation {i} points at an entity id that is not in this line")
         relations.append(RawRelation(label=rel["type"], head_span=head, child_span=child))
-    answer = obj.get("answer", "accept")
-    if answer not in ("accept", "reject", "ignore"):
-        raise RecordError(f"answer must be accept, reject or ignore, got {answer!r}")
-    external = meta.get("id") or meta.get("source") or obj.get("id")
-    if external is None:
-        external = f"{PurePosixPath(source).name}:{line}"
+    answer = check_answer(obj.get("answer", "accept"))
+    external = external_id_for(meta, source, line, obj.get("id"))
     annotator = default_annotator or obj.get("_annotator_id")
     return ImportRecord(
         text=text,
         source=source,
         line=line,
-        external_id=str(external),
+        external_id=external,
         meta=meta,
         spans=spans,
         relations=relations,

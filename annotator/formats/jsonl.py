@@ -96,6 +96,18 @@ def parse_relations(items: Any) -> list[RawRelation]:
     return out
 
 
+def check_answer(answer: Any) -> str | None:
+    if answer is not None and answer not in ("accept", "reject", "ignore"):
+        raise RecordError(f"answer must be accept, reject or ignore, got {answer!r}")
+    return answer
+
+
+def external_id_for(meta: dict[str, Any], source: str, line: int, own_id: Any = None) -> str:
+    """A record's external id: its meta id or source, its own id, else file:line."""
+    external = meta.get("id") or meta.get("source") or own_id
+    return str(external) if external is not None else f"{Path(source).name}:{line}"
+
+
 def record_from_object(obj: Any, source: str, line: int) -> ImportRecord:
     if not isinstance(obj, dict):
         raise RecordError("a line must hold a JSON object")
@@ -109,16 +121,14 @@ def record_from_object(obj: Any, source: str, line: int) -> ImportRecord:
         raise RecordError('"meta" must be an object')
     spans = parse_spans(obj["spans"]) if "spans" in obj else None
     relations = parse_relations(obj.get("relations") or [])
-    answer = obj.get("answer")
-    if answer is not None and answer not in ("accept", "reject", "ignore"):
-        raise RecordError(f"answer must be accept, reject or ignore, got {answer!r}")
-    external = meta.get("id") or meta.get("source") or f"{Path(source).name}:{line}"
+    answer = check_answer(obj.get("answer"))
+    external = external_id_for(meta, source, line)
     annotator = obj.get("_annotator_id")
     return ImportRecord(
         text=text,
         source=source,
         line=line,
-        external_id=str(external),
+        external_id=external,
         meta=meta,
         spans=spans,
         relations=relations,
