@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,12 +43,6 @@ if TYPE_CHECKING:
 DocumentRow = DocumentListRow
 SUGGESTIONS_PREFIX = "suggestions:"
 CURRENT_SUGGESTIONS_KEY = "current_suggestions"
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    finished: int
-    total: int
 
 
 class Project:
