@@ -65,7 +65,7 @@ def import_paths(
     fmt: str = "auto",
     annotator: str | None = None,
     lang: str = "en",
-    batch_size: int = 1000,
+    batch_size: int = 5000,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> ImportReport:

@@ -71,7 +71,7 @@ class DocumentRow(Base):
         ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(500), default="", index=True)
+    external_id: Mapped[str] = mapped_column(String(500), default="")
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(String(200), default="")

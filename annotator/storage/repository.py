@@ -933,12 +933,13 @@ def _ids_by_sha(s: Session, shas: Sequence[str]) -> dict[str, int]:
 
 
 def _insert_documents(s: Session, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
-    existing = _ids_by_sha(s, [d.sha256 for d in docs])
+    # No lookup first: the insert skips texts already stored (ON CONFLICT DO NOTHING)
+    # and returns the rows it made; only the rest are looked up, after it.
     fresh: list[dict] = []
     seen: set[str] = set()
     stamp = now()
     for d in docs:
-        if d.sha256 in existing or d.sha256 in seen:
+        if d.sha256 in seen:
             continue
         seen.add(d.sha256)
         fresh.append(
@@ -961,6 +962,7 @@ def _insert_documents(s: Session, docs: Sequence[Document]) -> tuple[list[int], 
         stmt = _insert_ignore(s, table).returning(table.c.sha256, table.c.id)
         result = s.connection().execute(stmt, fresh)
         created = {sha: i for sha, i in result}
+    existing = _ids_by_sha(s, [d.sha256 for d in docs if d.sha256 not in created])
     new_ids: list[int] = []
     dup_ids: list[int] = []
     for d in docs:
