@@ -173,12 +173,11 @@ class Repository:
         self._cache_lock = threading.Lock()  # the window calls from worker threads
 
     @contextmanager
-    def _write_tx(self) -> Iterator[Session]:
-        """One write transaction; database failures become a ``StorageError`` whose
-        message says what happened and that nothing was half-written."""
+    def _db_errors(self) -> Iterator[None]:
+        """Database failures become a ``StorageError`` whose message says what happened
+        and that nothing was half-written."""
         try:
-            with self.db.write_session() as s, s.begin():
-                yield s
+            yield
         except OperationalError as exc:
             raise StorageError(
                 describe_operational_error(exc, busy_timeout_ms=self.db.busy_timeout_ms),
@@ -195,6 +194,19 @@ class Repository:
             if exc.connection_invalidated:
                 raise StorageError(describe_operational_error(exc), code=WRITE_FAILED) from exc
             raise
+
+    @contextmanager
+    def _write_tx(self) -> Iterator[Session]:
+        """One write transaction in an ORM session."""
+        with self._db_errors(), self.db.write_session() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def _write_conn(self) -> Iterator[Connection]:
+        """One write transaction on a bare connection: the per-keystroke save needs no
+        ORM session, and skipping it is a good part of that path's cost."""
+        with self._db_errors(), self.db.write_engine.begin() as conn:
+            yield conn
 
     # settings -----------------------------------------------------------------------
 
@@ -659,10 +671,7 @@ class Repository:
             raise StorageError("Annotation was never saved.", code="E211")
         stamp = now()
         try:
-            with self._write_tx() as s:
-                # Core statements on the connection: the ORM's bulk UPDATE/DELETE path
-                # costs about a millisecond per statement, more than the write itself.
-                c = s.connection()
+            with self._write_conn() as c:
                 aid = annotation.id
                 result = c.execute(
                     _BUMP_VERSION,
