@@ -160,13 +160,7 @@ class Project:
     def progress(self, annotator: str) -> tuple[int, int]:
         a = self._annotator(annotator)
         assert a.id is not None
-        assigned = self._assigned_only(a)
-        total = self.repo.count_list(a.id, assigned_only=assigned)
-        done = self.repo.count_list(a.id, status=AnnotationStatus.DONE, assigned_only=assigned)
-        skipped = self.repo.count_list(
-            a.id, status=AnnotationStatus.SKIPPED, assigned_only=assigned
-        )
-        return done + skipped, total
+        return self.repo.count_finished(a.id, assigned_only=self._assigned_only(a))
 
     def status(self) -> dict[str, object]:
         return {

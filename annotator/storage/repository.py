@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
+    case,
     column,
     delete,
     func,
@@ -473,6 +474,17 @@ class Repository:
         )
         with self.db.session() as s:
             return s.scalar(q) or 0
+
+    def count_finished(self, annotator_id: int, *, assigned_only: bool = False) -> tuple[int, int]:
+        """(done or skipped, all) in this annotator's list, in one query: the window asks
+        after every finished article."""
+        q, joined = self._list_query(
+            [func.count(DocumentRow.id)], annotator_id, None, None, assigned_only
+        )
+        finished = func.sum(case((joined.c.status.in_(("done", "skipped")), 1), else_=0))
+        with self.db.session() as s:
+            total, done = s.execute(q.add_columns(finished)).one()
+        return int(done or 0), int(total or 0)
 
     def next_document(
         self, annotator_id: int, after_id: int | None, *, assigned_only: bool = False

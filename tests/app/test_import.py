@@ -125,6 +125,7 @@ def test_import_jsonl_answers_map_to_status(project: Project, tmp_path: Path) ->
         (AnnotationStatus.SKIPPED, True),
         (AnnotationStatus.IN_PROGRESS, False),
     ]
+    assert project.progress("bob") == (3, 4)  # done and skipped count as finished
 
 
 def test_import_gold_jsonl_with_relations(project: Project) -> None:
