@@ -29,7 +29,13 @@ FINISHED = (AnnotationStatus.DONE,)
 
 
 def human_annotators(project: Project) -> list[str]:
-    return [a.name for a in project.annotators() if a.kind == AnnotatorKind.HUMAN]
+    """People who finished at least one document: someone who only opened the project
+    (or a reviewer) would otherwise leave no document that everyone finished."""
+    return [
+        a.name
+        for a in project.annotators()
+        if a.kind == AnnotatorKind.HUMAN and project.repo.annotated_document_ids(a, FINISHED)
+    ]
 
 
 def finished_annotations(

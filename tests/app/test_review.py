@@ -65,6 +65,15 @@ def test_review_agreement_counts_only_documents_all_finished(two_annotators: Pat
         assert len(agreement_report(project, ["alice", "bob"]).documents) == 1
 
 
+def test_review_agreement_default_ignores_people_who_finished_nothing(
+    two_annotators: Path,
+) -> None:
+    with Project.open(two_annotators) as project:
+        project.list_documents("visitor")  # opening the list makes the annotator exist
+        report = agreement_report(project)
+        assert report.annotators == ["alice", "bob"] and len(report.documents) == 2
+
+
 def test_review_agreement_needs_two_annotators(two_annotators: Path) -> None:
     with Project.open(two_annotators) as project, pytest.raises(AnnotatorError, match="two or"):
         agreement_report(project, ["alice"])
