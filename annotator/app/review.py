@@ -34,7 +34,9 @@ def human_annotators(project: Project) -> list[str]:
     return [
         a.name
         for a in project.annotators()
-        if a.kind == AnnotatorKind.HUMAN and project.repo.annotated_document_ids(a, FINISHED)
+        if a.kind == AnnotatorKind.HUMAN
+        and a.id is not None
+        and project.repo.list_documents(a.id, limit=1, status=AnnotationStatus.DONE)
     ]
 
 

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from annotator.app.review import GOLD, agreement_report, majority_annotation
+from annotator.app.review import GOLD, agreement_report, human_annotators, majority_annotation
 from annotator.core import (
     Annotation,
     AnnotationStatus,
-    AnnotatorKind,
     AnnotatorRole,
     SpanKey,
 )
@@ -83,11 +82,13 @@ class ReviewMode(QObject):
         return me is not None and me.role == AnnotatorRole.REVIEWER
 
     def compared_annotators(self) -> list[str]:
-        """The people whose work is reviewed: human annotators, not reviewers or gold."""
+        """The people whose work is reviewed: human annotators who finished something,
+        not reviewers or gold."""
+        finished = set(human_annotators(self.project))
         return [
             a.name
             for a in self.project.annotators()
-            if a.kind == AnnotatorKind.HUMAN
+            if a.name in finished
             and a.role == AnnotatorRole.ANNOTATOR
             and a.name != self.w.annotator
         ]
