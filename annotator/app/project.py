@@ -303,15 +303,21 @@ class Project:
         return self.repo.load_annotation(doc_id, a) if a else None
 
     def ensure_suggestions(self, doc_id: int, suggester: Suggester) -> bool:
-        """Compute and store this document's suggestions if the current pipeline has none.
+        """Compute and store this document's suggestions if the current set has none.
 
+        The first pipeline used becomes the current set; after that (a batch run, or an
+        earlier window) another pipeline changes nothing: the window shows the current
+        set, and ``annotator suggest --model`` is how a project changes it.
         Returns True when new suggestions were stored."""
         from annotator.app.suggest import store_suggestions, suggestion_set_name
 
         name = suggestion_set_name(suggester)
         with self._suggest_lock:
-            if self.suggestion_source() != name:
+            current = self.suggestion_source()
+            if current is None:
                 self.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
+            elif current != name:
+                return False
             a = self.ensure_annotator(name, AnnotatorKind.MODEL)
             if self.repo.has_annotation([doc_id], a):
                 return False

