@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, fail, out
 from annotator.core import AnnotatorRole
+
+if TYPE_CHECKING:
+    from annotator.agreement.report import AgreementReport
 
 
 @app.command()
@@ -82,21 +86,89 @@ def agreement(
             out.print_json(json.dumps(result.to_json()))
             return
         out.print(
-            f"documents finished by all of {', '.join(result.annotators)}: {len(result.documents)}"
+            f"documents finished by all of {', '.join(result.annotators)}: {len(result.documents)}",
+            markup=False,
         )
-        for pair in result.pairs:
-            p = pair.to_json()
-            out.print(
-                f"  {p['a']} ~ {p['b']} [{p['layer']}]: F1 exact {p['f1_exact']:.3f}, "
-                f"overlap {p['f1_overlap']:.3f}, Cohen's kappa {_fmt(p['cohen_kappa'])}"
-            )
-        out.print(f"Fleiss' kappa: {_fmt(result.fleiss_kappa)}")
-        out.print(f"Krippendorff's alpha (tokens): {_fmt(result.krippendorff_alpha)}")
-        out.print(f"unitizing alpha (spans): {_fmt(result.unitizing_alpha)}")
-        out.print(f"disagreements: {len(result.disagreements)}")
+        for line in _figure_lines(result):
+            # markup=False: "[ents]" or a name in brackets is text, not a rich style tag
+            out.print(line, markup=False)
+        out.print(f"disagreements: {len(result.disagreements)}", markup=False)
         if report is not None:
             out.print(f"report: {report / 'index.html'}")
 
 
 def _fmt(x: float | None) -> str:
     return "n/a" if x is None or x != x else f"{x:.3f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int) -> list[str]:
+    """Plain columns: the first ``left`` columns (names) left-aligned, the figures right."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        cells = [
+            v.ljust(w) if i < left else v.rjust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  " + "  ".join(cells).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _figure_lines(result: AgreementReport) -> list[str]:
+    """Every figure on a line that names its layer: pairs, corpus coefficients, attribution.
+
+    Layer "all" pools the entity and quote layers (shown only when there are several);
+    "attribution" compares the speaker and the kind of the quotes both people marked.
+    """
+    several = len(result.by_layer) > 1
+    pair_rows = [
+        [p.layer, f"{p.a} ~ {p.b}", _fmt(p.exact.f), _fmt(p.overlap.f), _fmt(p.cohen_kappa)]
+        for p in result.pairs
+        if several or p.layer != "all"
+    ]
+    lines = ["", "by pair of annotators:"]
+    lines += _table(["layer", "pair", "F1 exact", "F1 overlap", "Cohen's kappa"], pair_rows, left=2)
+    corpus_rows = [
+        [
+            lay,
+            _fmt(figs.get("fleiss_kappa")),
+            _fmt(figs.get("krippendorff_alpha")),
+            _fmt(figs.get("unitizing_alpha")),
+        ]
+        for lay, figs in result.by_layer.items()
+    ]
+    if several:
+        corpus_rows.append(
+            [
+                "all",
+                _fmt(result.fleiss_kappa),
+                _fmt(result.krippendorff_alpha),
+                _fmt(result.unitizing_alpha),
+            ]
+        )
+    lines += ["", f"all of {', '.join(result.annotators)} together:"]
+    lines += _table(
+        ["layer", "Fleiss' kappa", "Krippendorff's alpha (tokens)", "unitizing alpha (spans)"],
+        corpus_rows,
+        left=1,
+    )
+    if "quotes" in result.by_layer:
+        rows = [
+            [
+                "attribution",
+                f"{x.a} ~ {x.b}",
+                what,
+                str(x.matched_quotes),
+                str(x.compared),
+                _fmt(x.rate),
+            ]
+            for what, items in (("speaker", result.speakers), ("quote kind", result.kinds))
+            for x in items
+        ]
+        lines += ["", "quotes both marked: do they agree on the speaker and the kind?"]
+        lines += _table(
+            ["layer", "pair", "figure", "matched quotes", "compared", "agreement"], rows, left=3
+        )
+    lines.append("")
+    return lines
