@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.ui import settings as user_settings
+from annotator.ui import trace
 from annotator.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def _open_window(db: str | None, annotator: str, model: str | None) -> MainWindo
         QMessageBox.critical(None, "Cannot open the project", f"{db or 'default project'}:\n{exc}")
         return None
     window = build_main_window(project, annotator, model=model, load_model=True, owns_project=True)
+    trace.install_if_enabled(window)  # ANNOTATOR_TRACE=1: JSON lines for tests/ui_real
     window.projectSwitchRequested.connect(
         lambda target, w=window: _switch_project(w, target, annotator, model)
     )
