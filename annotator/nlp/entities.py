@@ -6,11 +6,14 @@ from collections import Counter
 from collections.abc import Collection
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from annotator.core import Layer, Origin, Span
 from annotator.nlp.rules import title_length
 
-ENTITY_CONFIDENCE = 0.8  # statistical NER gives no per-span score; shown by default
+# spaCy's ``ner`` gives no per-entity score; a number would be invented. A span
+# extension with one of these names (set by a custom component) is taken as a score.
+SCORE_EXTENSIONS = ("confidence", "score")
 _LEADING_DROP = frozenset({"the", "his", "her", "its", "their", "our", "my", "your"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
@@ -20,14 +23,15 @@ def entity_spans(
     *,
     scheme_labels: Collection[str] | None,
     dropped: Counter[str],
-    confidence: float = ENTITY_CONFIDENCE,
 ) -> list[Span]:
     """Non-overlapping entity spans in character offsets of ``doc.text``.
 
     Leading "the"/possessive determiners and a trailing possessive 's are cut
     (gold guidelines A.1–2); labels outside ``scheme_labels`` are counted in
-    ``dropped`` instead of returned.
+    ``dropped`` instead of returned. ``confidence`` is the pipeline's own score
+    for the entity (see :func:`entity_scores`), else ``None``: never made up.
     """
+    scores = entity_scores(doc)
     out: list[Span] = []
     for ent in doc.ents:
         label = ent.label_
@@ -53,5 +57,44 @@ def entity_spans(
             continue
         s = doc[start].idx
         e = doc[end - 1].idx + len(doc[end - 1].text)
-        out.append(Span(s, e, label, Layer.ENTS, Origin.SUGGESTED, None, confidence))
+        score = scores.get((ent.start, ent.end, label))
+        out.append(Span(s, e, label, Layer.ENTS, Origin.SUGGESTED, None, score))
     return out
+
+
+def entity_scores(doc: Doc) -> dict[tuple[int, int, str], float]:
+    """Scores the pipeline really computed, by (token start, token end, label).
+
+    Two sources: a ``spancat`` (or any component) that stores ``attrs["scores"]``
+    on a ``doc.spans`` group, for the same tokens and label as an entity; and a
+    ``Span`` extension named in :data:`SCORE_EXTENSIONS` set on the entity itself.
+    The extension wins: it was set on this very entity.
+    """
+    found: dict[tuple[int, int, str], float] = {}
+    for group in doc.spans.values():
+        values = group.attrs.get("scores")
+        if values is None:
+            continue
+        for span, value in zip(group, values, strict=False):
+            score = _as_score(value)
+            if score is not None:
+                key = (span.start, span.end, span.label_)
+                found[key] = max(score, found.get(key, 0.0))
+    names = [n for n in SCORE_EXTENSIONS if SpacySpan.has_extension(n)]
+    if names:
+        for ent in doc.ents:
+            for name in names:
+                score = _as_score(getattr(ent._, name))
+                if score is not None:
+                    found[(ent.start, ent.end, ent.label_)] = score
+                    break
+    return found
+
+
+def _as_score(value: object) -> float | None:
+    """A probability in [0, 1], or ``None`` for anything else (unset, NaN, a logit)."""
+    try:
+        score = float(value)  # type: ignore[arg-type]  # numpy floats and arrays of one
+    except (TypeError, ValueError):
+        return None
+    return score if 0.0 <= score <= 1.0 else None
