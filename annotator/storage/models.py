@@ -162,3 +162,20 @@ class AssignmentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+
+
+class DocumentNoteRow(Base):
+    """An annotator's free-text note on a document, optionally flagged for a reviewer
+    ("unclear speaker in para 3"). One per document and annotator."""
+
+    __tablename__ = "document_notes"
+    __table_args__ = (Index("ix_document_notes_annotator", "annotator_id", "document_id"),)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

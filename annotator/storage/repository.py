@@ -67,6 +67,7 @@ from annotator.storage.models import (
     SettingRow,
     SpanRow,
 )
+from annotator.storage.notes import NoteStore
 
 _A = AnnotationRow.__table__
 _S = SpanRow.__table__
@@ -172,6 +173,7 @@ class Repository:
         self.db = db
         self._doc_cache: OrderedDict[int, Document] = OrderedDict()
         self._cache_lock = threading.Lock()  # the window calls from worker threads
+        self.notes = NoteStore(self)  # document notes and flags (storage/notes.py)
 
     @contextmanager
     def _db_errors(self) -> Iterator[None]:
