@@ -130,7 +130,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "prev_span",
         "&Previous span",
-        ("Shift+Tab", "Backtab"),
+        ("Shift+Tab",),
         "Navigate",
         "Outline the previous span",
     ),
