@@ -38,6 +38,7 @@ from annotator.storage.engine import Database, StorageError
 from annotator.storage.repository import ConflictError, DocumentListRow, Repository
 
 if TYPE_CHECKING:
+    from annotator.core.notes import DocumentNote
     from annotator.nlp.suggester import Suggester
 
 DocumentRow = DocumentListRow
@@ -168,6 +169,7 @@ class Project:
             "annotators": self.repo.status_counts(),
             "database": self.display_url,
             "suggestions": self.suggestion_source(),
+            "flagged_documents": self.flagged_documents(),
         }
 
     # annotations ----------------------------------------------------------------------
@@ -374,3 +376,30 @@ class Project:
             progress=progress,
             cancel=cancel,
         )
+
+    # notes and flags (annotator/app/notes.py) ---------------------------------------------
+
+    def set_note(
+        self, doc_id: int, annotator: str, text: str, flagged: bool = False
+    ) -> DocumentNote | None:
+        """Save ``annotator``'s note on the document; blank and unflagged removes it."""
+        from annotator.app.notes import set_note
+
+        return set_note(self, doc_id, annotator, text, flagged)
+
+    def note(self, doc_id: int, annotator: str) -> DocumentNote | None:
+        from annotator.app.notes import note
+
+        return note(self, doc_id, annotator)
+
+    def notes(self, doc_id: int) -> list[DocumentNote]:
+        """Every annotator's note on the document, flagged first (for reviewers)."""
+        from annotator.app.notes import notes
+
+        return notes(self, doc_id)
+
+    def flagged_documents(self) -> int:
+        """How many documents someone flagged for review."""
+        from annotator.app.notes import flagged_document_count
+
+        return flagged_document_count(self)
