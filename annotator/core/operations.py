@@ -294,3 +294,46 @@ def diff(before: Annotation, after: Annotation) -> AnnotationDiff:
 
 def spans_sorted(spans: Sequence[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, -s.end, str(s.layer), s.label))
+
+
+def _orphaned_by_relink(
+    annotation: Annotation, head: SpanKey, label: RelationLabel, child: SpanKey | None
+) -> SpanKey | None:
+    """The SPEAKER/CUE span that only existed for ``head``'s ``label`` link, once that
+    link points at ``child`` instead (``None`` when there is no such span)."""
+    old = next(
+        (r.child for r in annotation.relations if r.head == head and r.label == label), None
+    )
+    if old is None or old == child:
+        return None
+    span = annotation.span_by_key(old)
+    if span is None or span.layer != Layer.QUOTES or span.label not in ("SPEAKER", "CUE"):
+        return None  # an entity or a quote linked directly is a label of its own: keep it
+    for rel in annotation.relations:
+        if (rel.head, rel.label) == (head, label):
+            continue
+        if old in (rel.head, rel.child):
+            return None  # another quote still points at it
+    return old
+
+
+def relink(
+    annotation: Annotation,
+    head: SpanKey,
+    label: RelationLabel,
+    child: SpanKey | None,
+    *,
+    before: Sequence[Operation] = (),
+    description: str = "link",
+) -> Batch:
+    """Set (or with ``child=None`` remove) a quote's speaker or cue as one undo step.
+
+    ``before`` runs first (e.g. adding or accepting the new SPEAKER span). The old
+    SPEAKER/CUE span is removed in the same step when it existed only for this link,
+    so changing a speaker leaves no orphan behind and one undo restores both.
+    """
+    ops: list[Operation] = [*before, SetRelation(head, label, child, description=description)]
+    orphan = _orphaned_by_relink(annotation, head, label, child)
+    if orphan is not None:
+        ops.append(RemoveSpan(orphan, description=f"remove the old {orphan.label}"))
+    return Batch(tuple(ops), description=description)

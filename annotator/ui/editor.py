@@ -32,10 +32,10 @@ from annotator.core.operations import (
     Operation,
     RemoveSpan,
     ReplaceSpan,
-    SetRelation,
     accept,
     cycle_kind,
     relabel,
+    relink,
     resize,
     spans_sorted,
 )
@@ -64,6 +64,15 @@ def guess_kind(text: str) -> QuoteKind:
     if any(mark in stripped for mark in '“”"«»„'):
         return QuoteKind.MIXED
     return QuoteKind.INDIRECT
+
+
+def _target_label(label: RelationLabel) -> str:
+    return "SPEAKER" if label == RelationLabel.SPEAKER else "CUE"
+
+
+def _can_be_linked(span: Span, quote: Span) -> bool:
+    """May ``span`` be ``quote``'s speaker or cue? Never the quote itself or another quote."""
+    return span.key != quote.key and span.label != "QUOTE"
 
 
 class AnnotationEditor(QObject):
@@ -385,18 +394,34 @@ class AnnotationEditor(QObject):
 
     # -- speaker and cue ----------------------------------------------------------------
 
+    def _on_screen(self, key: SpanKey | None) -> Span | None:
+        """The span if it is shown: links and link candidates are only ever spans on screen
+        (a hidden low-confidence suggestion is nobody's decision yet)."""
+        if key is None:
+            return None
+        for span in self._visible:
+            if span.key == key:
+                return span
+        return None
+
+    def _linked(self, quote: SpanKey, label: RelationLabel) -> SpanKey | None:
+        ann = self.annotation
+        if ann is None:
+            return None
+        return ann.speaker_of(quote) if label == RelationLabel.SPEAKER else ann.cue_of(quote)
+
     def _quote_for_link(self) -> Span | None:
-        span = self._span(self.current)
+        span = self._on_screen(self.current)
         if span is not None and span.label == "QUOTE":
             return span
-        quote = self._span(self.active_quote)
+        quote = self._on_screen(self.active_quote)
         if quote is None:
             self.message.emit("Go to a QUOTE first (Tab, or click it), then press S or C.")
         return quote
 
     def start_link(self, label: RelationLabel) -> None:
         """S / C: link the selection, the current span, or enter link mode to pick one."""
-        target_label = "SPEAKER" if label == RelationLabel.SPEAKER else "CUE"
+        target_label = _target_label(label)
         has_selection = self.view.selected_range() is not None
         if self.link_mode == label and not has_selection:
             self.confirm_link()
@@ -411,53 +436,71 @@ class AnnotationEditor(QObject):
             snapped = self.snap_selection()
             if snapped is None:
                 return
-            self._link_range(quote, label, snapped[0], snapped[1], target_label)
+            self._link_range(quote, label, snapped[0], snapped[1])
             self.view.clear_selection()
             return
-        current = self._span(self.current)
+        current = self._on_screen(self.current)
         if current is not None and current.key != quote.key and current.label == target_label:
             self._link(quote, label, current)
             return
         self.link_mode = label
         self.view.set_link_mode(label)
-        existing = (
-            (
-                self.annotation.speaker_of(quote.key)
-                if label == RelationLabel.SPEAKER
-                else self.annotation.cue_of(quote.key)
-            )
-            if self.annotation
-            else None
-        )
-        self.set_current(existing or self._nearest(quote, target_label))
+        # Start on the existing speaker/cue only if it is on screen: a hidden one is no
+        # candidate (Enter would link what the annotator cannot see).
+        existing = self._on_screen(self._linked(quote.key, label))
+        self.set_current(existing.key if existing else self._nearest(quote, target_label))
         self.message.emit(
-            f"{target_label.title()} of this quote: click a span, or Tab to it and press Enter "
-            "(Esc cancels)."
+            f"{target_label.title()} of this quote: click a span, or Tab to it, then press "
+            "Enter (Esc cancels)."
         )
 
     def _nearest(self, quote: Span, label: str) -> SpanKey | None:
-        """A likely candidate to start from: the closest span with that label, else any."""
+        """A likely candidate to start from: the closest span with that label, else any
+        span on screen outside the quote (never a quote: it is nobody's speaker or cue)."""
 
         def distance(s: Span) -> int:
             return quote.start - s.end if s.end <= quote.start else s.start - quote.end
 
-        outside = [s for s in self._visible if not s.overlaps(quote) or s.label == label]
-        outside = [s for s in outside if s.key != quote.key]
+        outside = [
+            s
+            for s in self._visible
+            if s.key != quote.key
+            and s.label != "QUOTE"
+            and (not s.overlaps(quote) or s.label == label)
+        ]
         for pool in ([s for s in outside if s.label == label], outside):
             if pool:
                 return min(pool, key=lambda s: abs(distance(s))).key
         return None
 
     def confirm_link(self) -> None:
+        """Enter (or S/C again) in link mode: link the candidate, or the selected words.
+
+        With nothing chosen yet, link mode stays on: Enter in link mode links or says what
+        is missing, and never falls through to finishing the article."""
         if self.link_mode is None:
             return
         label = self.link_mode
-        quote = self._span(self.active_quote)
-        target = self._span(self.current)
-        self.cancel_link()
-        if quote is None or target is None:
-            self.message.emit("Nothing linked.")
+        quote = self._on_screen(self.active_quote)
+        if quote is None:
+            self.cancel_link()
+            self.message.emit("The quote is no longer there; nothing linked.")
             return
+        if self.view.selected_range() is not None:
+            snapped = self.snap_selection()
+            if snapped is None:
+                return
+            self.cancel_link()
+            self._link_range(quote, label, snapped[0], snapped[1])
+            self.view.clear_selection()
+            return
+        target = self._on_screen(self.current)
+        if target is None or not _can_be_linked(target, quote):
+            self.message.emit(
+                f"No {label} chosen yet: click a span, or Tab to it, then Enter (Esc cancels)."
+            )
+            return
+        self.cancel_link()
         self._link(quote, label, target)
 
     def cancel_link(self) -> None:
@@ -465,50 +508,86 @@ class AnnotationEditor(QObject):
             self.link_mode = None
             self.view.set_link_mode(None)
             # Back to the quote that was being linked, not the last candidate.
-            if self.active_quote is not None and self._span(self.active_quote) is not None:
+            if self._on_screen(self.active_quote) is not None:
                 self.set_current(self.active_quote, scroll=False)
 
     def _link(self, quote: Span, label: RelationLabel, target: Span) -> None:
-        target_label = "SPEAKER" if label == RelationLabel.SPEAKER else "CUE"
+        if self._on_screen(target.key) is None:
+            self.message.emit("Only a span shown on screen can be linked (L shows hidden ones).")
+            return
         if target.key == quote.key:
             self.message.emit("A quote cannot be its own speaker or cue.")
             return
-        if target.label == target_label:
-            if self._perform(SetRelation(quote.key, label, target.key, description=f"set {label}")):
-                self._after_link(quote, label)
+        if target.label == "QUOTE":
+            self.message.emit(
+                f"A quote cannot be the {label} of another quote: select the words instead."
+            )
+            return
+        if target.label == _target_label(label):
+            self._commit_link(quote, label, target.key, ())
             return
         # Linking to an entity (e.g. a PERSON): a speaker/cue span goes on top of it.
-        self._link_range(quote, label, target.start, target.end, target_label)
+        self._link_range(quote, label, target.start, target.end)
 
-    def _link_range(
-        self, quote: Span, label: RelationLabel, start: int, end: int, target_label: str
-    ) -> None:
+    def _link_range(self, quote: Span, label: RelationLabel, start: int, end: int) -> None:
+        target_label = _target_label(label)
         key = SpanKey(start, end, target_label, str(Layer.QUOTES))
-        ops: list[Operation] = []
-        if self._span(key) is None:
-            ops.append(AddSpan(Span(start, end, target_label, Layer.QUOTES, Origin.MANUAL)))
-        ops.append(SetRelation(quote.key, label, key))
-        if self._perform(Batch(tuple(ops), description=f"set {label}")):
+        ann = self.annotation
+        existing = ann.span_by_key(key) if ann is not None else None
+        before: list[Operation] = []
+        if existing is None:
+            before.append(AddSpan(Span(start, end, target_label, Layer.QUOTES, Origin.MANUAL)))
+        elif self._on_screen(key) is None:
+            if existing.origin != Origin.SUGGESTED:
+                self.message.emit(f"That {target_label} is hidden; nothing linked.")
+                return
+            # A hidden suggestion on the same words (say a 0.45 SPEAKER): choosing these
+            # words decides it, so it is accepted (and shown) rather than linked unseen.
+            before.append(accept(existing))
+        self._commit_link(quote, label, key, tuple(before))
+
+    def _commit_link(
+        self,
+        quote: Span,
+        label: RelationLabel,
+        child: SpanKey,
+        before: tuple[Operation, ...] | list[Operation],
+    ) -> None:
+        ann = self.annotation
+        if ann is None:
+            self.message.emit("This article is still loading its suggestions; one moment.")
+            return
+        # One undo step: the new span (if any), the link, and the old speaker/cue span
+        # when it existed only for this link.
+        op = relink(ann, quote.key, label, child, before=before, description=f"set {label}")
+        if self._perform(op):
             self._after_link(quote, label)
 
     def _after_link(self, quote: Span, label: RelationLabel) -> None:
         self.active_quote = quote.key
         self.set_current(quote.key)
-        ann = self.annotation
-        child = (
-            (ann.speaker_of(quote.key) if label == RelationLabel.SPEAKER else ann.cue_of(quote.key))
-            if ann
-            else None
-        )
+        child = self._linked(quote.key, label)
         text = self.document.text[child.start : child.end] if child and self.document else "?"
         self.message.emit(f"{str(label).title()}: “{text}”.")
 
     def _on_span_clicked(self, key: SpanKey) -> None:
-        if self.link_mode is not None:
+        span = self._on_screen(key)
+        if span is None:
+            return  # only spans on screen can be chosen
+        if self.link_mode is None:
             self.set_current(key, scroll=False)
-            self.confirm_link()
+            return
+        # Link mode: a click proposes the candidate (outlined); Enter confirms, Esc cancels.
+        quote = self._on_screen(self.active_quote)
+        if quote is not None and not _can_be_linked(span, quote):
+            self.message.emit(
+                f"A quote cannot be the {self.link_mode}: click a name or a verb, or select "
+                "the words; Enter confirms."
+            )
             return
         self.set_current(key, scroll=False)
+        text = span.text(self.document.text) if self.document else "?"
+        self.message.emit(f"{str(self.link_mode).title()}: “{text}”? Enter links it, Esc cancels.")
 
     def cancel(self) -> None:
         if self.link_mode is not None:
