@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -52,6 +52,7 @@ from annotator.ui.operations import EditSession
 from annotator.ui.palette import LabelPalette
 from annotator.ui.review_mode import ReviewMode
 from annotator.ui.span_table import SpanTable
+from annotator.ui.undo import DocumentHistory, HistoryKey, UndoHistories
 from annotator.ui.workers import TaskContext, TaskManager, run_with_progress
 
 if TYPE_CHECKING:
@@ -110,7 +111,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Quote & Entity Annotator — {self._project_label()}")
         self.tasks = TaskManager(self)
-        self.undo_stack = QUndoStack(self)
+        # Each document's undo history, kept for the last few: Ctrl+Z reaches back
+        # across Enter. ``undo_stack`` is always the open document's.
+        self.undo_history = UndoHistories(self)
+        self.undo_stack: DocumentHistory = self.undo_history.current
+        self._undo_on_open: HistoryKey | None = None  # reopened by Ctrl+Z: undo there
         self._build_widgets()
         self._build_actions()
         self.review = ReviewMode(self)  # before any document opens: it decides whose
@@ -271,16 +276,19 @@ class MainWindow(QMainWindow):
         self.palette_widget.showLowConfidenceChanged.connect(
             lambda on: self.actions_by_name["toggle_low_confidence"].setChecked(on)
         )
-        self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
-        self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
-        self.undo_stack.undoTextChanged.connect(
-            lambda text: self.actions_by_name["undo"].setText(f"&Undo {text}".strip())
-        )
-        self.undo_stack.redoTextChanged.connect(
-            lambda text: self.actions_by_name["redo"].setText(f"&Redo {text}".strip())
-        )
-        self.actions_by_name["undo"].setEnabled(False)
-        self.actions_by_name["redo"].setEnabled(False)
+
+        def show_undo_state() -> None:
+            # The texts name what will be undone, also in the article left last
+            # ("Undo mark done (article 003)").
+            for name, (enabled, text) in (
+                ("undo", self.undo_history.undo_state()),
+                ("redo", self.undo_history.redo_state()),
+            ):
+                self.actions_by_name[name].setEnabled(enabled)
+                self.actions_by_name[name].setText(text)
+
+        self.undo_history.changed.connect(show_undo_state)
+        show_undo_state()
 
     def _sync_check(self, name: str, on: bool) -> None:
         action = self.actions_by_name[name]
@@ -400,7 +408,11 @@ class MainWindow(QMainWindow):
         if not self._can_leave():
             return
         self._detach_session()
-        self.undo_stack.clear()
+        key: HistoryKey = (doc_id, "gold" if self.review.active else self.annotator)
+        back = key == self._undo_on_open  # reopened by Ctrl+Z: undone once attached
+        if not back:
+            self._undo_on_open = None  # another article was chosen meanwhile
+        self.undo_stack = self.undo_history.switch_to(key, back=back)
         self.doc_id = doc_id
         if not _spacy_ready():
             # The facade may tokenize (a document imported without tokens) or match learned
@@ -490,6 +502,7 @@ class MainWindow(QMainWindow):
         if self.document is None:  # the open failed meanwhile and was reported
             return
         self._waiting_for = None
+        self.undo_stack.name = f"article {self.document.external_id or f'#{self.document.id}'}"
         session = EditSession(self.project, self.document, annotation, self.undo_stack, self)
         session.changed.connect(self._on_annotation_changed)
         session.saveStateChanged.connect(self.banner.show_message)
@@ -503,6 +516,12 @@ class MainWindow(QMainWindow):
                 annotation.document_id, status=annotation.status, n_spans=len(annotation.spans)
             )
         self._update_header()
+        if self._undo_on_open is not None and self._undo_on_open == self.undo_stack.key:
+            # Reopened by Ctrl+Z (nothing left to undo in the article after it): undo here.
+            self._undo_on_open = None
+            what = self.undo_stack.undoText()
+            self.undo_stack.undo()
+            self.say(f"Back in {self.undo_stack.name}: undid {what}.")
         self.documentOpened.emit(self.document.id)
         self._prefetch_next()
 
@@ -784,10 +803,28 @@ class MainWindow(QMainWindow):
 
     def on_undo(self) -> None:
         self.editor.cancel_link()
-        self.undo_stack.undo()
+        if self.undo_stack.canUndo():
+            if self.session is None:
+                self.say("This article is still opening; undo in a moment.")
+                return
+            self.undo_stack.undo()
+            return
+        # Nothing left here: go back to the article left last and undo there (its
+        # "mark done" first, so it is in progress again).
+        back = self.undo_history.previous()
+        if back is None or back.key is None:
+            self.say("Nothing to undo.")
+            return
+        self._undo_on_open = back.key
+        self.open_document(back.key[0])
+        if self.doc_id != back.key[0]:  # refused to leave (edits not saved yet)
+            self._undo_on_open = None
 
     def on_redo(self) -> None:
         self.editor.cancel_link()
+        if self.undo_stack.canRedo() and self.session is None:
+            self.say("This article is still opening; redo in a moment.")
+            return
         self.undo_stack.redo()
 
     def on_find(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtGui import QUndoStack
 from annotator.app.errors import ConflictError, StorageUnavailable
 from annotator.core import Annotation, Document, ValidationError, validate_annotation
 from annotator.core.operations import Operation
-from annotator.ui.undo import EditCommand
+from annotator.ui.undo import DocumentHistory, EditCommand
 
 if TYPE_CHECKING:
     from annotator.app.project import Project
@@ -31,7 +31,11 @@ RETRY_MS = (1000, 2000, 4000, 8000, 15000)
 
 
 class EditSession(QObject):
-    """Edits of one annotator's annotation of one document."""
+    """Edits of one annotator's annotation of one document.
+
+    ``stack`` is that document's history; while the session lives, the history's undo
+    and redo replay through it (a :class:`DocumentHistory` outlives the session, so a
+    later session of the same document can undo what this one did)."""
 
     changed = Signal(object, object)  # (before, after) Annotation
     refused = Signal(str)  # a validation message for the status bar
@@ -50,6 +54,8 @@ class EditSession(QObject):
         self.project = project
         self.document = document
         self.stack = stack
+        if isinstance(stack, DocumentHistory):
+            stack.session = self
         self._saved = annotation  # what the database holds
         self._local = annotation  # what the window shows (saved + queued edits)
         self._pending: deque[Operation] = deque()
@@ -82,7 +88,7 @@ class EditSession(QObject):
         except ConflictError as exc:
             self._reload(str(exc.args[0]))
             return False
-        self.stack.push(EditCommand(self, op, inverse))
+        self.stack.push(EditCommand(self.stack, op, inverse, made_by=self))
         self.changed.emit(before, self._local)
         return True
 
@@ -173,4 +179,8 @@ class EditSession(QObject):
         self.changed.emit(before, fresh)
 
     def stop(self) -> None:
+        """The window leaves the document: stop retrying, and let its history go (it
+        replays through the next session of this document, if there is one)."""
         self._timer.stop()
+        if isinstance(self.stack, DocumentHistory) and self.stack.session is self:
+            self.stack.session = None
