@@ -15,8 +15,9 @@ without reading pixels:
   with ``on_screen``: every shown span in the visible part of the article;
 - ``{"event": "annotation", "status": …, "n_spans": …}`` after each saved edit;
 - ``{"event": "state", "header": …, "hint": …, "documents_listed": …}`` whenever the
-  header, hint, search text, listed documents or link mode change (polled: labels
-  have no change signal);
+  header, hint, search text, listed documents, link mode or the article's place on
+  the screen change (polled: labels have no change signal); a move of the article
+  also repeats the ``current`` event with fresh rectangles;
 - ``{"event": "window_shown", "title": …, "class": …}`` for every other top-level
   window (a message box, a dialog).
 
@@ -167,12 +168,24 @@ class _Tracer(QObject):
             "search_text": w.doc_list.search.text(),
             "documents_listed": w.doc_list.model.rowCount(),
             "pipeline": w.pipeline_label.text(),
+            "article_rect": self._article_rect(),
         }
         if state != self._state:
+            moved = state["article_rect"] != self._state.get("article_rect")
             self._state = state
             emit("state", **state)
+            if moved and w.session is not None:
+                # e.g. a long hint widened the centre and narrowed the docks: the
+                # rectangles of the last "current" event are stale, send fresh ones
+                self._on_current()
 
     # -- geometry -------------------------------------------------------------------------
+
+    def _article_rect(self) -> list[int]:
+        """Where the article's text area is on the screen: [x, y, width, height]."""
+        port = self.window.view.viewport()
+        top_left = port.mapToGlobal(QPoint(0, 0))
+        return [top_left.x(), top_left.y(), port.width(), port.height()]
 
     def _rects(self, span: Span) -> list[list[int]]:
         """The span's line fragments in screen coordinates (visible part only)."""
