@@ -45,7 +45,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # Edit
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (saved at once)"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo"),
-    ActionSpec("find", "&Find document…", ("Ctrl+F",), "Edit", "Search the document list"),
+    ActionSpec(
+        "find_in_article",
+        "&Find in article…",
+        ("Ctrl+F",),
+        "Edit",
+        "Find text in the open article (Enter / Shift+Enter: next / previous, Esc closes)",
+    ),
+    ActionSpec("find_next", "Find ne&xt", ("F3",), "Edit", "The next match in the article"),
+    ActionSpec("find_previous", "Find pre&vious", ("Shift+F3",), "Edit", "The previous match"),
+    ActionSpec("find", "Find &document…", ("Ctrl+Shift+F",), "Edit", "Search the document list"),
     # Annotate
     ActionSpec(
         "accept",
@@ -90,6 +99,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Cue of the current quote: the selection, or click / Tab to a span and Enter",
     ),
     ActionSpec("cycle_kind", "Cycle quote &kind", ("K",), "Annotate", "direct → indirect → mixed"),
+    ActionSpec(
+        "note",
+        "&Note / flag article…",
+        ("N",),
+        "Annotate",
+        "Your note on this article, and a flag that asks a reviewer to look at it",
+    ),
     ActionSpec(
         "start_left",
         "Extend start one token left",

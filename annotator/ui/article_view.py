@@ -97,6 +97,7 @@ class ArticleView(QPlainTextEdit):
         self.active_quote: SpanKey | None = None
         self.link_mode: RelationLabel | None = None
         self._press_pos: QPointF | None = None
+        self._find_marks: list[tuple[int, int, QTextCharFormat]] = []  # Qt range, look
 
     # -- content ----------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class ArticleView(QPlainTextEdit):
         """Show a new article. The text is never interpreted as HTML."""
         self.omap = omap if omap is not None else OffsetMap(text, paragraph_gap=True)
         self._ents, self._quotes, self._by_key, self._relations = [], [], {}, []
+        self._find_marks = []
         self._ent_ends = []
         self._built = (0, -1)
         self._selection_cache.clear()
@@ -203,6 +205,34 @@ class ArticleView(QPlainTextEdit):
             wanted = min(bottom - height, top)  # keep the start visible for long spans
             bar.setValue(bar.value() + math.ceil(wanted / line_h) + 1)
 
+    # -- find highlights (annotator/ui/find_bar.py) ---------------------------------------
+
+    def set_find_marks(self, marks: Sequence[tuple[int, int, QTextCharFormat]]) -> None:
+        """Highlight code-point ranges ``(start, end, format)`` over the entity backgrounds
+        (the find bar's matches); sorted by start, not overlapping. ``[]`` clears them."""
+        to_qt = self.omap.to_qt
+        self._find_marks = [(to_qt(a), to_qt(b), fmt) for a, b, fmt in marks]
+        self._apply_entity_selections()
+
+    def _find_selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+        """Extra selections for the find marks in Qt range ``[lo, hi)``, like the entities'."""
+        marks = self._find_marks
+        i = max(0, bisect_right(marks, lo, key=lambda m: m[0]) - 1)
+        out: list[QTextEdit.ExtraSelection] = []
+        for a, b, fmt in marks[i:]:
+            if a >= hi:
+                break
+            if b <= lo:
+                continue
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(a)
+            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = fmt
+            out.append(sel)
+        return out
+
     # -- zoom ---------------------------------------------------------------------------
 
     def zoom(self, steps: int) -> None:
@@ -283,7 +313,7 @@ class ArticleView(QPlainTextEdit):
             fresh[placed.span] = sel
         self._selection_cache = fresh
         self._built = (lo, hi)
-        self.setExtraSelections(list(fresh.values()))
+        self.setExtraSelections([*fresh.values(), *self._find_selections(lo, hi)])
 
     # -- geometry -----------------------------------------------------------------------
 

@@ -47,7 +47,9 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.banner import Banner
 from annotator.ui.document_list import DocumentList
 from annotator.ui.editor import AnnotationEditor
+from annotator.ui.find_bar import FindBar
 from annotator.ui.guidelines import GuidelinesPanel
+from annotator.ui.note_editor import NoteController
 from annotator.ui.operations import EditSession
 from annotator.ui.palette import LabelPalette
 from annotator.ui.review_mode import ReviewMode
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self.review = ReviewMode(self)  # before any document opens: it decides whose
+        self.notes = NoteController(self)  # N: note / flag; the header's marker
         self._build_status_bar()
         self._restore_settings()
         self.refresh_progress()
@@ -173,6 +176,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.hint)
         layout.addWidget(self.stack, 1)
+        self.find_bar = FindBar(self.view)  # Ctrl+F, under the article
+        layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
 
         self.doc_list = DocumentList(self.project, self.annotator)
@@ -360,7 +365,7 @@ class MainWindow(QMainWindow):
             self.header.setText("")
             self.hint.setText("")
             return
-        name = doc.external_id or f"#{doc.id}"
+        name = self.notes.marked(doc.external_id or f"#{doc.id}")
         status = str(ann.status).replace("_", " ") if ann else "loading suggestions…"
         self.header.setText(f"{name} · {doc.title}")
         if ann is None:
@@ -831,6 +836,18 @@ class MainWindow(QMainWindow):
         self.docs_dock.show()
         self.doc_list.search.setFocus()
         self.doc_list.search.selectAll()
+
+    def on_find_in_article(self) -> None:
+        self.find_bar.open(self.find_bar.selection_query())
+
+    def on_find_next(self) -> None:
+        self.find_bar.find_next()
+
+    def on_find_previous(self) -> None:
+        self.find_bar.find_previous()
+
+    def on_note(self) -> None:
+        self.notes.edit()
 
     def on_accept(self) -> None:
         self.editor.accept()

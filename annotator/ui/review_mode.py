@@ -278,6 +278,7 @@ class ReviewMode(QObject):
             self.doc_list.select_document(doc_id)
             self.doc_list.model.set_gold(doc_id, gold.status)
         self.panel.clear("Comparing the annotators' versions…")
+        self.panel.notes.set_notes(self.project.notes(doc_id))  # "unclear speaker…", flags
         names, project = list(self.names), self.project
 
         def run(_ctx: TaskContext) -> tuple[int, dict[str, Annotation | None], list[Any]]:

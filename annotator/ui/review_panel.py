@@ -35,6 +35,7 @@ from annotator.core import Annotation, AnnotationStatus, Document, LabelScheme, 
 from annotator.core.offsets import OffsetMap
 from annotator.ui.article_view import ArticleView
 from annotator.ui.document_list import STATUS_COLOUR, STATUS_TEXT, _KeepKeys
+from annotator.ui.note_editor import NotesLabel
 from annotator.ui.review_items import ReviewItem, matches, region_spans
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -361,6 +362,7 @@ class ReviewPanel(QWidget):
         self.caption = QLabel()
         self.caption.setObjectName("disagreementCaption")
         self.caption.setWordWrap(True)
+        self.notes = NotesLabel()  # every annotator's note on the article, read-only
         self.table = _table(self.model, "disagreementTable")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.clicked.connect(lambda index: self.itemChosen.emit(index.row()))
@@ -368,6 +370,7 @@ class ReviewPanel(QWidget):
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        lay.addWidget(self.notes)
         lay.addWidget(self.caption)
         lay.addWidget(self.table, 1)
         self.versions_split = QSplitter(Qt.Orientation.Horizontal)
