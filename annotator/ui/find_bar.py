@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
@@ -20,6 +20,10 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.theme import is_dark, text_on
 
 MAX_MATCHES = 10_000  # a one-letter query in a long article: enough to count, bounded work
+# Beyond this many characters a search that finds little scans for ~10 ms per MB: wait
+# for a pause in the typing instead of searching on every key.
+DEBOUNCE_FROM = 1_000_000
+DEBOUNCE_MS = 250
 
 # Yellow and orange, as browsers mark matches. Every match is also underlined, so a faint
 # match reads differently from an entity's plain background (NORP is yellow too); the
@@ -80,7 +84,11 @@ class FindBar(QWidget):
         self.prev_button.clicked.connect(self.find_previous)
         self.next_button.clicked.connect(self.find_next)
         close.clicked.connect(self.close_bar)
-        self.edit.textChanged.connect(lambda _t: self._search(keep_place=True))
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(lambda: self._search(keep_place=True))
+        self.edit.textChanged.connect(self._typed)
         self.edit.installEventFilter(self)
         # A new article: search it for the same words, but leave it at its top.
         view.textChanged.connect(self._article_changed)
@@ -137,6 +145,12 @@ class FindBar(QWidget):
 
     # -- searching ---------------------------------------------------------------------------
 
+    def _typed(self, _text: str) -> None:
+        if len(self.view.omap.text) > DEBOUNCE_FROM:
+            self._debounce.start()
+        else:
+            self._search(keep_place=True)
+
     def _step(self, delta: int) -> None:
         if not self.isVisible():
             # F3 with the bar closed: open it on the last words. Opening already chose the
@@ -145,6 +159,9 @@ class FindBar(QWidget):
             self.open()
             if not resume:
                 return
+        if self._debounce.isActive():  # Enter before the pause: search the words now
+            self._search(keep_place=True)
+            return
         if not self.matches:
             return
         if self.index < 0:
@@ -156,6 +173,7 @@ class FindBar(QWidget):
     def _search(self, *, keep_place: bool) -> None:
         """Find the words again; with ``keep_place`` the current match becomes the first
         one from where the reader is (the last match, else the top of the screen)."""
+        self._debounce.stop()
         if not self.isVisible():
             return
         query = self.edit.text()

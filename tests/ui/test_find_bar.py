@@ -138,6 +138,21 @@ def test_find_bar_keeps_the_words_for_the_next_article(bar: FindBar) -> None:
     assert bar.count_text() == "1 of 2"
 
 
+def test_find_bar_waits_for_a_pause_in_a_huge_article(
+    qtbot: Any, bar: FindBar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.ui.find_bar as find_bar
+
+    monkeypatch.setattr(find_bar, "DEBOUNCE_FROM", 10)  # TEXT counts as huge now
+    bar.open()
+    QTest.keyClicks(bar.edit, "cat")
+    assert bar.count_text() == "", "no scan per key"
+    qtbot.waitUntil(lambda: bar.count_text() == "1 of 4", timeout=2000)
+    QTest.keyClicks(bar.edit, "e")
+    QTest.keyClick(bar.edit, Qt.Key.Key_Return)  # before the pause: searched at once
+    assert bar.count_text() == "1 of 1"
+
+
 # -- in the window ----------------------------------------------------------------------------
 
 
