@@ -108,6 +108,10 @@ class Span:
     origin: Origin = Origin.MANUAL
     kind: QuoteKind | None = None
     confidence: float | None = None
+    # A suggestion found again from this many of the annotator's own labels (0: not
+    # learned). Recomputed when an annotation is opened, never stored, and left out of
+    # equality so that marking a span is not an edit.
+    learned_from: int = field(default=0, compare=False)
 
     @property
     def key(self) -> SpanKey:

@@ -7,6 +7,14 @@ re-formatted, so the document layout is never invalidated. Entities are
 changed ones. Quotes, speakers, cues, the current-span outline and the links of
 the selected quote are painted over the viewport for the visible lines only.
 
+Readability of a dense page (every suggestion shown with L): each layer has its own
+kind of mark, so they never look alike and never pile up into boxes —
+entities are background tints only (decided: strong, suggested: light, low
+confidence: fainter still); quotes are lines only (a margin bar and an underline,
+one lane each when suggestions overlap), speakers and cues get a box only once
+decided. Words are never painted over text: the speaker/cue tags of the selected
+quote sit in the left margin, on the line of the span they name.
+
 Positions: the widget works in Qt positions (UTF-16 units of
 ``OffsetMap.display_text``); everything that leaves this module is converted back
 to the stored code-point offsets through :class:`~annotator.core.offsets.OffsetMap`.
@@ -24,6 +32,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -40,9 +49,27 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from annotator.core import DEFAULT_SCHEME, LabelScheme, Layer, Origin, Relation, Span, SpanKey
 from annotator.core.model import RelationLabel
 from annotator.core.offsets import OffsetMap
-from annotator.ui.theme import FALLBACK_COLOUR, mark_colour, span_background
+from annotator.ui.theme import (
+    FALLBACK_COLOUR,
+    LOW_CONFIDENCE,
+    Mark,
+    mark_background,
+    mark_colour,
+    mark_of,
+    text_on,
+)
 
-MARGIN_WIDTH = 16  # px, left of the text: one bar per quote line
+# px, left of the text: relation tags of the selected quote, then one bar per quote
+# lane (overlapping quotes side by side)
+MARGIN_WIDTH = 34
+_TAG_WIDTH = 11  # one "S" / "C" tag
+_BAR_RIGHT = MARGIN_WIDTH - 3  # right edge of lane 0's bar
+_LANE_STEP = 5  # px between the bars of overlapping quotes
+_MAX_LANE = 1  # deeper overlaps share the last lane
+# Quote-layer strokes by state: (line width, alpha); suggestions thin and faint.
+_QUOTE_LINE = {Mark.DECIDED: (2.0, 1.0), Mark.SUGGESTED: (1.5, 0.8), Mark.LOW: (1.3, 0.6)}
+_BAR = {Mark.DECIDED: (4, 1.0), Mark.SUGGESTED: (3, 0.6), Mark.LOW: (2, 0.4)}
+_RELATION_TAG = {RelationLabel.SPEAKER: "S", RelationLabel.CUE: "C"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +118,9 @@ class ArticleView(QPlainTextEdit):
         self._quotes: list[_Placed] = []  # QUOTE, SPEAKER, CUE, sorted by start
         self._by_key: dict[SpanKey, _Placed] = {}
         self._relations: list[Relation] = []
+        self._lanes: dict[SpanKey, int] = {}  # QUOTE -> lane among overlapping quotes
         self._selection_cache: dict[Span, QTextEdit.ExtraSelection] = {}
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, Mark], QTextCharFormat] = {}
         self.current: SpanKey | None = None
         self.active_quote: SpanKey | None = None
         self.link_mode: RelationLabel | None = None
@@ -109,6 +137,8 @@ class ArticleView(QPlainTextEdit):
         """Show a new article. The text is never interpreted as HTML."""
         self.omap = omap if omap is not None else OffsetMap(text, paragraph_gap=True)
         self._ents, self._quotes, self._by_key, self._relations = [], [], {}, []
+        self._find_marks = []
+        self._lanes = {}
         self._find_marks = []
         self._ent_ends = []
         self._built = (0, -1)
@@ -136,6 +166,7 @@ class ArticleView(QPlainTextEdit):
         self._ents, self._quotes, self._by_key = ents, quotes, by_key
         self._ent_ends = [p.b for p in ents]
         self._relations = list(relations)
+        self._lanes = _quote_lanes(quotes)
         if self.current not in by_key:
             self.current = None
         if self.active_quote not in by_key:
@@ -262,18 +293,14 @@ class ArticleView(QPlainTextEdit):
         spec = self.scheme.get(label)
         return spec.colour if spec is not None else FALLBACK_COLOUR
 
-    def _format(self, label: str, suggested: bool) -> QTextCharFormat:
-        fmt = self._formats.get((label, suggested))
+    def _format(self, label: str, mark: Mark) -> QTextCharFormat:
+        fmt = self._formats.get((label, mark))
         if fmt is None:
+            # A tint and nothing else: underlines and boxes belong to the quote layer,
+            # so a suggested entity can never be taken for a suggested quote.
             fmt = QTextCharFormat()
-            fmt.setBackground(
-                span_background(self._colour(label), self.palette(), suggested=suggested)
-            )
-            if suggested:
-                # Untouched suggestions: paler and dash-underlined, so accepted work stands out.
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                fmt.setUnderlineColor(mark_colour(self._colour(label), self.palette()))
-            self._formats[(label, suggested)] = fmt
+            fmt.setBackground(mark_background(self._colour(label), self.palette(), mark))
+            self._formats[(label, mark)] = fmt
         return fmt
 
     def _apply_entity_selections(self) -> None:
@@ -309,7 +336,7 @@ class ArticleView(QPlainTextEdit):
                 cursor.setPosition(placed.a)
                 cursor.setPosition(placed.b, QTextCursor.MoveMode.KeepAnchor)
                 sel.cursor = cursor
-                sel.format = self._format(placed.span.label, placed.span.origin == Origin.SUGGESTED)
+                sel.format = self._format(placed.span.label, mark_of(placed.span))
             fresh[placed.span] = sel
         self._selection_cache = fresh
         self._built = (lo, hi)
@@ -398,18 +425,29 @@ class ArticleView(QPlainTextEdit):
         first, last = self._visible_qt_range()
         return [p for p in self._quotes if p.b >= first and p.a <= last + 1]
 
-    def _pen(self, label: str, width: float, suggested: bool) -> QPen:
-        pen = QPen(mark_colour(self._colour(label), self.palette()), width)
-        if suggested:
-            pen.setStyle(Qt.PenStyle.DashLine)
+    def _stroke(self, label: str, mark: Mark, *, emphasised: bool = False) -> QPen:
+        width, alpha = _QUOTE_LINE[mark]
+        colour = mark_colour(self._colour(label), self.palette())
+        if emphasised:
+            width, alpha = max(width, 2.0) + 1.0, 1.0
+        colour.setAlphaF(alpha)
+        pen = QPen(colour, width)
+        if mark == Mark.LOW and not emphasised:
+            pen.setStyle(Qt.PenStyle.DotLine)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
 
     def _paint_quotes(self, painter: QPainter) -> None:
+        """Quote-layer marks: lines, never tints over the text, so entities stay legible.
+
+        QUOTE: an underline (a lane higher per overlapping quote). SPEAKER / CUE: a
+        box once decided (rounded / square), an underline while suggested. The
+        selected quote gets a faint tint, and the speaker and cue linked to it a tint
+        and a box whatever their state."""
         linked = self._linked_to_active()
         for placed in self._visible_quotes():
             span = placed.span
-            suggested = span.origin == Origin.SUGGESTED
+            mark = mark_of(span)
             rects = self._range_rects(placed.a, placed.b)
             if not rects:
                 continue
@@ -418,23 +456,23 @@ class ArticleView(QPlainTextEdit):
                 active = span.key == self.active_quote
                 if active:
                     tint = QColor(colour)
-                    tint.setAlphaF(0.14)
+                    tint.setAlphaF(0.12)
                     for r in rects:
                         painter.fillRect(r, tint)
-                pen = self._pen(span.label, 3.0 if active else 2.0, suggested)
-                painter.setPen(pen)
+                painter.setPen(self._stroke(span.label, mark, emphasised=active))
+                lift = 2.5 * min(self._lanes.get(span.key, 0), _MAX_LANE)
                 for r in rects:
-                    y = r.bottom() - 1.0
+                    y = r.bottom() - 1.0 - lift
                     painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
-            else:
-                # SPEAKER: rounded box; CUE: square box with a heavier underline.
-                emphasised = span.key in linked
-                if emphasised:
-                    fill = QColor(colour)
-                    fill.setAlphaF(0.18)
-                    for r in rects:
-                        painter.fillRect(r.adjusted(-1, 0, 1, 0), fill)
-                painter.setPen(self._pen(span.label, 2.0 if emphasised else 1.4, suggested))
+                continue
+            emphasised = span.key in linked
+            if emphasised:
+                fill = QColor(colour)
+                fill.setAlphaF(0.20)
+                for r in rects:
+                    painter.fillRect(r.adjusted(-1, 0, 1, 0), fill)
+            if mark == Mark.DECIDED or emphasised:
+                painter.setPen(QPen(colour, 2.0 if emphasised else 1.4))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 for r in rects:
                     box = r.adjusted(-1.5, 0.5, 1.5, -0.5)
@@ -442,59 +480,77 @@ class ArticleView(QPlainTextEdit):
                         painter.drawRoundedRect(box, 4, 4)
                     else:
                         painter.drawRect(box)
+            else:
+                painter.setPen(self._stroke(span.label, mark))
+                for r in rects:
+                    y = r.bottom() - 1.0
+                    painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
 
     def _linked_to_active(self) -> set[SpanKey]:
         if self.active_quote is None:
             return set()
         return {r.child for r in self._relations if r.head == self.active_quote}
 
+    def _active_links(self) -> list[tuple[Relation, _Placed]]:
+        """The selected quote's relations whose speaker / cue is shown."""
+        if self.active_quote is None or self.active_quote not in self._by_key:
+            return []
+        out = []
+        for rel in self._relations:
+            if rel.head == self.active_quote:
+                child = self._by_key.get(rel.child)
+                if child is not None:
+                    out.append((rel, child))
+        return out
+
     def _paint_links(self, painter: QPainter) -> None:
-        """Curved arrows from the selected quote to its speaker and cue."""
-        head = self._by_key.get(self.active_quote) if self.active_quote else None
-        if head is None:
+        """Thin curves from the selected quote to its speaker and cue.
+
+        A curve rises only into the gap above its line, not across the line above;
+        what it means is said by the tag in the margin (see ``_paint_tags``)."""
+        links = self._active_links()
+        if not links or self.active_quote is None:
             return
+        head = self._by_key[self.active_quote]
         head_rects = self._range_rects(head.a, head.b, visible_only=False)
         if not head_rects:
             return
-        for rel in self._relations:
-            if rel.head != head.span.key:
-                continue
-            child = self._by_key.get(rel.child)
-            if child is None:
-                continue
+        gap = 2.5  # px: the hump of a same-line link stays in the leading above it
+        for _rel, child in links:
             child_rects = self._range_rects(child.a, child.b, visible_only=False)
             if not child_rects:
                 continue
             target = child_rects[0]
             # Start from the quote fragment nearest to the target.
             source = min(head_rects, key=lambda r: abs(r.center().y() - target.center().y()))
-            start = QPointF(
-                min(max(target.center().x(), source.left()), source.right()), source.top()
-            )
-            end = QPointF(target.center().x(), target.top())
-            if abs(start.y() - end.y()) < 1:
-                start = QPointF(source.left(), source.top())
-            lift = 14.0 + min(40.0, abs(start.x() - end.x()) / 6)
+            x = min(max(target.center().x(), source.left()), source.right())
+            if target.bottom() <= source.top() + 1:
+                # the target is above: from the quote's top to the target's bottom, an
+                # S-curve that stays in the gaps between lines
+                start, end = QPointF(x, source.top()), QPointF(target.center().x(), target.bottom())
+            elif target.top() >= source.bottom() - 1:
+                start, end = QPointF(x, source.bottom()), QPointF(target.center().x(), target.top())
+            else:
+                start, end = QPointF(x, source.top()), QPointF(target.center().x(), target.top())
             path = QPainterPath(start)
-            top = min(start.y(), end.y()) - lift
-            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+            if abs(start.y() - end.y()) < 1:
+                # the same line: a low hump in the gap above it
+                if abs(start.x() - end.x()) < 1:
+                    start = QPointF(source.left(), source.top())
+                    path = QPainterPath(start)
+                top = start.y() - gap
+                path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+            else:
+                mid = (start.y() + end.y()) / 2
+                path.cubicTo(QPointF(start.x(), mid), QPointF(end.x(), mid), end)
             colour = mark_colour(self._colour(child.span.label), self.palette())
-            colour.setAlphaF(0.8)  # the curve crosses text: keep that text readable
-            pen = QPen(colour, 1.5)
+            colour.setAlphaF(0.6)  # it may cross text on the way: keep that text readable
+            pen = QPen(colour, 1.3)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
             painter.setBrush(pen.color())
-            painter.drawEllipse(end, 2.8, 2.8)
-            # A small tag says which relation this is.
-            tag = str(rel.label)
-            font = QFont(self.font())
-            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.62))
-            font.setBold(True)
-            painter.setFont(font)
-            mid = path.pointAtPercent(0.5)
-            painter.setPen(pen.color())
-            painter.drawText(mid + QPointF(4, -3), tag)
+            painter.drawEllipse(end, 2.4, 2.4)
 
     def _paint_current(self, painter: QPainter) -> None:
         placed = self._by_key.get(self.current) if self.current else None
@@ -513,8 +569,11 @@ class ArticleView(QPlainTextEdit):
             painter.drawRoundedRect(r.adjusted(-3, -1.5, 3, 1.5), 3, 3)
 
     def paint_margin(self, widget: QWidget, event: QPaintEvent) -> None:
-        """Margin bars: one per line of each visible QUOTE, the active one wider."""
+        """The margin: a bar per visible QUOTE (a lane each where quotes overlap, the
+        selected one wider), and the selected quote's "S" / "C" tags on the lines of
+        its speaker and cue, where they cover no text."""
         painter = QPainter(widget)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
             painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Window))
             for placed in self._visible_quotes():
@@ -524,16 +583,48 @@ class ArticleView(QPlainTextEdit):
                 if not rects:
                     continue
                 active = placed.span.key == self.active_quote
+                width, alpha = _BAR[mark_of(placed.span)]
                 colour = mark_colour(self._colour("QUOTE"), self.palette())
-                if placed.span.origin == Origin.SUGGESTED:
-                    colour.setAlphaF(0.45)
+                colour.setAlphaF(1.0 if active else alpha)
+                if active:
+                    width = 5
+                lane = min(self._lanes.get(placed.span.key, 0), _MAX_LANE)
                 top = min(r.top() for r in rects) + 2
                 bottom = max(r.bottom() for r in rects) - 2
-                width = 6 if active else 3
-                x = MARGIN_WIDTH - width - 3
+                x = _BAR_RIGHT - width - lane * _LANE_STEP
                 painter.fillRect(QRectF(x, top, width, bottom - top), colour)
+            self._paint_tags(painter)
         finally:
             painter.end()
+
+    def _paint_tags(self, painter: QPainter) -> None:
+        """Opaque "S" / "C" pills in the margin beside the selected quote's speaker and cue."""
+        links = self._active_links()
+        if not links:
+            return
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.6))
+        font.setBold(True)
+        painter.setFont(font)
+        text_height = QFontMetricsF(font).height()
+        used: dict[int, int] = {}  # line top (px) -> tags already on that line
+        for rel, child in links:
+            rects = self._range_rects(child.a, child.b)
+            if not rects:
+                continue
+            line = rects[0]
+            slot = used.get(round(line.top()), 0)
+            used[round(line.top())] = slot + 1
+            height = min(line.height() - 2, text_height + 2)
+            pill = QRectF(
+                2 + slot * (_TAG_WIDTH + 1), line.center().y() - height / 2, _TAG_WIDTH, height
+            )
+            colour = mark_colour(self._colour(child.span.label), self.palette())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(pill, 3, 3)
+            painter.setPen(text_on(colour))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, _RELATION_TAG[rel.label])
 
     # -- mouse and hover ----------------------------------------------------------------
 
@@ -594,9 +685,7 @@ class ArticleView(QPlainTextEdit):
         text = self.omap.text
         parts = []
         for span in spans:
-            lines = [f"<b>{escape(span.label)}</b> · {escape(str(span.origin))}"]
-            if span.confidence is not None:
-                lines[0] += f" · confidence {span.confidence:.2f}"
+            lines = [f"<b>{escape(span.label)}</b> · {escape(origin_text(span))}"]
             if span.kind is not None:
                 lines[0] += f" · {escape(str(span.kind))}"
             snippet = span.text(text)
@@ -610,6 +699,40 @@ class ArticleView(QPlainTextEdit):
                         lines.append(f"{escape(str(rel.label))}: {escape(child)}")
             parts.append("<br>".join(lines))
         return "<hr>".join(parts)
+
+
+def origin_text(span: Span) -> str:
+    """Where a span comes from, in words: a score only where the pipeline gave one,
+    and a learned suggestion named as such (the annotator's own labels, not a model)."""
+    if span.origin != Origin.SUGGESTED:
+        return str(span.origin)
+    parts = ["suggested"]
+    if span.learned_from:
+        n = span.learned_from
+        parts.append(f"learned from {n} of your label{'s' if n != 1 else ''}")
+    if span.confidence is not None:
+        low = " (low)" if span.confidence < LOW_CONFIDENCE else ""
+        parts.append(f"confidence {span.confidence:.2f}{low}")
+    return " · ".join(parts)
+
+
+def _quote_lanes(quotes: Sequence[_Placed]) -> dict[SpanKey, int]:
+    """A lane per QUOTE so that overlapping quotes get bars and underlines side by side
+    (greedy interval colouring of quotes sorted by start)."""
+    lane_ends: list[int] = []
+    lanes: dict[SpanKey, int] = {}
+    for placed in quotes:
+        if placed.span.label != "QUOTE":
+            continue
+        for i, end in enumerate(lane_ends):
+            if end <= placed.a:
+                lane_ends[i] = placed.b
+                lanes[placed.span.key] = i
+                break
+        else:
+            lanes[placed.span.key] = len(lane_ends)
+            lane_ends.append(placed.b)
+    return lanes
 
 
 class _QuoteMargin(QWidget):

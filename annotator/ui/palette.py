@@ -1,9 +1,10 @@
-"""The label palette: one button per label with its hotkey, and a legend of the marks."""
+"""The label palette: one button per label with its hotkey, the suggestion switches,
+and a legend of the marks (drawn like the article draws them, no font glyphs)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -15,7 +16,20 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import LabelScheme, Layer
-from annotator.ui.theme import mark_colour, span_background
+from annotator.ui import settings as user_settings
+from annotator.ui.theme import Mark, mark_background, mark_colour, text_on
+
+LEARNED_SETTING = "learned_suggestions"  # QSettings key: suggest from my labels (on/off)
+
+
+def learned_suggestions_on() -> bool:
+    """The remembered "Suggest from my labels" switch (on unless turned off)."""
+    value = user_settings.settings().value(LEARNED_SETTING, True)
+    return value not in (False, "false", "0", 0)
+
+
+def remember_learned_suggestions(on: bool) -> None:
+    user_settings.settings().setValue(LEARNED_SETTING, on)
 
 _SWATCH = QSize(26, 16)
 
@@ -31,22 +45,39 @@ def _swatch(paint: str, colour: str, widget: QWidget) -> QIcon:
     pal = widget.palette()
     r = QRectF(1, 1, _SWATCH.width() - 2, _SWATCH.height() - 2)
     line = mark_colour(colour, pal)
-    if paint in ("entity", "suggested"):
-        p.fillRect(r, span_background(colour, pal, suggested=paint == "suggested"))
-        if paint == "suggested":
-            pen = QPen(line, 1.5, Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
-    elif paint == "QUOTE":
-        p.setPen(QPen(line, 2.5))
-        p.drawLine(QPointF(r.left(), r.bottom() - 1), QPointF(r.right(), r.bottom() - 1))
-        p.fillRect(QRectF(r.left(), r.top(), 3, r.height()), line)
+    marks = {"entity": Mark.DECIDED, "suggested": Mark.SUGGESTED, "low": Mark.LOW}
+    if paint in marks:
+        # entities are a tint and nothing else, as in the article
+        p.fillRect(r, mark_background(colour, pal, marks[paint]))
+    elif paint in ("QUOTE", "QUOTE suggested", "QUOTE low"):
+        # a margin bar and an underline; suggestions thinner and fainter
+        width, bar, alpha = {"QUOTE": (2.0, 4, 1.0), "QUOTE suggested": (1.5, 3, 0.7),
+                             "QUOTE low": (1.3, 2, 0.5)}[paint]
+        line.setAlphaF(alpha)
+        pen = QPen(line, width)
+        if paint == "QUOTE low":
+            pen.setStyle(Qt.PenStyle.DotLine)
+        p.setPen(pen)
+        p.drawLine(QPointF(r.left() + 6, r.bottom() - 1), QPointF(r.right(), r.bottom() - 1))
+        p.fillRect(QRectF(r.left(), r.top(), bar, r.height()), line)
     elif paint == "SPEAKER":
         p.setPen(QPen(line, 1.6))
         p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 4, 4)
     elif paint == "CUE":
         p.setPen(QPen(line, 1.6))
         p.drawRect(r.adjusted(1, 1, -1, -1))
+    elif paint in ("S", "C"):
+        # the margin tag of the selected quote's speaker / cue
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(line)
+        pill = QRectF(r.center().x() - 6, r.top(), 12, r.height())
+        p.drawRoundedRect(pill, 3, 3)
+        font = QFont(widget.font())
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        p.setFont(font)
+        p.setPen(text_on(line))
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, paint)
     elif paint == "current":
         p.setPen(QPen(QColor(colour), 2.0))
         p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 3, 3)
@@ -59,6 +90,7 @@ class LabelPalette(QWidget):
 
     labelChosen = Signal(str)
     showLowConfidenceChanged = Signal(bool)
+    learnedSuggestionsChanged = Signal(bool)  # "Suggest from my labels" (remembered)
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +107,18 @@ class LabelPalette(QWidget):
         self.low_confidence.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.low_confidence.toggled.connect(self.showLowConfidenceChanged)
         outer.addWidget(self.low_confidence)
+        self.learned = QCheckBox("Suggest from my labels")
+        self.learned.setObjectName("learnedSuggestions")
+        self.learned.setToolTip(
+            "Find again, in the next articles, the entities you labelled one by one\n"
+            "(accepted with A, edited or added by hand; never those of accept-all).\n"
+            "Shown as suggestions \u201clearned from N of your labels\u201d, not as model scores."
+        )
+        self.learned.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.learned.setChecked(learned_suggestions_on())
+        self.learned.toggled.connect(remember_learned_suggestions)
+        self.learned.toggled.connect(self.learnedSuggestionsChanged)
+        outer.addWidget(self.learned)
         self._legend = QGridLayout()
         self._legend.setHorizontalSpacing(6)
         self._legend.setColumnStretch(1, 1)
@@ -122,12 +166,18 @@ class LabelPalette(QWidget):
         person = self.scheme.get("PERSON")
         sample = person.colour if person else "#E69F00"
         highlight = self.palette().color(self.palette().ColorRole.Highlight).name()
+        quote = self._colour("QUOTE")
         rows = [
-            ("entity", sample, "accepted or your own entity"),
-            ("suggested", sample, "suggestion, not yet accepted (A)"),
-            ("QUOTE", self._colour("QUOTE"), "quote: underline and margin bar"),
-            ("SPEAKER", self._colour("SPEAKER"), "speaker: rounded box"),
-            ("CUE", self._colour("CUE"), "cue: square box"),
+            ("entity", sample, "entity, accepted or your own"),
+            ("suggested", sample, "suggested entity: light tint (A accepts)"),
+            ("QUOTE", quote, "quote: margin bar and underline"),
+            ("QUOTE suggested", quote, "suggested quote: thinner, fainter"),
+            ("low", sample, "low confidence: fainter still (L shows them)"),
+            ("QUOTE low", quote, "low-confidence quote: dotted"),
+            ("SPEAKER", self._colour("SPEAKER"), "speaker: rounded box (suggested: underline)"),
+            ("CUE", self._colour("CUE"), "cue: square box (suggested: underline)"),
+            ("S", self._colour("SPEAKER"), "S, C in the margin: the selected quote's"),
+            ("C", self._colour("CUE"), "speaker and cue, on their lines"),
             ("current", highlight, "current span (Tab / Shift+Tab)"),
         ]
         title = QLabel("<b>Legend</b>")

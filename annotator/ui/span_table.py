@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.core import DEFAULT_SCHEME, LabelScheme, Origin, Relation, Span, SpanKey
@@ -24,12 +24,27 @@ _Index = QModelIndex | QPersistentModelIndex
 _EMPTY = QModelIndex()
 _MAX_TEXT = 90
 
+# Marks every common font has (DejaVu Sans included): "✋" (U+270B) is in none of the
+# default Linux fonts and showed as a missing-glyph box.
 ORIGIN_MARK = {
     Origin.SUGGESTED: "sugg.",
     Origin.ACCEPTED: "✓ accepted",
     Origin.EDITED: "✎ edited",
-    Origin.MANUAL: "✋ manual",
+    Origin.MANUAL: "✍ manual",
 }
+LEARNED_MARK = "learned ×{n}"  # a suggestion found from n of the annotator's own labels
+
+
+def origin_mark(span: Span) -> str:
+    """The Origin column: a suggestion's real score if it has one, "learned ×n" for one
+    found from the annotator's own labels, and no number otherwise."""
+    if span.origin != Origin.SUGGESTED:
+        return ORIGIN_MARK[span.origin]
+    if span.learned_from:
+        return LEARNED_MARK.format(n=span.learned_from)
+    if span.confidence is not None:
+        return f"sugg. {span.confidence:.2f}"
+    return ORIGIN_MARK[Origin.SUGGESTED]
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -100,10 +115,7 @@ class SpanTableModel(QAbstractTableModel):
             if col == 1:
                 return span.label
             if col == 2:
-                mark = ORIGIN_MARK[span.origin]
-                if span.origin == Origin.SUGGESTED and span.confidence is not None:
-                    mark += f" {span.confidence:.2f}"
-                return mark
+                return origin_mark(span)
             if col == 3:
                 if span.label != "QUOTE":
                     return ""
@@ -112,6 +124,8 @@ class SpanTableModel(QAbstractTableModel):
                 return f"{speaker} ({kind})"
         elif role == Qt.ItemDataRole.ToolTipRole:
             tip = span.text(self._text)
+            if col == 2 and span.origin == Origin.SUGGESTED:
+                tip += "\n\n" + _suggestion_tip(span, tip)
             if span.label == "QUOTE":
                 tip += (
                     f"\n\nspeaker: {self._speaker.get(span.key, '—')}"
@@ -131,10 +145,33 @@ class SpanTableModel(QAbstractTableModel):
         elif (
             role == Qt.ItemDataRole.ForegroundRole and col == 2 and span.origin == Origin.SUGGESTED
         ):
+            # grey for the pipeline's suggestions; learned ones in the link colour, so
+            # they do not read as one more model score
+            if span.learned_from:
+                from PySide6.QtWidgets import QApplication
+
+                return QBrush(QApplication.palette().color(QPalette.ColorRole.Link))
             return QBrush(QColor(128, 128, 128))
+        elif role == Qt.ItemDataRole.FontRole and col == 2 and span.learned_from:
+            font = QFont()
+            font.setItalic(True)
+            return font
         elif role == Qt.ItemDataRole.UserRole:
             return span.key
         return None
+
+
+def _suggestion_tip(span: Span, text: str) -> str:
+    if span.learned_from:
+        n = span.learned_from
+        return (
+            f"Learned from {n} of your label{'s' if n != 1 else ''}: you marked "
+            f"\u201c{text}\u201d as {span.label} before. Not a model score; "
+            "switch off with \u201cSuggest from my labels\u201d."
+        )
+    if span.confidence is not None:
+        return f"Suggested by the pipeline, confidence {span.confidence:.2f}."
+    return "Suggested by the pipeline, which gives no score for it."
 
 
 class SpanTable(QTableView):
@@ -162,7 +199,7 @@ class SpanTable(QTableView):
         metrics = self.fontMetrics()
         for col, sample in (
             (1, "SPEAKER_"),
-            (2, "✎ edited 0.00"),
+            (2, "learned ×10_"),
             (3, "Ryabkov (direct)"),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)

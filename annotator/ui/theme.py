@@ -8,14 +8,38 @@ dark themes alike.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 
 from PySide6.QtGui import QColor, QPalette
 
-# How much of the label colour shows through, by theme and by confirmation state.
+from annotator.core import Origin, Span
+
+# How much of the label colour shows through, by theme (dark?) and by state: a
+# decided label is strong, a suggestion a light tint, a low-confidence one fainter still.
 _ALPHA_ACCEPTED = {False: 0.50, True: 0.45}
-_ALPHA_SUGGESTED = {False: 0.20, True: 0.22}
+_ALPHA_SUGGESTED = {False: 0.22, True: 0.24}
+_ALPHA_LOW = {False: 0.10, True: 0.12}
 FALLBACK_COLOUR = "#999999"
+# Below this a suggestion is "low confidence": hidden unless L, and drawn fainter.
+# The same threshold as the suggester's and the editor's; no confidence is not low.
+LOW_CONFIDENCE = 0.5
+
+
+class Mark(StrEnum):
+    """How firmly a span is on the page: decides every stroke and tint of it."""
+
+    DECIDED = "decided"  # accepted, edited or the annotator's own
+    SUGGESTED = "suggested"
+    LOW = "low"  # a suggestion with a confidence below LOW_CONFIDENCE
+
+
+def mark_of(span: Span) -> Mark:
+    if span.origin != Origin.SUGGESTED:
+        return Mark.DECIDED
+    if span.confidence is not None and span.confidence < LOW_CONFIDENCE:
+        return Mark.LOW
+    return Mark.SUGGESTED
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -32,10 +56,18 @@ def _blend(colour: str, base: str, alpha: float) -> QColor:
     )
 
 
-def span_background(colour: str, palette: QPalette, *, suggested: bool) -> QColor:
+def span_background(
+    colour: str, palette: QPalette, *, suggested: bool, low: bool = False
+) -> QColor:
     dark = is_dark(palette)
-    alpha = (_ALPHA_SUGGESTED if suggested else _ALPHA_ACCEPTED)[dark]
-    return QColor(_blend(colour, palette.color(QPalette.ColorRole.Base).name(), alpha))
+    table = _ALPHA_ACCEPTED if not suggested else _ALPHA_LOW if low else _ALPHA_SUGGESTED
+    return QColor(_blend(colour, palette.color(QPalette.ColorRole.Base).name(), table[dark]))
+
+
+def mark_background(colour: str, palette: QPalette, mark: Mark) -> QColor:
+    return span_background(
+        colour, palette, suggested=mark != Mark.DECIDED, low=mark == Mark.LOW
+    )
 
 
 def mark_colour(colour: str, palette: QPalette) -> QColor:
