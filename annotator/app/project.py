@@ -32,7 +32,7 @@ from annotator.core import (
     SpanKey,
     validate_annotation,
 )
-from annotator.core.operations import Operation, diff
+from annotator.core.operations import AnnotationDiff, Batch, Operation, diff
 from annotator.nlp.tokenize import tokenize
 from annotator.storage.engine import Database, StorageError
 from annotator.storage.repository import ConflictError, DocumentListRow, Repository
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 DocumentRow = DocumentListRow
 SUGGESTIONS_PREFIX = "suggestions:"
 CURRENT_SUGGESTIONS_KEY = "current_suggestions"
+LEARNED_SETTING_PREFIX = "learned_entities:"
 
 
 class Project:
@@ -135,10 +136,13 @@ class Project:
             after_id=after_id,
         )
 
-    def get_document(self, doc_id: int) -> Document:
-        """The document with its tokens, tokenizing and storing them on first use."""
+    def get_document(self, doc_id: int, *, tokenize_missing: bool = True) -> Document:
+        """The document with its tokens, tokenizing and storing them on first use.
+
+        ``tokenize_missing=False`` never calls spaCy: the tokens are None when the
+        document has none stored yet (the window then tokenizes on its NLP thread)."""
         doc = self.repo.get_document(doc_id)
-        if doc.tokens is None:
+        if doc.tokens is None and tokenize_missing:
             doc.tokens = tokenize(doc.text, self.lang)
             self._write(lambda: self.repo.set_tokens([(doc_id, doc.tokens or [])]))
         return doc
@@ -183,8 +187,6 @@ class Project:
     def open_annotation(self, doc_id: int, annotator: str) -> Annotation:
         """This annotator's annotation, with the current suggestions and the entities
         they taught (see ``learned_entities``) merged in while it is not finished."""
-        from annotator.app.suggest import merge_suggestions
-
         a = self._annotator(annotator)
         existing = self.repo.load_annotation(doc_id, a)
         if existing is not None and existing.status in (
@@ -193,34 +195,61 @@ class Project:
         ):
             return existing
         base = existing or Annotation(document_id=doc_id, annotator=annotator)
-        learned = self._learned_spans(doc_id, annotator)
-        merged = merge_suggestions(base, self.current_suggestions(doc_id), learned)
+        suggested = self.current_suggestions(doc_id)
+        merged = self._merge_with_learned(base, suggested, self._learned_spans(doc_id, annotator))
         if existing is None:
             return self._write(lambda: self.repo.put_annotation(merged, a))
         change = diff(existing, merged)
         if change.empty:
-            return existing
+            return merged  # the stored annotation, with its learned suggestions marked
         return self._write(lambda: self.repo.save_diff(existing, change, merged))
 
     # learning from the annotator -------------------------------------------------------
+    #
+    # The entities an annotator labelled one by one (accepted with A, relabelled or
+    # resized, or added by hand) are found again in their next articles. A blind
+    # accept-all teaches nothing: one Shift+A must not turn a wrong suggestion into a
+    # suggestion everywhere. Since an accepted span looks the same in the database
+    # whichever key accepted it, the pairs and their counts are kept in a project
+    # setting per annotator (``learned_entities:<name>``), written when they change.
+
+    learned_suggestions: bool = True  # the window's "Suggest from my labels" switch
+
+    def _learned_key(self, annotator: str) -> str:
+        return f"{LEARNED_SETTING_PREFIX}{annotator}"
 
     def _learned_for(self, annotator: str):  # type: ignore[no-untyped-def]
-        from annotator.nlp import import_spacy
-
-        import_spacy()  # first import under the process-wide lock (worker threads)
-        from annotator.nlp.learned import LearnedEntities
+        from annotator.nlp.learned import LearnedEntities  # plain string search, no spaCy
 
         learned = self._learned.get(annotator)
         if learned is None:
-            learned = LearnedEntities(lang=self.lang)
-            a = self.repo.annotator(annotator)
-            if a is not None:
-                for text, label in self.repo.accepted_entities(a):
-                    learned.add(text, label)
+            saved = self.repo.get_setting(self._learned_key(annotator))
+            if saved is not None:
+                learned = LearnedEntities.from_json(saved, lang=self.lang)
+            else:
+                # A project from before the setting: its labels cannot tell A from
+                # Shift+A, so every label counts once, and the seed is saved so that
+                # later accept-alls are never read back as lessons.
+                learned = LearnedEntities(lang=self.lang)
+                a = self.repo.annotator(annotator)
+                if a is not None:
+                    for text, label in self.repo.accepted_entities(a):
+                        learned.add(text, label)
+                self._save_learned(annotator, learned)
             self._learned[annotator] = learned
         return learned
 
+    def _save_learned(self, annotator: str, learned: Any) -> None:
+        from contextlib import suppress
+
+        # a convenience, not a label: if it cannot be written, the next change writes it
+        with suppress(StorageUnavailable, StorageError):
+            key, value = self._learned_key(annotator), learned.to_json()
+            self._write(lambda: self.repo.set_setting(key, value))
+
     def _learned_spans(self, doc_id: int, annotator: str) -> list[Span]:
+        """Matches of this annotator's learned pairs in the document, each with
+        ``learned_from`` set (found even when the switch is off, to take them out)."""
         try:
             learned = self._learned_for(annotator)
         except ImportError:  # annotator.nlp.learned not there yet
@@ -230,13 +259,60 @@ class Project:
         doc = self.get_document(doc_id)
         return list(learned.find(doc.text, doc.tokens or []))
 
-    def _learn(self, text: str, added: Sequence[Span], annotator: str) -> None:
-        if annotator not in self._learned:
-            return  # built from the database, with this edit, when first needed
+    def _merge_with_learned(
+        self, base: Annotation, suggested: Annotation | None, learned: Sequence[Span]
+    ) -> Annotation:
+        """``base`` with the pipeline's suggestions and, when the switch is on, the
+        learned ones (marked with their counts); when it is off, learned suggestions
+        merged earlier and still untouched are taken out again."""
+        from annotator.app.suggest import merge_suggestions as merge
+
+        if not learned:
+            return merge(base, suggested)
+        by_key = {s.key: s for s in learned}
+        pipeline = {s.key: s for s in suggested.spans} if suggested is not None else {}
+        if self.learned_suggestions:
+            merged = merge(base, suggested, learned)
+            spans = []
+            for span in merged.spans:
+                found = by_key.get(span.key)
+                if found is not None and span.origin == Origin.SUGGESTED:
+                    # no confidence: an older version stored 0.95 here
+                    span = span.with_(confidence=None, learned_from=found.learned_from)
+                spans.append(span)
+        else:
+            merged = merge(base, suggested)
+            spans = []
+            for span in merged.spans:
+                if span.key in by_key and span.origin == Origin.SUGGESTED:
+                    if span.key not in pipeline:
+                        continue  # only there because it was learned
+                    span = pipeline[span.key].with_(origin=Origin.SUGGESTED)
+                spans.append(span)
+        merged.spans = spans
+        return merged
+
+    def _learn(
+        self, text: str, before: Annotation, change: AnnotationDiff, op: Operation
+    ) -> None:
+        """Count the entities decided by this single action; a Batch (accept all,
+        adopting a version) teaches nothing. A label removed by a single action
+        (deleted, undone, relabelled) counts one less."""
+        annotator = before.annotator
+        if annotator not in self._learned or isinstance(op, Batch):
+            return  # built from the saved pairs when first needed
         learned = self._learned[annotator]
-        for span in added:
+        changed = False
+        for key in change.removed_spans:
+            gone = before.span_by_key(key)
+            if gone is not None and gone.layer == Layer.ENTS and gone.origin != Origin.SUGGESTED:
+                changed |= learned.discount(text[gone.start : gone.end], gone.label)
+        for span in change.added_spans:
             if span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED:
                 learned.add(text[span.start : span.end], span.label)
+                changed = True
+        if changed:
+            self._save_learned(annotator, learned)
 
     def apply(self, annotation: Annotation, op: Operation) -> tuple[Annotation, Operation]:
         """Apply one user action and commit it before returning.
@@ -252,7 +328,7 @@ class Project:
         if change.empty:
             return annotation, inverse
         saved = self._write(lambda: self.repo.save_diff(annotation, change, after))
-        self._learn(text, change.added_spans, annotation.annotator)
+        self._learn(text, annotation, change, op)
         return saved, inverse
 
     def put_annotation(self, annotation: Annotation) -> Annotation:

@@ -1,33 +1,33 @@
-"""Entities the project has accepted, found again in new documents.
+"""Entities the annotator labelled one by one, found again in new documents.
 
-Each accepted (text, label) pair becomes a PhraseMatcher pattern over the
-stored-token Doc, so matches are token-aligned by construction. The lead
-merges these with pipeline suggestions; learned entities win on conflicts.
+A match is not a model's judgement: it carries no confidence, only how many of
+the annotator's own labels it comes from (``Span.learned_from``).
+
+Each (text, label) pair is looked up in a new document's text and kept
+where it starts and ends on stored token boundaries, so matches are token-aligned
+by construction. Plain string search over the stored tokens, no spaCy: opening an
+article runs this on the UI thread, and only the NLP worker may call spaCy. The
+lead merges these with pipeline suggestions; learned entities win on conflicts.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable
 
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
 from annotator.core import Layer, Origin, Span, Token
-from annotator.nlp.tokenize import blank_pipeline, doc_from_tokens
-
-LEARNED_CONFIDENCE = 0.95  # the team accepted this exact text with this label before
 
 
 class LearnedEntities:
-    """A set of accepted (text, label) pairs, matched case-sensitively on token text."""
+    """(text, label) pairs with how often each was confirmed, matched case-sensitively
+    on whole tokens."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = (), lang: str = "en") -> None:
         self.lang = lang
-        self._nlp = blank_pipeline(lang)
         self._pairs: dict[tuple[str, str], int] = {}  # (text, label) -> times accepted
         self._lock = threading.Lock()  # add/remove may race with find from a worker
-        self._matcher: PhraseMatcher | None = None
         for text, label in pairs:
             self.add(text, label)
 
@@ -40,65 +40,107 @@ class LearnedEntities:
     def pairs(self) -> list[tuple[str, str]]:
         return sorted(self._pairs)
 
-    def add(self, text: str, label: str) -> None:
+    def count(self, text: str, label: str) -> int:
+        """How many times this pair was confirmed (0: not learned)."""
+        return self._pairs.get((text.strip(), label), 0)
+
+    def add(self, text: str, label: str, times: int = 1) -> bool:
+        """Count ``times`` more confirmations; True when the pair is new."""
         text = text.strip()
-        if not text or not label:
-            return
+        if not text or not label or times < 1:
+            return False
         with self._lock:
-            self._pairs[(text, label)] = self._pairs.get((text, label), 0) + 1
-            self._matcher = None
+            before = self._pairs.get((text, label), 0)
+            self._pairs[(text, label)] = before + times
+            return before == 0
+
+    def discount(self, text: str, label: str) -> bool:
+        """One confirmation fewer (the label was deleted or undone); the pair is
+        forgotten at zero. True when something changed."""
+        pair = (text.strip(), label)
+        with self._lock:
+            n = self._pairs.get(pair, 0)
+            if n <= 0:
+                return False
+            if n > 1:
+                self._pairs[pair] = n - 1
+            else:
+                del self._pairs[pair]
+            return True
 
     def remove(self, text: str, label: str) -> None:
         """Forget a pair entirely (e.g. after the annotator deleted it)."""
         with self._lock:
-            if self._pairs.pop((text.strip(), label), None) is not None:
-                self._matcher = None
+            self._pairs.pop((text.strip(), label), None)
 
-    def _build(self) -> PhraseMatcher:
-        matcher = PhraseMatcher(self._nlp.vocab, attr="ORTH")
-        by_label: dict[str, list[Doc]] = {}
-        for text, label in self._pairs:
-            by_label.setdefault(label, []).append(self._nlp.make_doc(text))
-        for label, docs in by_label.items():
-            matcher.add(label, docs)
-        return matcher
+    def to_json(self) -> str:
+        with self._lock:
+            rows = [[t, lab, n] for (t, lab), n in sorted(self._pairs.items())]
+        return json.dumps(rows, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str, lang: str = "en") -> LearnedEntities:
+        """Pairs saved by :meth:`to_json`; malformed entries are skipped, not fatal."""
+        learned = cls(lang=lang)
+        try:
+            rows = json.loads(data)
+        except ValueError:
+            return learned
+        for row in rows if isinstance(rows, list) else []:
+            if (
+                isinstance(row, list)
+                and len(row) == 3
+                and isinstance(row[0], str)
+                and isinstance(row[1], str)
+                and isinstance(row[2], int)
+            ):
+                learned.add(row[0], row[1], row[2])
+        return learned
 
     def find(self, text: str, tokens: list[Token]) -> list[Span]:
-        """Non-overlapping matches (longest first, then leftmost) as ents spans."""
+        """Non-overlapping matches (longest first, then leftmost) as ents spans, each
+        with no confidence and ``learned_from`` = times its pair was confirmed."""
         with self._lock:
-            if not self._pairs:
-                return []
-            if self._matcher is None:
-                self._matcher = self._build()
-            matcher = self._matcher
             counts = dict(self._pairs)
-        doc = doc_from_tokens(text, tokens, self.lang)
-        if doc.text != text:
-            return []  # the stored tokens do not cover the text: nothing is safe to offer
-        found: list[tuple[int, int, str]] = []
-        for match_id, start, end in matcher(doc):
-            label = self._nlp.vocab.strings[match_id]
-            found.append((start, end, label))
-        # one label per range: the one accepted most often
-        best: dict[tuple[int, int], str] = {}
-        for start, end, label in found:
-            surface = doc[start:end].text
-            old = best.get((start, end))
-            if old is None or counts.get((surface, label), 0) > counts.get((surface, old), 0):
-                best[(start, end)] = label
-        chosen: list[tuple[int, int, str]] = []
+        if not counts or not tokens:
+            return []
+        starts = [t.start for t in tokens]
+        ends = {t.end: i for i, t in enumerate(tokens)}
+        # (start token, end token exclusive) -> label accepted most often for that text
+        best: dict[tuple[int, int], tuple[str, str]] = {}
+        for surface, label in counts:
+            at = text.find(surface)
+            while at >= 0:
+                first = bisect_left(starts, at)
+                last = ends.get(at + len(surface))
+                if first < len(starts) and starts[first] == at and last is not None:
+                    key = (first, last + 1)
+                    old = best.get(key)
+                    if old is None or counts[(surface, label)] > counts[old]:
+                        best[key] = (surface, label)
+                at = text.find(surface, at + 1)
+        chosen: list[tuple[int, int, str, int]] = []
         taken: set[int] = set()
-        for (start, end), label in sorted(best.items(), key=lambda kv: (kv[0][0] - kv[0][1],
-                                                                          kv[0][0])):
-            if any(i in taken for i in range(start, end)):
+        for (first, stop), (surface, label) in sorted(
+            best.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0])
+        ):
+            if any(i in taken for i in range(first, stop)):
                 continue
-            taken.update(range(start, end))
-            chosen.append((start, end, label))
+            taken.update(range(first, stop))
+            chosen.append((first, stop, label, counts[(surface, label)]))
         chosen.sort()
         return [
-            Span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), label, Layer.ENTS,
-                 Origin.SUGGESTED, None, LEARNED_CONFIDENCE)
-            for s, e, label in chosen
+            Span(
+                tokens[first].start,
+                tokens[stop - 1].end,
+                label,
+                Layer.ENTS,
+                Origin.SUGGESTED,
+                None,
+                None,  # not a model's score: see learned_from
+                learned_from=n,
+            )
+            for first, stop, label, n in chosen
         ]
 
 

@@ -7,7 +7,6 @@ and runs import and export in the background.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,23 +48,19 @@ from annotator.ui.document_list import DocumentList
 from annotator.ui.editor import AnnotationEditor
 from annotator.ui.find_bar import FindBar
 from annotator.ui.guidelines import GuidelinesPanel
+from annotator.ui.headline import HeadlineLabel
 from annotator.ui.note_editor import NoteController
 from annotator.ui.operations import EditSession
 from annotator.ui.palette import LabelPalette
 from annotator.ui.review_mode import ReviewMode
 from annotator.ui.span_table import SpanTable
 from annotator.ui.undo import DocumentHistory, HistoryKey, UndoHistories
-from annotator.ui.workers import TaskContext, TaskManager, run_with_progress
+from annotator.ui.workers import Priority, TaskContext, TaskManager, run_with_progress
 
 if TYPE_CHECKING:
     from annotator.app.project import Project
 
 MESSAGE_MS = 6000
-
-
-def _spacy_ready() -> bool:
-    """spaCy imported (by the model worker, a previous open, or a test)?"""
-    return "spacy" in sys.modules
 
 
 class ModelState:
@@ -150,17 +145,17 @@ class MainWindow(QMainWindow):
 
         self.banner = Banner()
         self.banner.retryClicked.connect(self._retry_save)
-        self.header = QLabel()
+        # Both wrap and never widen the centre (a long headline or hint once squeezed the
+        # docks, differently for each article); beyond a few lines they elide, whole in
+        # the tooltip.
+        self.header = HeadlineLabel(max_lines=3)
         self.header.setObjectName("documentHeader")
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.header.setWordWrap(True)
         self.header.setContentsMargins(6, 4, 6, 2)
         font = self.header.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.header.setFont(font)
-        self.hint = QLabel()
+        self.hint = HeadlineLabel(max_lines=2)
         self.hint.setObjectName("documentHint")
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setContentsMargins(6, 0, 6, 4)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -200,6 +195,9 @@ class MainWindow(QMainWindow):
             "Guidelines", self.guidelines, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.guidelines_dock.hide()
+        self._default_dock_sizes()
+
+    def _default_dock_sizes(self) -> None:
         self.resizeDocks([self.docs_dock], [300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.spans_dock], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.spans_dock, self.labels_dock], [520, 380], Qt.Orientation.Vertical)
@@ -242,8 +240,11 @@ class MainWindow(QMainWindow):
         return page
 
     def _build_actions(self) -> None:
+        from annotator.app.label_keys import label_shortcuts
+
         self.specs: list[ActionSpec] = list(ACTIONS)
-        label_specs = label_action_specs(self.project.scheme)
+        # the project's label keys (1-9 unless rebound in the label picker, "/")
+        label_specs = label_action_specs(self.project.scheme, label_shortcuts(self.project))
         all_specs = self.specs + label_specs
 
         def slot_for(spec: ActionSpec) -> Callable[[], None]:
@@ -259,8 +260,12 @@ class MainWindow(QMainWindow):
         self.all_specs = all_specs
         bar = self.menuBar()
         menus: dict[str, QMenu] = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        label_menu = menus["Annotate"].addMenu("&Label as")  # every entity label, keyed or not
         for spec in all_specs:
             action = self.actions_by_name[spec.name]
+            if spec.name.startswith("label_"):
+                label_menu.addAction(action)
+                continue
             if spec.name == "quit":
                 menus["File"].addSeparator()
             menus[spec.menu].addAction(action)
@@ -280,6 +285,13 @@ class MainWindow(QMainWindow):
         )
         self.palette_widget.showLowConfidenceChanged.connect(
             lambda on: self.actions_by_name["toggle_low_confidence"].setChecked(on)
+        )
+        # "Suggest from my labels" (remembered by the palette) decides what the facade merges
+        self.project.learned_suggestions = self.palette_widget.learned.isChecked()
+        self.palette_widget.learnedSuggestionsChanged.connect(self.on_toggle_learned)
+        # Esc in the document search hands the keyboard back to the article
+        self.doc_list.searchLeft.connect(
+            lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         )
 
         def show_undo_state() -> None:
@@ -330,6 +342,12 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(float(str(size)))
             self.view.setFont(font)
         user_settings.remember_project(self.project.url)
+        # The keyboard starts in the article (restoreState may have moved docks around),
+        # and comes back to it when a dialog of this window closes.
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        from annotator.ui.focus import KeyboardHome
+
+        self.keyboard_home = KeyboardHome(self, self.view)
 
     # -- messages -----------------------------------------------------------------------
 
@@ -337,12 +355,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, MESSAGE_MS)
 
     def refresh_progress(self) -> None:
-        self._done, self._total = self.project.progress(self.annotator)
+        self._done, self._total = self.project.progress(self._progress_of())
         self._update_progress_label()
+
+    def _progress_of(self) -> str:
+        """Whose work the status bar counts: in review mode the reviewer makes gold."""
+        from annotator.app.review import GOLD
+
+        review = getattr(self, "review", None)  # asked before review mode exists, too
+        return GOLD if review is not None and review.active else self.annotator
 
     def _update_progress_label(self) -> None:
         pct = f" ({100 * self._done / self._total:.0f}%)" if self._total else ""
-        self.progress_label.setText(f"{self.annotator}: {self._done:,} / {self._total:,} done{pct}")
+        who = self._progress_of()
+        self.progress_label.setText(f"{who}: {self._done:,} / {self._total:,} done{pct}")
 
     def _update_pipeline_label(self) -> None:
         if self.model_state == ModelState.LOADING:
@@ -367,7 +393,10 @@ class MainWindow(QMainWindow):
             return
         name = self.notes.marked(doc.external_id or f"#{doc.id}")
         status = str(ann.status).replace("_", " ") if ann else "loading suggestions…"
-        self.header.setText(f"{name} · {doc.title}")
+        # The whole first line, not Document.title's 200 characters: the label wraps it and
+        # elides only beyond three lines (the bound keeps a one-line 50 MB text cheap).
+        headline = doc.text[:4000].lstrip().split("\n", 1)[0]
+        self.header.setText(f"{name} · {headline}")
         if ann is None:
             self.hint.setText("Suggesting entities and quotes…")
             return
@@ -419,28 +448,26 @@ class MainWindow(QMainWindow):
             self._undo_on_open = None  # another article was chosen meanwhile
         self.undo_stack = self.undo_history.switch_to(key, back=back)
         self.doc_id = doc_id
-        if not _spacy_ready():
-            # The facade may tokenize (a document imported without tokens) or match learned
-            # entities on first use, both of which import spaCy: seconds. Do that in a
-            # worker so the window shows and stays responsive meanwhile.
-            self.document = None
-            self._waiting_for = doc_id
-            self.header.setText("Opening the article…")
-            self.hint.setText("")
-            project = self.project
-
-            def load(_ctx: TaskContext) -> Document:
-                import spacy  # noqa: F401 (warm-up: the slow import happens here)
-
-                return project.get_document(doc_id)
-
-            def loaded(doc: Any) -> None:
-                if self.doc_id == doc_id and self.document is None:
-                    self._show_document(doc)
-
-            self.tasks.run("open document", load, loaded, self._task_failed)
+        doc = self.project.get_document(doc_id, tokenize_missing=False)
+        if doc.tokens is not None:
+            self._show_document(doc)
             return
-        self._show_document(self.project.get_document(doc_id))
+        # Imported without tokens (e.g. by an older version): tokenizing needs spaCy, so
+        # it happens on the NLP thread, and the window stays responsive meanwhile.
+        self.document = None
+        self._waiting_for = doc_id
+        self.header.setText("Opening the article…")
+        self.hint.setText("")
+        project = self.project
+
+        def load(_ctx: TaskContext) -> Document:
+            return project.get_document(doc_id)
+
+        def loaded(doc: Any) -> None:
+            if self.doc_id == doc_id and self.document is None:
+                self._show_document(doc)
+
+        self.tasks.run("open document", load, loaded, self._task_failed, priority=Priority.OPEN)
 
     def _show_document(self, doc: Document) -> None:
         doc_id = doc.id or 0
@@ -474,34 +501,17 @@ class MainWindow(QMainWindow):
             self._update_header()
 
     def _open_annotation(self, doc_id: int) -> None:
-        """Open the annotation now, or in a worker while spaCy is not imported yet.
-
-        ``Project.open_annotation`` merges entities learned from this annotator's work,
-        which imports spaCy on first use (seconds); that must not freeze the window.
-        """
+        """Open the annotation for editing (no spaCy: entities learned from this
+        annotator are found by plain string search over the stored tokens)."""
         if self.review.active:
             self._attach(self.review.gold_for(doc_id))
             return
-        if _spacy_ready():
-            self._attach(self.project.open_annotation(doc_id, self.annotator))
-            return
-        self._waiting_for = doc_id
-        self._update_header()
-        project, annotator = self.project, self.annotator
-
-        def opened(annotation: Any) -> None:
-            if self.doc_id == doc_id and self.session is None:
-                self._attach(annotation)
-
-        def failed(exc: BaseException, _tb: str) -> None:
+        try:
+            annotation = self.project.open_annotation(doc_id, self.annotator)
+        except Exception as exc:  # a database error: reported, the window stays usable
             self.say(f"Could not open this article: {exc}")
-
-        self.tasks.run(
-            "open annotation",
-            lambda _ctx: project.open_annotation(doc_id, annotator),
-            opened,
-            failed,
-        )
+            return
+        self._attach(annotation)
 
     def _attach(self, annotation: Any) -> None:
         if self.document is None:  # the open failed meanwhile and was reported
@@ -589,16 +599,17 @@ class MainWindow(QMainWindow):
         def index(ctx: TaskContext) -> int:
             return project.index_for_search(cancel=ctx.cancelled)
 
-        self.tasks.run("index for search", index, None, lambda _e, _tb: None)
+        self.tasks.run("index for search", index, None, lambda _e, _tb: None, uses_spacy=False)
 
     def _load_model(self) -> None:
-        # keep showing the pipeline a batch run chose, unless --model says otherwise
-        name = self.model_name or self.project.preferred_pipeline()
+        project, chosen = self.project, self.model_name
 
         def load(_ctx: TaskContext) -> Any:
             from annotator.nlp.pipeline import load_suggester
 
-            return load_suggester(name)
+            # keep showing the pipeline a batch run chose, unless --model says otherwise;
+            # finding out which pipelines are installed imports spaCy: here, not in the UI
+            return load_suggester(chosen or project.preferred_pipeline())
 
         self.tasks.run("load model", load, self._model_loaded, self._model_failed)
 
@@ -636,7 +647,7 @@ class MainWindow(QMainWindow):
             if self.doc_id == doc_id and self.session is None:
                 self._open_annotation(doc_id)
 
-        self.tasks.run("suggest", suggest, done, failed)
+        self.tasks.run("suggest", suggest, done, failed, priority=Priority.OPEN)
 
     def _prefetch_next(self) -> None:
         """Make the next article's suggestions while this one is being read."""
@@ -654,7 +665,9 @@ class MainWindow(QMainWindow):
             if nxt is not None and project.load_annotation(nxt, annotator) is None:
                 project.ensure_suggestions(nxt, suggester)
 
-        self.tasks.run("prefetch", prefetch, None, lambda _e, _tb: None)
+        self.tasks.run(
+            "prefetch", prefetch, None, lambda _e, _tb: None, priority=Priority.BACKGROUND
+        )
 
     # -- import / export ----------------------------------------------------------------
 
@@ -786,7 +799,7 @@ class MainWindow(QMainWindow):
     def on_export(self) -> None:
         from annotator.app.review import GOLD
         from annotator.core import AnnotatorKind
-        from annotator.ui.export_dialog import ExportDialog
+        from annotator.ui.export_dialog import ExportDialog, default_folder
 
         # A plain annotator exports their own work; reviewers also anyone's, and gold.
         names = [self.annotator]
@@ -797,7 +810,8 @@ class MainWindow(QMainWindow):
                 if a.kind in (AnnotatorKind.HUMAN, AnnotatorKind.GOLD) and a.name != self.annotator
             ]
         default = GOLD if self.review.active and GOLD in names else self.annotator
-        dialog = ExportDialog(names, default, Path.home(), self)
+        # The last export folder, else next to the project file: never a guess in $HOME.
+        dialog = ExportDialog(names, default, default_folder(self.project.url), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         c = dialog.choice()
@@ -831,6 +845,30 @@ class MainWindow(QMainWindow):
             self.say("This article is still opening; redo in a moment.")
             return
         self.undo_stack.redo()
+
+    def on_pick_label(self) -> None:
+        from annotator.app.label_keys import LabelKeyError, label_shortcuts, set_label_shortcut
+        from annotator.ui.actions import command_keys, set_label_keys
+        from annotator.ui.label_picker import LabelPicker
+
+        reserved = command_keys(self.all_specs)
+
+        def bind(label: str, key: str, take_over: bool) -> dict[str, str]:
+            if f"label_{label}" not in self.actions_by_name:
+                raise LabelKeyError(f"{label} is applied by its own command key (Q, S, C).")
+            return set_label_shortcut(
+                self.project, label, key, reserved=reserved, take_over=take_over
+            )
+
+        def rebound(keys: dict[str, str]) -> None:
+            self.all_specs = set_label_keys(self.actions_by_name, self.all_specs, keys)
+
+        picker = LabelPicker(self.project.scheme, label_shortcuts(self.project), bind, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.labelChosen.connect(self.editor.label)
+        picker.shortcutsChanged.connect(rebound)
+        self.label_picker = picker
+        picker.popup_over(self.view)
 
     def on_find(self) -> None:
         self.docs_dock.show()
@@ -941,6 +979,18 @@ class MainWindow(QMainWindow):
         self.editor.set_show_low_confidence(on)
         self._update_header()
 
+    def on_toggle_learned(self, on: bool) -> None:
+        """Suggestions learned from this annotator's labels on / off: reopen the article
+        so they are merged in, or taken out while untouched (undo starts afresh)."""
+        self.project.learned_suggestions = on
+        self.say("Suggesting from your labels." if on else "Not suggesting from your labels.")
+        doc_id = self.doc_id
+        if doc_id is None or self.session is None or self.review.active or not self._can_leave():
+            return
+        self._detach_session()
+        self.undo_stack.clear()
+        self._open_annotation(doc_id)
+
     def on_toggle_guidelines(self) -> None:
         self.guidelines_dock.setVisible(self.actions_by_name["toggle_guidelines"].isChecked())
 
@@ -949,6 +999,24 @@ class MainWindow(QMainWindow):
 
     def on_dashboard(self) -> None:
         self.review.show_dashboard()
+
+    def on_reset_layout(self) -> None:
+        """View ▸ Reset layout: every dock back in its first place and size, none floating;
+        the saved layout is forgotten, so the next start is the default one too."""
+        for dock, area in (
+            (self.docs_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (self.spans_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.labels_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.guidelines_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)  # re-adding moves it to the end of its area
+            dock.show()
+        self.guidelines_dock.hide()  # opened on demand with H
+        self._default_dock_sizes()
+        self.review.reset_docks()  # review's own docks, shown again if reviewing
+        user_settings.settings().remove("window_state")
+        self.say("Panels are back in their default places.")
 
     def on_show_shortcuts(self) -> None:
         dialog = QDialog(self)

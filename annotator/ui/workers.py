@@ -1,10 +1,21 @@
 """Background work (NLP, import, export) off the UI thread, with progress and Cancel.
 
-A task is a plain function ``fn(ctx) -> result`` run in a ``QThreadPool``; it
+A task is a plain function ``fn(ctx) -> result`` run off the UI thread; it
 reports through ``ctx.progress(done, total)`` and polls ``ctx.cancelled()``.
 Results and errors come back to the UI thread as queued signals. The manager
 keeps every running task referenced (so its signal object cannot be collected
 mid-flight) and waits for all of them on shutdown, so no thread outlives the window.
+
+Two lanes:
+
+* the **NLP lane**, one long-lived thread that owns spaCy. Its first job imports
+  spaCy, and every task that may touch spaCy (loading a pipeline, tokenizing,
+  suggesting, learned entities, import, export, opening a document) runs there, one
+  at a time. spaCy's first import is not thread-safe ("partially initialized module
+  'spacy.util'") and a lock around some paths missed others; with one owner no second
+  thread can ever be first. Nothing else in the window may call into spaCy.
+* the **database lane**, for work known to need no spaCy (the search index pass), so
+  it does not queue behind a long suggestion run.
 """
 
 from __future__ import annotations
@@ -82,14 +93,51 @@ class TaskHandle:
         return self._cancel.is_set()
 
 
-class TaskManager(QObject):
-    """Runs tasks on a private pool; one worker for database-heavy jobs keeps SQLite calm."""
+class Priority:
+    """Queue order on a lane (a running task is never interrupted)."""
 
-    def __init__(self, parent: QObject | None = None, *, threads: int = 2) -> None:
+    WARM_UP = 100  # the NLP lane's first job: import spaCy
+    OPEN = 50  # what the annotator is waiting for: the article they asked for
+    NORMAL = 0
+    BACKGROUND = -50  # prefetching the next article's suggestions
+
+
+def _single_thread_pool(parent: QObject) -> QThreadPool:
+    pool = QThreadPool(parent)
+    pool.setMaxThreadCount(1)
+    # An idle pool thread would otherwise expire after 30 s and the next task would
+    # start on a new thread: the owner must stay the same thread for good.
+    pool.setExpiryTimeout(-1)
+    return pool
+
+
+class TaskManager(QObject):
+    """Runs tasks on two single-thread lanes: the spaCy owner and the database lane."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(threads)
+        self.nlp_pool = _single_thread_pool(self)
+        self.db_pool = _single_thread_pool(self)
         self._running: set[TaskHandle] = set()
+        self._nlp_thread: int | None = None
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Make the NLP lane's thread the first (and only) importer of spaCy."""
+
+        def warm_up(_ctx: TaskContext) -> int:
+            from annotator.nlp import import_spacy
+
+            self._nlp_thread = threading.get_ident()
+            import_spacy()
+            return self._nlp_thread
+
+        self.run("import spaCy", warm_up, None, None, priority=Priority.WARM_UP)
+
+    @property
+    def nlp_thread(self) -> int | None:
+        """The thread id that owns spaCy, once its first task has started."""
+        return self._nlp_thread
 
     def run(
         self,
@@ -98,7 +146,12 @@ class TaskManager(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException, str], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        *,
+        uses_spacy: bool = True,
+        priority: int = Priority.NORMAL,
     ) -> TaskHandle:
+        """Run ``fn`` on the NLP lane, or on the database lane when ``uses_spacy`` is
+        False (only for work that cannot reach spaCy, however indirectly)."""
         signals = _Signals()  # lives in the UI thread: its slots run there
         cancel = threading.Event()
         handle = TaskHandle(name, _Runnable(fn, signals, cancel), signals, cancel)
@@ -122,12 +175,17 @@ class TaskManager(QObject):
         if on_progress is not None:
             signals.progress.connect(on_progress)
         self._running.add(handle)
-        self.pool.start(handle.runnable)
+        pool = self.nlp_pool if uses_spacy else self.db_pool
+        pool.start(handle.runnable, priority)
         return handle
 
     def _forget(self, handle: TaskHandle) -> None:
         handle.done = True
         self._running.discard(handle)
+
+    def active_threads(self) -> int:
+        """Threads running a task now, on both lanes (0 after ``shutdown``)."""
+        return self.nlp_pool.activeThreadCount() + self.db_pool.activeThreadCount()
 
     @property
     def busy(self) -> bool:
@@ -137,7 +195,8 @@ class TaskManager(QObject):
         """Cancel everything and wait for the threads (called when the window closes)."""
         for handle in list(self._running):
             handle.cancel()
-        return self.pool.waitForDone(timeout_ms)
+        nlp_done = self.nlp_pool.waitForDone(timeout_ms)
+        return self.db_pool.waitForDone(timeout_ms) and nlp_done
 
 
 def run_with_progress(
@@ -147,6 +206,8 @@ def run_with_progress(
     fn: Callable[[TaskContext], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException, str], None],
+    *,
+    uses_spacy: bool = True,
 ) -> TaskHandle:
     """Run ``fn`` with a modal-less progress dialog whose Cancel stops the task."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
@@ -173,7 +234,7 @@ def run_with_progress(
         close()
         on_error(exc, tb)
 
-    handle = tasks.run(title, fn, done, error, progress)
+    handle = tasks.run(title, fn, done, error, progress, uses_spacy=uses_spacy)
     dialog.canceled.connect(handle.cancel)
     dialog.canceled.connect(close)
     return handle

@@ -106,13 +106,6 @@ class FakeSuggester:
         return result
 
 
-@pytest.fixture(scope="session", autouse=True)
-def spacy_imported() -> None:
-    """The window opens documents in a worker until spaCy is imported (see
-    MainWindow.open_document); import it once so most tests run the direct path."""
-    import spacy  # noqa: F401
-
-
 @pytest.fixture(autouse=True)
 def qt_settings_in_tmp(tmp_path: Path) -> Iterator[None]:
     """QSettings (geometry, recent projects, annotator name) go to tmp_path, not $HOME."""
@@ -161,7 +154,7 @@ def window(qtbot: Any, open_project: Any) -> Iterator[Any]:
     yield win
     win.shutdown()
     # No worker may outlive the window (napari's rule: leave no threads or timers behind).
-    assert win.tasks.pool.activeThreadCount() == 0
+    assert win.tasks.active_threads() == 0
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def reviewer(qtbot: Any, review_db: Path) -> Iterator[Any]:
     win = _window(qtbot, project, "rita")
     yield win
     win.shutdown()
-    assert win.tasks.pool.activeThreadCount() == 0
+    assert win.tasks.active_threads() == 0
     project.close()
 
 
@@ -338,7 +338,7 @@ def test_review_layout_is_not_saved_and_export_dialog_offers_gold(
         enter_review(qtbot, win)
         assert not win.docs_dock.isVisible()
         win.close()  # saves the window state: the annotating layout, not review's
-        assert win.tasks.pool.activeThreadCount() == 0
+        assert win.tasks.active_threads() == 0
         again = _window(qtbot, project, "bob")
         try:
             assert again.docs_dock.isVisible()

@@ -171,7 +171,7 @@ def test_first_run_offers_the_seed_articles(qtbot: Any, tmp_path: Path) -> None:
         assert win.stack.currentWidget() is win.view
         assert win.progress_label.text().startswith("carol: 0 / 5 done")
         win.shutdown()
-        assert win.tasks.pool.activeThreadCount() == 0
+        assert win.tasks.active_threads() == 0
 
 
 def test_zoom_keys_change_the_text_size(window: Any) -> None:
@@ -238,16 +238,23 @@ def test_model_loading_does_not_block_and_suggestions_arrive(
         win.shutdown()
 
 
-def test_first_open_runs_in_a_worker_while_spacy_is_not_imported(
-    qtbot: Any, open_project: Project, monkeypatch: pytest.MonkeyPatch
+def test_a_document_without_stored_tokens_opens_through_the_nlp_thread(
+    qtbot: Any, open_project: Project
 ) -> None:
-    import annotator.ui.main_window as main_window
+    """Tokenizing needs spaCy, which only the NLP thread may call: the window shows
+    "Opening the article…" at once and opens the article when the tokens are there."""
+    from sqlalchemy import text
 
-    monkeypatch.setattr(main_window, "_spacy_ready", lambda: False)
+    first = open_project.next_document("erin", None)
+    assert first is not None
+    with open_project.db.engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET tokens = NULL WHERE id = :i"), {"i": first})
     win = build_main_window(open_project, "erin")
     qtbot.addWidget(win)
     win.show()
     assert win.header.text() == "Opening the article…"  # shown at once, not frozen
     qtbot.waitUntil(lambda: win.editor.annotation is not None, timeout=10000)
     assert win.view.omap.text == win.document.text
+    assert win.document.tokens  # tokenized on the NLP thread, and stored
+    assert open_project.get_document(first, tokenize_missing=False).tokens == win.document.tokens
     win.shutdown()
