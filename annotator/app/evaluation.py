@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.agreement.spans import Evaluation, evaluate
+from annotator.app.labels import all_as_labels
 from annotator.core import AnnotatorError
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ def evaluate_sets(project: Project, reference: str, candidate: str) -> Evaluatio
                 f"No annotation set {name!r} for --{role}. Known: {known}.", code="E400"
             )
         names[role] = resolved
-    ref = project.repo.load_annotations(project.repo.annotator(names["reference"]))  # type: ignore[arg-type]
-    cand = project.repo.load_annotations(project.repo.annotator(names["candidate"]))  # type: ignore[arg-type]
-    return evaluate(ref, cand)
+    sets = []
+    for role in ("reference", "candidate"):
+        who = project.repo.annotator(names[role])
+        assert who is not None  # checked above
+        sets.append(all_as_labels(project.repo.load_annotations(who), who))
+    return evaluate(sets[0], sets[1])

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.app.importing import CancelFn, ProgressFn
+from annotator.app.labels import as_labels
 from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
 from annotator.formats.export_base import SpanPlacementError, Writer
 from annotator.formats.records import Problem
@@ -109,7 +110,7 @@ def annotation_pairs(
             # Tokens are stored on first open; an annotation made elsewhere (a script)
             # may predate that. The project tokenizer gives the same tokens.
             doc.tokens = tokenize(doc.text, project.lang)
-        yield doc, ann
+        yield doc, as_labels(ann, a)
 
 
 # writing -------------------------------------------------------------------------------

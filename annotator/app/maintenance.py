@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.app.paths import resolve_db
@@ -20,9 +21,11 @@ __all__ = [
     "CheckReport",
     "Conflict",
     "CopyReport",
+    "Settled",
     "backup_project",
     "check_project",
     "copy_project",
+    "settle_suggestions",
 ]
 
 
@@ -89,3 +92,52 @@ def backup_project(
         return path.resolve()
     finally:
         database.dispose()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One finished version brought in line with the seen-only rule."""
+
+    annotator: str
+    document_id: int
+    status: str
+    accepted: int  # shown by default and left undecided on Enter: kept, as accepted
+    removed: int  # never shown by default (or the version was skipped): removed
+
+
+def settle_suggestions(db: str | Path | None, *, dry_run: bool = False) -> list[Settled]:
+    """Make every person's finished version hold only what they saw and decided, as
+    Enter does since the seen-only rule: in a done version, the undecided suggestions
+    that were shown by default become accepted and the hidden ones are removed; in a
+    skipped one, every undecided suggestion is removed. Each version is one
+    transaction; ``dry_run`` only lists them. Agreement, review and export already
+    read versions this way; this makes the stored data say so too."""
+    from annotator.app.project import Project
+    from annotator.core.operations import diff
+    from annotator.core.seen import labels_seen
+    from annotator.storage.checks import unsettled_annotations
+
+    changes: list[Settled] = []
+    with Project.open(db) as project:
+        with project.db.engine.connect() as conn:
+            found = unsettled_annotations(conn)
+        for item in found:
+            who = project.repo.annotator(item.annotator)
+            ann = project.repo.load_annotation(item.document_id, who) if who else None
+            if ann is None:
+                continue
+            settled = labels_seen(ann)
+            before = {s.key for s in ann.spans}
+            after = {s.key for s in settled.spans}
+            changes.append(
+                Settled(
+                    item.annotator,
+                    item.document_id,
+                    item.status,
+                    accepted=item.suggested - len(before - after),
+                    removed=len(before - after),
+                )
+            )
+            if not dry_run:
+                project.repo.save_diff(ann, diff(ann, settled), settled)
+    return changes

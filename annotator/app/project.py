@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 DocumentRow = DocumentListRow
 SUGGESTIONS_PREFIX = "suggestions:"
 CURRENT_SUGGESTIONS_KEY = "current_suggestions"
+REQUIRE_DECISIONS_KEY = "finish_requires_decisions"
 LEARNED_SETTING_PREFIX = "learned_entities:"
 
 
@@ -60,8 +61,10 @@ class Project:
         self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
         self._referents: dict[int, dict[SpanKey, SpanKey]] = {}
         self._learned: dict[str, Any] = {}
+        self._learned_dirty: set[str] = set()  # learned counts changed, not saved yet
         self._texts: dict[int, str] = {}
         self._suggest_lock = threading.Lock()
+        self._require_decisions: bool | None = None
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, upgrade: bool = True) -> Project:
@@ -184,6 +187,17 @@ class Project:
             return None
         return self.repo.load_annotation(doc_id, a)
 
+    def labels(self, doc_id: int, annotator: str) -> Annotation | None:
+        """What ``annotator`` labelled in the document: for a person, only what they saw
+        and decided (no undecided or hidden suggestions; see ``annotator.core.seen``)."""
+        from annotator.app.labels import as_labels
+
+        a = self.repo.annotator(annotator)
+        if a is None:
+            return None
+        found = self.repo.load_annotation(doc_id, a)
+        return as_labels(found, a) if found is not None else None
+
     def open_annotation(self, doc_id: int, annotator: str) -> Annotation:
         """This annotator's annotation, with the current suggestions and the entities
         they taught (see ``learned_entities``) merged in while it is not finished."""
@@ -242,6 +256,8 @@ class Project:
     def _save_learned(self, annotator: str, learned: Any) -> None:
         from contextlib import suppress
 
+        self._learned_dirty.discard(annotator)
+
         # a convenience, not a label: if it cannot be written, the next change writes it
         with suppress(StorageUnavailable, StorageError):
             key, value = self._learned_key(annotator), learned.to_json()
@@ -254,6 +270,8 @@ class Project:
             learned = self._learned_for(annotator)
         except ImportError:  # annotator.nlp.learned not there yet
             return []
+        if annotator in self._learned_dirty:
+            self._save_learned(annotator, learned)  # counts changed in the last article
         if not len(learned):
             return []
         doc = self.get_document(doc_id)
@@ -298,21 +316,46 @@ class Project:
         """Count the entities decided by this single action; a Batch (accept all,
         adopting a version) teaches nothing. A label removed by a single action
         (deleted, undone, relabelled) counts one less."""
+        if isinstance(op, Batch):
+            return
+        gone = [
+            span for key in change.removed_spans
+            if (span := before.span_by_key(key)) is not None
+            and span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED
+        ]
+        added = [
+            span for span in change.added_spans
+            if span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED
+        ]
+        if not gone and not added:
+            return
         annotator = before.annotator
-        if annotator not in self._learned or isinstance(op, Batch):
-            return  # built from the saved pairs when first needed
-        learned = self._learned[annotator]
-        changed = False
-        for key in change.removed_spans:
-            gone = before.span_by_key(key)
-            if gone is not None and gone.layer == Layer.ENTS and gone.origin != Origin.SUGGESTED:
-                changed |= learned.discount(text[gone.start : gone.end], gone.label)
-        for span in change.added_spans:
-            if span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED:
-                learned.add(text[span.start : span.end], span.label)
-                changed = True
-        if changed:
+        learned = self._learned.get(annotator)
+        if learned is None:
+            # Not opened through open_annotation in this session (e.g. a script): the
+            # saved pairs still have to hear of this edit. A project without saved
+            # pairs is seeded from its labels, this one included: nothing to add then.
+            seeded = self.repo.get_setting(self._learned_key(annotator)) is None
+            try:
+                learned = self._learned_for(annotator)
+            except ImportError:
+                return
+            if seeded:
+                return
+        # A pair learned or forgotten changes the next suggestions: saved now. A count
+        # going up or down only changes a tooltip: saved with the next such change or
+        # the next article opened, so a keystroke usually costs no second write.
+        membership = False
+        for span in gone:
+            surface = text[span.start : span.end]
+            if learned.discount(surface, span.label) and not learned.count(surface, span.label):
+                membership = True
+        for span in added:
+            membership |= learned.add(text[span.start : span.end], span.label)
+        if membership:
             self._save_learned(annotator, learned)
+        else:
+            self._learned_dirty.add(annotator)
 
     def apply(self, annotation: Annotation, op: Operation) -> tuple[Annotation, Operation]:
         """Apply one user action and commit it before returning.
@@ -346,6 +389,19 @@ class Project:
             if exc.code == "E212":
                 raise StorageUnavailable(str(exc.args[0])) from exc
             raise
+
+    # project options --------------------------------------------------------------------
+
+    def finish_requires_decisions(self) -> bool:
+        """Does Enter refuse while suggestions on screen are undecided? (default: no,
+        Enter accepts them, as Prodigy accepts the task on screen)"""
+        if self._require_decisions is None:  # asked on every header update: read once
+            self._require_decisions = self.repo.get_setting(REQUIRE_DECISIONS_KEY) == "1"
+        return self._require_decisions
+
+    def set_finish_requires_decisions(self, on: bool) -> None:
+        self._write(lambda: self.repo.set_setting(REQUIRE_DECISIONS_KEY, "1" if on else "0"))
+        self._require_decisions = on
 
     # suggestions ----------------------------------------------------------------------
 

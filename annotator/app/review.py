@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.agreement.report import AgreementReport, agreement
+from annotator.app.labels import all_as_labels, as_labels
 from annotator.core import (
     Annotation,
     AnnotationStatus,
@@ -49,7 +50,7 @@ def finished_annotations(
         if a is None:
             known = ", ".join(x.name for x in project.annotators()) or "none"
             raise AnnotatorError(f"No annotator {name!r}. Known: {known}.", code="E510")
-        out[name] = project.repo.load_annotations(a, statuses=FINISHED)
+        out[name] = all_as_labels(project.repo.load_annotations(a, statuses=FINISHED), a)
     return out
 
 
@@ -147,9 +148,11 @@ def open_gold(project: Project, doc_id: int) -> Annotation:
 
 def adopt_version(project: Project, doc_id: int, source: str) -> Annotation:
     """Make ``source``'s whole annotation of the document the gold one (one transaction)."""
-    version = project.load_annotation(doc_id, project.resolve_annotator_name(source))
-    if version is None:
+    who = project.repo.annotator(project.resolve_annotator_name(source))
+    version = project.repo.load_annotation(doc_id, who) if who is not None else None
+    if who is None or version is None:
         raise AnnotatorError(f"{source} has not annotated this document.", code="E512")
+    version = as_labels(version, who)
     gold = open_gold(project, doc_id)
     adopted = gold.copy()
     adopted.spans = [s.with_(origin=Origin.ACCEPTED) for s in version.spans]
@@ -181,13 +184,22 @@ def gold_pairs(
         if not ids:
             return
         after = ids[-1]
-        golds = project.repo.load_annotations(gold, ids, status) if gold else {}
+        golds = (
+            all_as_labels(project.repo.load_annotations(gold, ids, status), gold) if gold else {}
+        )
         missing = [i for i in ids if i not in golds]
         chosen: dict[int, Annotation] = dict(golds)
         if missing and fallback_set is not None:
-            chosen.update(project.repo.load_annotations(fallback_set, missing, FINISHED))
+            chosen.update(
+                all_as_labels(
+                    project.repo.load_annotations(fallback_set, missing, FINISHED), fallback_set
+                )
+            )
         elif missing and fallback == "majority" and humans:
-            per = [project.repo.load_annotations(a, missing, FINISHED) for a in humans]
+            per = [
+                all_as_labels(project.repo.load_annotations(a, missing, FINISHED), a)
+                for a in humans
+            ]
             for doc_id in missing:
                 versions = [p[doc_id] for p in per if doc_id in p]
                 if versions:

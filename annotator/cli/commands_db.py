@@ -88,6 +88,39 @@ def check(ctx: typer.Context, db: DbOption = None) -> None:
     out.print(f"{report.url}: ok")
 
 
+@db_app.command("settle-suggestions")
+def settle_suggestions(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would change; change nothing.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Remove from finished versions the suggestions their annotator never saw.
+
+    Projects made before the seen-only rule kept every suggestion on Enter, hidden
+    low-confidence ones included. In a done version, the undecided suggestions shown by
+    default become accepted (Enter accepts what is on screen) and the hidden ones are
+    removed; in a skipped version every undecided suggestion is removed. `db check`
+    lists the versions concerned."""
+    from annotator.app.maintenance import settle_suggestions as settle
+
+    with clear_errors():
+        changes = settle(db_from(ctx, db), dry_run=dry_run)
+    verb = "would change" if dry_run else "changed"
+    for c in changes:
+        out.print(
+            f"{c.annotator}, document {c.document_id} ({c.status}): "
+            f"{c.removed} unseen suggestion(s) removed, {c.accepted} shown one(s) accepted"
+        )
+    removed = sum(c.removed for c in changes)
+    accepted = sum(c.accepted for c in changes)
+    out.print(
+        f"{verb} {len(changes)} finished version(s): {removed} suggestion(s) removed, "
+        f"{accepted} accepted"
+    )
+
+
 @db_app.command("backup")
 def backup(
     ctx: typer.Context,

@@ -8,11 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 from sqlalchemy.engine import make_url
 
 from annotator.storage.engine import Database, StorageError
-from annotator.storage.models import AnnotationRow, DocumentRow, RelationRow, SpanRow
+from annotator.storage.models import (
+    AnnotationRow,
+    AnnotatorRow,
+    DocumentRow,
+    RelationRow,
+    SpanRow,
+)
 
 _LIMIT = 20  # problems listed per check; the count says how many more
 
@@ -101,6 +107,50 @@ def _model_checks(conn: Connection, report: CheckReport) -> None:
         .limit(_LIMIT)
     ).all()
     report.problems += [f"annotation {aid} records {n} spans but has {m}" for aid, n, m in bad_n]
+    report.checks.append("finished versions hold only what their annotator decided")
+    unsettled = unsettled_annotations(conn)
+    for item in unsettled[:_LIMIT]:
+        report.problems.append(
+            f"{item.annotator}'s {item.status} version of document {item.document_id} holds "
+            f"{item.suggested} suggestion(s) never decided ({item.hidden} under the display "
+            "threshold, never shown by default): run `annotator db settle-suggestions`"
+        )
+    if len(unsettled) > _LIMIT:
+        report.problems.append(f"undecided suggestions: {len(unsettled) - _LIMIT} more versions")
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A person's finished version that still holds undecided suggestions."""
+
+    annotation_id: int
+    document_id: int
+    annotator: str
+    status: str
+    suggested: int
+    hidden: int
+
+
+def unsettled_annotations(conn: Connection, threshold: float = 0.5) -> list[Unsettled]:
+    """Finished (done or skipped) versions of people, not pipelines, holding spans of
+    origin ``suggested``: before the seen-only rule, Enter kept them as they were."""
+    a, s, who = AnnotationRow.__table__, SpanRow.__table__, AnnotatorRow.__table__
+    hidden = func.sum(
+        case((s.c.confidence.is_not(None) & (s.c.confidence < threshold), 1), else_=0)
+    )
+    rows = conn.execute(
+        select(a.c.id, a.c.document_id, who.c.name, a.c.status, func.count(), hidden)
+        .join(a, a.c.id == s.c.annotation_id)
+        .join(who, who.c.id == a.c.annotator_id)
+        .where(
+            s.c.origin == "suggested",
+            a.c.status.in_(("done", "skipped")),
+            who.c.kind != "model",
+        )
+        .group_by(a.c.id, a.c.document_id, who.c.name, a.c.status)
+        .order_by(a.c.id)
+    ).all()
+    return [Unsettled(*row[:5], int(row[5] or 0)) for row in rows]
 
 
 def sqlite_path(db: Database) -> Path:

@@ -26,6 +26,7 @@ from annotator.core import (
 )
 from annotator.core.model import RelationLabel
 from annotator.core.offsets import OffsetMap
+from annotator.core.seen import DISPLAY_THRESHOLD
 from annotator.core.operations import (
     AddSpan,
     Batch,
@@ -43,9 +44,8 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.operations import EditSession
 from annotator.ui.span_table import SpanTable
 
-# Suggestions below this confidence are hidden unless asked for (the NLP layer uses the
-# same cut-off; repeated here so the window does not import spaCy at start-up).
-LOW_CONFIDENCE = 0.5
+# Suggestions below this confidence are hidden unless asked for (L).
+LOW_CONFIDENCE = DISPLAY_THRESHOLD
 
 _OPENING_MARKS = "\"“„«»‘‚'"
 _CLOSING_MARKS = "\"”“»«’'"
@@ -146,6 +146,10 @@ class AnnotationEditor(QObject):
                 and s.confidence < LOW_CONFIDENCE
             )
         )
+
+    def shown_keys(self) -> set[SpanKey]:
+        """The spans on screen now (what Enter may accept)."""
+        return {s.key for s in self._visible}
 
     def hidden_count(self) -> int:
         ann = self.annotation

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 from annotator.core import AnnotationStatus, Document
 from annotator.core.model import RelationLabel
 from annotator.core.offsets import OffsetMap
-from annotator.core.operations import SetStatus
+from annotator.core.operations import Batch, SetStatus
+from annotator.core.seen import finish, pending
 from annotator.ui import settings as user_settings
 from annotator.ui.actions import (
     ACTIONS,
@@ -402,13 +403,19 @@ class MainWindow(QMainWindow):
             return
         suggested = sum(1 for s in self.editor._visible if s.origin == "suggested")
         hidden = self.editor.hidden_count()
-        parts = [status, f"{len(ann.spans)} spans"]
+        parts = [status, f"{len(ann.spans) - hidden - suggested} labels"]
         if self.review.active:
             parts[0:0] = self.review.hint_parts()
-        if suggested:
-            parts.append(f"{suggested} suggestions to review (A accept, X reject, Shift+A all)")
+        if suggested and self.project.finish_requires_decisions():
+            parts.append(f"{suggested} suggestions to decide (A accept, X reject, Shift+A all)")
+        elif suggested:
+            plural = "s" if suggested != 1 else ""
+            parts.append(
+                f"{suggested} suggestion{plural} undecided: Enter accepts "
+                f"{'them' if plural else 'it'} (A accept, X reject)"
+            )
         if hidden:
-            parts.append(f"{hidden} low-confidence hidden (L)")
+            parts.append(f"{hidden} low-confidence hidden (L), never saved unless shown")
         if self.editor.link_mode is not None:
             parts.append(f"choosing the {self.editor.link_mode}: click or Tab, Enter confirms")
         self.hint.setText(" · ".join(parts))
@@ -571,11 +578,29 @@ class MainWindow(QMainWindow):
         # the window then refuses to leave.
         if not self._can_leave():
             return
-        current = self.session.annotation.status
-        if current != status and not self.session.perform(
-            SetStatus(status, description=f"mark {status}")
+        annotation = self.session.annotation
+        shown = self.editor.shown_keys()
+        undecided_shown = sum(1 for s in pending(annotation) if s.key in shown)
+        if (
+            status == AnnotationStatus.DONE
+            and undecided_shown
+            and self.project.finish_requires_decisions()
         ):
+            self.say(
+                f"{undecided_shown} suggestion{'s' if undecided_shown != 1 else ''} still "
+                "undecided: accept (A), reject (X) or accept all (Shift+A) first."
+            )
             return
+        # What the annotator did not see never becomes their label: shown suggestions
+        # left undecided are accepted (done), hidden ones withdrawn — one undo step.
+        accepted, withdrawn, ops = finish(annotation, status, shown)
+        if annotation.status != status or ops:
+            description = f"mark {status}"
+            if accepted:
+                description += f" (accept {len(accepted)})"
+            step = Batch((*ops, SetStatus(status)), description=description)
+            if not self.session.perform(step):
+                return
         if not self._can_leave():
             return
         if self.review.active:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QByteArray, QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.app.review import GOLD, agreement_report, human_annotators, majority_annotation
@@ -29,6 +29,7 @@ from annotator.core import (
     SpanKey,
 )
 from annotator.ui.review_items import (
+    REASON_TEXT,
     ReviewItem,
     adopt_document,
     region_spans,
@@ -72,6 +73,10 @@ class ReviewMode(QObject):
         self.dashboard: Dashboard | None = None
         self._report_task: TaskHandle | None = None
         self._following = False
+        # The annotating layout (dock places and sizes) as it was on entering review mode:
+        # put back on leaving, so review's bottom panel leaves no squeezed span table.
+        self._annotating_state: QByteArray | None = None
+        self._gold_status: AnnotationStatus | None = None  # of the open article
         window.editor.currentChanged.connect(self._follow_current)
         self.update_actions()
 
@@ -131,21 +136,16 @@ class ReviewMode(QObject):
         self._clear_document()
         if on:
             self.names = self.compared_annotators()
+            self._annotating_state = w.saveState()
             self._ensure_docks()
-            assert self.docs_dock is not None and self.panel_dock is not None
-            w.docs_dock.hide()
-            self.docs_dock.show()
-            self.panel_dock.show()
-            w.resizeDocks([self.panel_dock], [340], Qt.Orientation.Vertical)
+            self.show_docks()
             self.refresh_report()
         else:
             if self._report_task is not None:
                 self._report_task.cancel()
-            if self.docs_dock is not None and self.panel_dock is not None:
-                self.docs_dock.hide()
-                self.panel_dock.hide()
-            w.docs_dock.show()
+            self._restore_annotating_layout()
         self.update_actions()
+        w.refresh_progress()  # the reviewer's own work, or gold's
         # Re-open the article on the other annotation (gold, or the reviewer's own).
         w._detach_session()
         w.undo_stack.clear()
@@ -156,6 +156,48 @@ class ReviewMode(QObject):
             if on
             else f"Back to {w.annotator}'s own annotations."
         )
+
+    def show_docks(self) -> None:
+        """Review's layout: its document list instead of the window's, the panel below."""
+        w = self.w
+        assert self.docs_dock is not None and self.panel_dock is not None
+        w.docs_dock.hide()
+        self.docs_dock.show()
+        self.panel_dock.show()
+        w.resizeDocks([self.panel_dock], [340], Qt.Orientation.Vertical)
+
+    def reset_docks(self) -> None:
+        """View ▸ Reset layout, after the window's docks are back in their default places:
+        review's docks back in theirs; when reviewing, that default annotating layout is
+        the one leaving review mode returns to."""
+        w = self.w
+        for dock, area in (
+            (self.docs_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (self.panel_dock, Qt.DockWidgetArea.BottomDockWidgetArea),
+        ):
+            if dock is not None:
+                dock.setFloating(False)
+                w.addDockWidget(area, dock)
+                dock.hide()
+        if self.active:
+            self._annotating_state = w.saveState()
+            self.show_docks()
+
+    def _restore_annotating_layout(self) -> None:
+        w = self.w
+        if self.docs_dock is not None and self.panel_dock is not None:
+            self.docs_dock.hide()
+            self.panel_dock.hide()
+        guidelines = w.guidelines_dock.isVisible()  # opened meanwhile with H: keep it
+        if self._annotating_state is not None:
+            w.restoreState(self._annotating_state)
+            self._annotating_state = None
+        w.docs_dock.show()
+        w.guidelines_dock.setVisible(guidelines)
+        if self.docs_dock is not None and self.panel_dock is not None:
+            # a state saved before they existed does not mention them
+            self.docs_dock.hide()
+            self.panel_dock.hide()
 
     def _ensure_docks(self) -> None:
         if self.docs_dock is not None:
@@ -249,7 +291,7 @@ class ReviewMode(QObject):
         finished = [
             ann
             for name in self.names
-            if (ann := self.project.load_annotation(doc_id, name)) is not None
+            if (ann := self.project.labels(doc_id, name)) is not None
             and ann.status == AnnotationStatus.DONE
         ]
         self.project.ensure_annotator(GOLD)
@@ -277,12 +319,13 @@ class ReviewMode(QObject):
         if self.doc_list is not None:
             self.doc_list.select_document(doc_id)
             self.doc_list.model.set_gold(doc_id, gold.status)
+        self._gold_status = gold.status
         self.panel.clear("Comparing the annotators' versions…")
         self.panel.notes.set_notes(self.project.notes(doc_id))  # "unclear speaker…", flags
         names, project = list(self.names), self.project
 
         def run(_ctx: TaskContext) -> tuple[int, dict[str, Annotation | None], list[Any]]:
-            versions = {name: project.load_annotation(doc_id, name) for name in names}
+            versions = {name: project.labels(doc_id, name) for name in names}
             # Like the corpus report: only finished work is compared.
             done = {
                 n: a
@@ -336,6 +379,10 @@ class ReviewMode(QObject):
             self.panel.update_caption()
         if self.doc_list is not None:
             self.doc_list.model.set_gold(after.document_id, after.status)
+        if after.status != self._gold_status:
+            # Gold finished (or reopened): the status bar counts gold articles.
+            self._gold_status = after.status
+            self.w.refresh_progress()
 
     # -- moving through disagreements ------------------------------------------------------------
 
@@ -457,7 +504,7 @@ class ReviewMode(QObject):
             return ["reviewing: gold version", "no disagreements"]
         where = f"disagreement {self.index + 1} of {len(self.items)}" if self.index >= 0 else ""
         item = self.current_item()
-        reason = f" ({item.reason})" if item is not None else ""
+        reason = f" ({REASON_TEXT.get(item.reason, item.reason)})" if item is not None else ""
         return ["reviewing: gold version", where + reason]
 
     def next_document(self, after: int | None) -> int | None:
@@ -479,10 +526,8 @@ class ReviewMode(QObject):
 
     def before_saving_window_state(self) -> None:
         """The saved layout is the annotating one: the next start may be a plain annotator's."""
-        if self.active and self.docs_dock is not None and self.panel_dock is not None:
-            self.docs_dock.hide()
-            self.panel_dock.hide()
-            self.w.docs_dock.show()
+        if self.active:
+            self._restore_annotating_layout()
 
     # -- dashboard ------------------------------------------------------------------------------
 

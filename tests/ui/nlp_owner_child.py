@@ -63,9 +63,9 @@ class _Recorder(importlib.abc.MetaPathFinder):
 
 def main(db: str) -> int:
     sys.meta_path.insert(0, _Recorder())
-    import annotator.cli  # noqa: F401  (whatever the command imports at start)
     from PySide6.QtCore import QTimer
 
+    import annotator.cli  # noqa: F401  (whatever the command imports at start)
     from annotator.ui import app as ui_app
 
     qapp = ui_app._application()
