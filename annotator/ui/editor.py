@@ -26,7 +26,6 @@ from annotator.core import (
 )
 from annotator.core.model import RelationLabel
 from annotator.core.offsets import OffsetMap
-from annotator.core.seen import DISPLAY_THRESHOLD
 from annotator.core.operations import (
     AddSpan,
     Batch,
@@ -40,6 +39,7 @@ from annotator.core.operations import (
     resize,
     spans_sorted,
 )
+from annotator.core.seen import DISPLAY_THRESHOLD
 from annotator.ui.article_view import ArticleView
 from annotator.ui.operations import EditSession
 from annotator.ui.span_table import SpanTable

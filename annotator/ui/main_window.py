@@ -593,7 +593,7 @@ class MainWindow(QMainWindow):
             return
         # What the annotator did not see never becomes their label: shown suggestions
         # left undecided are accepted (done), hidden ones withdrawn — one undo step.
-        accepted, withdrawn, ops = finish(annotation, status, shown)
+        accepted, _withdrawn, ops = finish(annotation, status, shown)
         if annotation.status != status or ops:
             description = f"mark {status}"
             if accepted:

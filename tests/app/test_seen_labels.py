@@ -91,7 +91,7 @@ def test_seen_agreement_input_and_gold_drop_hidden_suggestions(seeded: Any) -> N
 
 
 def test_seen_export_writes_only_what_was_seen(seeded: Any, tmp_path: Path) -> None:
-    project, doc_id, spans = _setup(seeded)
+    project, _doc_id, _spans = _setup(seeded)
     out = tmp_path / "alice.jsonl"
     report = export_project(project, out, fmt="jsonl", annotator="alice")
     assert report.ok
