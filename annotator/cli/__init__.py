@@ -8,6 +8,7 @@ from annotator.cli import (
     commands_db,  # noqa: F401
     commands_export,  # noqa: F401
     commands_import,  # noqa: F401
+    commands_options,  # noqa: F401
     commands_review,  # noqa: F401
     commands_smoke,  # noqa: F401
     commands_suggest,  # noqa: F401

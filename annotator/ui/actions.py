@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -107,6 +107,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Your note on this article, and a flag that asks a reviewer to look at it",
     ),
     ActionSpec(
+        "pick_label",
+        "Label &by name…",
+        ("/",),
+        "Annotate",
+        "Type to filter every label (also those past 9), Enter applies it like a digit key; "
+        "there Ctrl+1…9 or Bind key… gives a label its own key, saved in the project",
+    ),
+    ActionSpec(
         "start_left",
         "Extend start one token left",
         ("Alt+Left",),
@@ -156,6 +164,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Return", "Enter"),
         "Navigate",
         "Finish this article and open the next one not done (in link mode: confirm)",
+    ),
+    ActionSpec(
+        "require_decisions",
+        "Enter re&quires every suggestion decided",
+        (),
+        "Navigate",
+        "Project option: Enter refuses while suggestions on screen are undecided "
+        "(off: Enter accepts them; hidden ones are never kept)",
+        checkable=True,
     ),
     ActionSpec(
         "skip",
@@ -217,6 +234,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "View",
         "Reviewers: pairwise F1, Cohen/Fleiss kappa, Krippendorff alpha, charts",
     ),
+    ActionSpec(
+        "reset_layout",
+        "Reset la&yout",
+        (),
+        "View",
+        "Put every panel back in its default place and size (forgets the saved layout)",
+    ),
     # Review (enabled in review mode; names filled in from the project's annotators)
     *(
         ActionSpec(
@@ -246,20 +270,83 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS = ("File", "Edit", "Annotate", "Navigate", "Review", "View", "Help")
 
 
-def label_action_specs(scheme: LabelScheme) -> list[ActionSpec]:
-    """One action per entity label with a digit hotkey (1–9); quote labels use Q/S/C."""
+def label_action_specs(
+    scheme: LabelScheme, keys: Mapping[str, str] | None = None
+) -> list[ActionSpec]:
+    """One action per entity label (and per other label that has a key), with the key
+    from ``keys`` (the project's bindings, ``app.label_keys``), else the scheme's digit
+    hotkey. Quote labels are also applied by Q/S/C."""
+    if keys is None:
+        keys = {
+            s.name: s.hotkey
+            for s in scheme.labels
+            if s.layer == Layer.ENTS and s.hotkey and s.hotkey.isdigit()
+        }
     out = []
     for spec in scheme.labels:
-        if spec.layer == Layer.ENTS and spec.hotkey and spec.hotkey.isdigit():
+        if spec.layer == Layer.ENTS or spec.name in keys:
+            key = keys.get(spec.name, "")
             out.append(
                 ActionSpec(
                     f"label_{spec.name}",
                     f"Label as {spec.name}",
-                    (spec.hotkey,),
+                    (key,) if key else (),
                     "Annotate",
                     f"Set the label of the current span (or label the selection): {spec.name}",
                 )
             )
+    return out
+
+
+def command_keys(specs: Iterable[ActionSpec]) -> list[str]:
+    """Every key of the window's fixed commands (not label keys): a label may not take one."""
+    return [
+        QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText) or key
+        for spec in specs
+        if not spec.name.startswith("label_")
+        for key in spec.shortcuts
+    ]
+
+
+def key_identity(sequence: QKeySequence) -> str:
+    """One name per physical key chord: Qt spells Shift+Tab also as Backtab (with or
+    without Shift), and binding both makes Qt find the shortcut ambiguous and do nothing."""
+    chords = []
+    for i in range(sequence.count()):
+        combo = sequence[i]
+        key, mods = combo.key(), combo.keyboardModifiers()
+        if key == Qt.Key.Key_Backtab:
+            key, mods = Qt.Key.Key_Tab, mods | Qt.KeyboardModifier.ShiftModifier
+        chords.append(
+            QKeySequence(mods.value | key.value).toString(QKeySequence.SequenceFormat.PortableText)
+        )
+    return ", ".join(chords)
+
+
+def shortcut_clashes(actions: Iterable[QAction]) -> list[str]:
+    """Keys that more than one action answers to (each one a dead key in Qt)."""
+    owners: dict[str, list[str]] = {}
+    for action in actions:
+        for sequence in action.shortcuts():
+            if not sequence.isEmpty():
+                owners.setdefault(key_identity(sequence), []).append(action.objectName())
+    return [f"{key}: {', '.join(names)}" for key, names in owners.items() if len(names) > 1]
+
+
+def set_label_keys(
+    actions: Mapping[str, QAction], specs: Sequence[ActionSpec], keys: Mapping[str, str]
+) -> list[ActionSpec]:
+    """Give the label actions the project's new bindings; returns the specs with them
+    (for Help ▸ Keyboard shortcuts). A label without an action keeps no key."""
+    out = []
+    for spec in specs:
+        if spec.name.startswith("label_"):
+            key = keys.get(spec.name[len("label_") :], "")
+            spec = replace(spec, shortcuts=(key,) if key else ())
+            action = actions.get(spec.name)
+            if action is not None:
+                action.setShortcuts([QKeySequence(key)] if key else [])
+        out.append(spec)
     return out
 
 

@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
 
         self.undo_history.changed.connect(show_undo_state)
         show_undo_state()
+        self._sync_check("require_decisions", self.project.finish_requires_decisions())
 
     def _sync_check(self, name: str, on: bool) -> None:
         action = self.actions_by_name[name]
@@ -1015,6 +1016,16 @@ class MainWindow(QMainWindow):
         self._detach_session()
         self.undo_stack.clear()
         self._open_annotation(doc_id)
+
+    def on_require_decisions(self) -> None:
+        on = self.actions_by_name["require_decisions"].isChecked()
+        self.project.set_finish_requires_decisions(on)
+        self.say(
+            "Enter now refuses while suggestions are undecided (this project)."
+            if on
+            else "Enter accepts the suggestions on screen (this project)."
+        )
+        self._update_header()
 
     def on_toggle_guidelines(self) -> None:
         self.guidelines_dock.setVisible(self.actions_by_name["toggle_guidelines"].isChecked())

@@ -167,3 +167,17 @@ def test_seen_db_check_cli_exits_non_zero_on_unsettled_versions(seeded: Any) -> 
     result = runner.invoke(app, ["--db", project.url, "db", "check"])
     assert result.exit_code == 1
     assert "settle-suggestions" in result.output
+
+
+def test_seen_option_command_sets_enter_requires_decisions(seeded: Any) -> None:
+    url = seeded.url
+    result = runner.invoke(app, ["--db", url, "option"])
+    assert result.exit_code == 0 and "enter-requires-decisions: off" in result.output
+    result = runner.invoke(app, ["--db", url, "option", "enter-requires-decisions", "on"])
+    assert result.exit_code == 0 and "enter-requires-decisions: on" in result.output
+    with Project.open(url) as again:
+        assert again.finish_requires_decisions()
+    bad = runner.invoke(app, ["--db", url, "option", "enter-requires-decisions", "maybe"])
+    assert bad.exit_code != 0 and "on' or 'off" in bad.output
+    with Project.open(url) as again:
+        assert again.finish_requires_decisions()  # a bad value changes nothing

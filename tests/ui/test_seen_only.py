@@ -78,9 +78,11 @@ def test_hidden_quote_links_are_not_kept(window: Any, reader: Project) -> None:
 def test_option_makes_enter_refuse_while_suggestions_are_undecided(
     window: Any, reader: Project
 ) -> None:
-    window.project.set_finish_requires_decisions(True)
+    action = window.actions_by_name["require_decisions"]
+    assert not action.isChecked()
+    action.trigger()  # Navigate ▸ Enter requires every suggestion decided
+    assert window.project.finish_requires_decisions()
     doc_id = window.doc_id
-    window._update_header()
     assert "suggestions to decide" in window.hint.text()
     key(window, "Return")
     assert window.doc_id == doc_id, "the article stays open"
