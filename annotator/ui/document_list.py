@@ -84,6 +84,10 @@ class DocumentListModel(QAbstractTableModel):
         self._annotator = annotator
         self._rows: list[Any] = []  # DocumentRow(id, external_id, title, status, n_spans)
         self._row_of: dict[int, int] = {}
+        # Documents whose annotation this window has seen: their span count is known even
+        # when it is 0. A listed "to do" row with 0 spans usually has no annotation yet
+        # (its suggestions are merged when it is first opened), so 0 would mislead.
+        self._counted: set[int] = set()
         self._total = 0
         self.status: AnnotationStatus | None = None
         self.search: str | None = None
@@ -177,6 +181,7 @@ class DocumentListModel(QAbstractTableModel):
         if row is None:
             return
         self._rows[row] = replace(self._rows[row], status=status, n_spans=n_spans)
+        self._counted.add(doc_id)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     # -- Qt model -----------------------------------------------------------------------
@@ -206,9 +211,13 @@ class DocumentListModel(QAbstractTableModel):
             if col == 1:
                 return STATUS_TEXT[status]
             if col == 2:
-                return row.n_spans
+                return row.n_spans if self._count_known(row) else ""
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return f"{row.external_id or '#' + str(row.id)}\n{row.title}"
+        elif role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            if self._count_known(row):
+                return f"{row.n_spans} spans in your version"
+            return "Not opened yet: its suggestions are shown when you open it"
         elif role == Qt.ItemDataRole.ForegroundRole and col == 1 and status in STATUS_COLOUR:
             return QBrush(STATUS_COLOUR[status])
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
@@ -217,14 +226,21 @@ class DocumentListModel(QAbstractTableModel):
             return row.id
         return None
 
+    def _count_known(self, row: Any) -> bool:
+        status = AnnotationStatus(row.status)
+        return bool(row.n_spans) or status != AnnotationStatus.TODO or row.id in self._counted
+
 
 class _KeepKeys(QObject):
-    """Keeps Return/Tab inside a widget instead of firing the window's Enter/Tab actions."""
+    """Keeps Return/Tab/Esc inside a widget instead of firing the window's actions."""
 
-    def __init__(self, parent: QObject, keys: set[int], on_return: Any = None) -> None:
+    def __init__(
+        self, parent: QObject, keys: set[int], on_return: Any = None, on_escape: Any = None
+    ) -> None:
         super().__init__(parent)
         self._keys = keys
         self._on_return = on_return
+        self._on_escape = on_escape
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if (
@@ -243,6 +259,14 @@ class _KeepKeys(QObject):
         ):
             self._on_return()
             return True
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self._on_escape is not None
+        ):
+            self._on_escape()
+            return True
         return False
 
 
@@ -250,6 +274,7 @@ class DocumentList(QWidget):
     """Filter bar plus table. Emits the id of the document the user picked."""
 
     documentChosen = Signal(int)
+    searchLeft = Signal()  # Esc in the search box: the keyboard goes back to the article
 
     def __init__(self, source: DocumentSource, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -263,6 +288,10 @@ class DocumentList(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Search the documents' text and names; Esc returns to the article")
+        # Reached by click or the "find document" key only, never by Tab or by the window's
+        # first focus: typing meant for the article (A, X, digits) must not land here.
+        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.table = QTableView()
         self.table.setObjectName("documentTable")
         self.table.setModel(self.model)
@@ -291,8 +320,14 @@ class DocumentList(QWidget):
         layout.addWidget(self.table, 1)
 
         # Typing in the search box must not trigger the window's single-key actions' Enter/Tab.
-        keep = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
-        self.search.installEventFilter(_KeepKeys(self.search, keep))
+        keep = {
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+            Qt.Key.Key_Escape,
+        }
+        self.search.installEventFilter(_KeepKeys(self.search, keep, on_escape=self.searchLeft.emit))
         self.table.installEventFilter(
             _KeepKeys(self.table, {Qt.Key.Key_Return, Qt.Key.Key_Enter}, self._open_selected)
         )
