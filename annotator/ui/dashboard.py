@@ -58,9 +58,66 @@ def _fmt(x: Any) -> str:
     return f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
-def _charts(report: AgreementReport, a: str | None, b: str | None) -> dict[str, Figure]:
-    from matplotlib.ticker import MaxNLocator
+TICK_CHARS = 18  # a document name on the per-document chart's axis, elided beyond this
+ALL_TICKS = 30  # up to this many documents, every one gets its name on the axis
 
+
+def elide_middle(name: str, limit: int = TICK_CHARS) -> str:
+    """``000_a3eab2…e56c5.txt``: both ends of a file name or id say the most."""
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return f"{name[:head]}…{name[len(name) - (limit - 1 - head) :]}"
+
+
+def document_names(project: Project, doc_ids: Sequence[Any]) -> dict[Any, str]:
+    """External id (else headline, else #id) of each document, by keyset-paged list
+    queries that stop after the highest id wanted (no texts are read)."""
+    from annotator.app.review import GOLD
+
+    wanted = {i for i in doc_ids if isinstance(i, int)}
+    names: dict[Any, str] = {}
+    after: int | None = None
+    top = max(wanted, default=0)
+    while wanted and len(names) < len(wanted) and (after is None or after < top):
+        page = project.list_documents(GOLD, limit=1000, after_id=after)
+        if not page:
+            break
+        for row in page:
+            if row.id in wanted:
+                names[row.id] = " ".join((row.external_id or row.title or "").split())
+        after = page[-1].id
+    return {i: names.get(i) or f"#{i}" for i in doc_ids}
+
+
+def label_documents(figure: Figure, report: AgreementReport, names: dict[Any, str]) -> None:
+    """Name the documents on the per-document chart's axis instead of numbering them."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+    order = [d.doc_id for d in report.documents_by_disagreement()]  # the chart's x order
+
+    def name_at(x: float, _pos: int | None = None) -> str:
+        i = round(x)
+        if abs(x - i) > 1e-6 or not 0 <= i < len(order):
+            return ""
+        return elide_middle(names.get(order[i]) or f"#{order[i]}")
+
+    for ax in figure.axes:
+        if len(order) <= ALL_TICKS:
+            ax.xaxis.set_major_locator(FixedLocator(list(range(len(order)))))
+        else:  # a big corpus: a readable number of named ticks, never "document 1.5"
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(name_at))
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(35)
+            tick.set_horizontalalignment("right")
+        ax.tick_params(axis="x", labelsize="small", labelrotation=35)
+        ax.set_xlabel("documents (external id), most disagreement first")
+
+
+def _charts(
+    report: AgreementReport, a: str | None, b: str | None, names: dict[Any, str]
+) -> dict[str, Figure]:
     from annotator.agreement.report_html import (
         figure_confusion,
         figure_label_f1,
@@ -68,9 +125,7 @@ def _charts(report: AgreementReport, a: str | None, b: str | None) -> dict[str, 
     )
 
     figures = {"labels": figure_label_f1(report), "documents": figure_per_document(report)}
-    # Documents are counted: no tick at "document 1.5" on a short corpus.
-    for ax in figures["documents"].axes:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    label_documents(figures["documents"], report, names)
     if a and b and a != b:
         figures["confusion"] = figure_confusion(report, a, b)
     return figures
@@ -228,7 +283,7 @@ class Dashboard(QDialog):
         def run(ctx: TaskContext) -> tuple[AgreementReport, dict[str, Figure]]:
             report = agreement_report(project, names, layer)
             ctx.check()
-            return report, _charts(report, a, b)
+            return report, _charts(report, a, b, document_names(project, report.documents))
 
         self._run(run)
 
@@ -237,8 +292,13 @@ class Dashboard(QDialog):
         if self.layer is not None:
             self.refresh()  # review mode's report pools the layers; this one wants one
             return
-        a, b = self.a_box.currentText(), self.b_box.currentText()
-        self._run(lambda _ctx: (report, _charts(report, a, b)))
+        a, b, project = self.a_box.currentText(), self.b_box.currentText(), self.project
+        self._run(
+            lambda _ctx: (
+                report,
+                _charts(report, a, b, document_names(project, report.documents)),
+            )
+        )
 
     def _run(self, fn: Any) -> None:
         handle = self.tasks.run("dashboard", fn, None, self._failed)

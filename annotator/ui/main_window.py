@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -189,8 +191,15 @@ class MainWindow(QMainWindow):
         self.spans_dock = self._dock(
             "Spans", self.span_table, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        # The palette (labels and legend) scrolls rather than claim its full height: the
+        # span table above it keeps its share of the column whatever the legend's length.
+        palette_scroll = QScrollArea()
+        palette_scroll.setObjectName("labelsScroll")
+        palette_scroll.setWidget(self.palette_widget)
+        palette_scroll.setWidgetResizable(True)
+        palette_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.labels_dock = self._dock(
-            "Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea
+            "Labels", palette_scroll, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.guidelines_dock = self._dock(
             "Guidelines", self.guidelines, Qt.DockWidgetArea.RightDockWidgetArea

@@ -26,7 +26,13 @@ from annotator.core.operations import (
 
 # A merged region is as bad as its worst row: different boundaries need the closest look.
 _REASON_RANK = {"missing": 0, "label": 1, "boundary": 2}
-REASON_TEXT = {"missing": "missing", "label": "label", "boundary": "boundary"}
+# What the review table says in its "Why" column, and its tooltip.
+REASON_TEXT = {"missing": "missing", "label": "label differs", "boundary": "extent differs"}
+REASON_HELP = {
+    "missing": "Some annotators marked a span here, others marked nothing",
+    "label": "The same words carry different labels",
+    "boundary": "Overlapping spans that start or end at different words",
+}
 
 
 @dataclass(frozen=True, slots=True)

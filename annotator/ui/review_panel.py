@@ -36,7 +36,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.ui.article_view import ArticleView
 from annotator.ui.document_list import STATUS_COLOUR, STATUS_TEXT, _KeepKeys
 from annotator.ui.note_editor import NotesLabel
-from annotator.ui.review_items import ReviewItem, matches, region_spans
+from annotator.ui.review_items import REASON_HELP, REASON_TEXT, ReviewItem, matches, region_spans
 
 _Index = QModelIndex | QPersistentModelIndex
 _EMPTY = QModelIndex()
@@ -48,6 +48,13 @@ REASON_COLOUR = {
     "boundary": QColor(86, 180, 233, 110),
 }
 RESOLVED = QColor(0, 158, 115, 70)
+NO_SPAN = "no span"  # a version (or gold) marks nothing in the region
+MATCH = "✓"  # gold holds exactly this version here (also shown in green)
+LEGEND = (
+    f"{MATCH} green: gold matches that version here · {NO_SPAN}: nothing marked here · "
+    "missing: marked by some, not by others · label differs · extent differs: "
+    "overlapping spans, different words"
+)
 MAX_VERSIONS = 4  # Alt+1..4 / Ctrl+Shift+1..4
 
 
@@ -224,7 +231,7 @@ class DisagreementModel(QAbstractTableModel):
 
     def _describe(self, spans: Sequence[Span], item: ReviewItem) -> str:
         if not spans:
-            return "—"
+            return NO_SPAN
         parts = []
         for s in spans:
             label = f"{s.label} ({s.kind})" if s.kind else s.label
@@ -233,6 +240,34 @@ class DisagreementModel(QAbstractTableModel):
                 label += f" ‘{' '.join(self.text[s.start : s.end].split())}’"
             parts.append(label)
         return ", ".join(parts)
+
+    def _tooltip(self, item: ReviewItem, col: int) -> str:
+        """The cell in a sentence: the table's short words are for scanning, this for reading."""
+        words = " ".join(self.text[item.start : item.end].split())
+        n_names = len(self.names)
+        if col == 0:
+            return words
+        if col == 1:
+            return REASON_HELP.get(item.reason, item.reason)
+        if col == 2 + n_names:
+            marked = self._describe(region_spans(self.gold, item), item)
+            who = self.resolved_by(item)
+            agree = f"matches {who}'s version" if who else "matches no annotator's version yet"
+            return f"Gold: {marked} here; it {agree}."
+        name = self.names[col - 2]
+        version = self.versions.get(name)
+        if version is None:
+            return f"{name} has not annotated this article."
+        marked = self._describe(region_spans(version, item), item)
+        if matches(self.gold, version, item):
+            agree = "gold matches this version"
+        else:
+            agree = (
+                f"gold differs; Alt+{col - 1} takes this version"
+                if col - 1 <= MAX_VERSIONS
+                else "gold differs"
+            )
+        return f"{name}: {marked} at ‘{words}’; {agree}."
 
     def rowCount(self, parent: _Index = _EMPTY) -> int:
         return 0 if parent.isValid() else len(self.items)
@@ -254,9 +289,19 @@ class DisagreementModel(QAbstractTableModel):
                 return "Gold"
             n = section - 2
             return f"{n + 1} · {self.names[n]}" if n < MAX_VERSIONS else self.names[n]
-        if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < 2 + len(self.names):
-            n = section - 1
-            return f"Alt+{n}: take this version of the region; Ctrl+Shift+{n}: of the document"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 1:
+                return "Why the annotators disagree here: " + "; ".join(
+                    f"{REASON_TEXT[r]}: {h.lower()}" for r, h in REASON_HELP.items()
+                )
+            if section == 2 + len(self.names):
+                return "The reviewed (gold) version: what you are editing"
+            if 2 <= section < 2 + len(self.names):
+                n = section - 1
+                return (
+                    f"{self.names[n - 1]}'s version; {MATCH} and green: gold matches it here. "
+                    f"Alt+{n}: take this version of the region; Ctrl+Shift+{n}: of the document"
+                )
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -264,11 +309,11 @@ class DisagreementModel(QAbstractTableModel):
             return None
         item, col = self.items[index.row()], index.column()
         n_names = len(self.names)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return " ".join(self.text[item.start : item.end].split())
             if col == 1:
-                return item.reason
+                return REASON_TEXT.get(item.reason, item.reason)
             if col == 2 + n_names:
                 return self._describe(region_spans(self.gold, item), item)
             name = self.names[col - 2]
@@ -276,7 +321,9 @@ class DisagreementModel(QAbstractTableModel):
             if version is None:
                 return "(not annotated)"
             text = self._describe(region_spans(version, item), item)
-            return f"✓ {text}" if matches(self.gold, version, item) else text
+            return f"{MATCH} {text}" if matches(self.gold, version, item) else text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item, col)
         if role == Qt.ItemDataRole.BackgroundRole:
             if col == 1:
                 return QBrush(REASON_COLOUR.get(item.reason, QColor(0, 0, 0, 0)))
@@ -370,9 +417,14 @@ class ReviewPanel(QWidget):
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        self.legend = QLabel(LEGEND)
+        self.legend.setObjectName("disagreementLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: palette(placeholder-text);")
         lay.addWidget(self.notes)
         lay.addWidget(self.caption)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.legend)
         self.versions_split = QSplitter(Qt.Orientation.Horizontal)
         self.versions_split.setChildrenCollapsible(False)
         self.version_views: list[VersionView] = []
@@ -421,7 +473,8 @@ class ReviewPanel(QWidget):
         metrics = self.fontMetrics()
         width = metrics.horizontalAdvance("M" * 10)
         self.table.setColumnWidth(0, width)
-        self.table.setColumnWidth(1, metrics.horizontalAdvance("boundary__"))
+        why = max(REASON_TEXT.values(), key=metrics.horizontalAdvance)
+        self.table.setColumnWidth(1, metrics.horizontalAdvance(why) + 16)
         for col in range(2, 3 + len(names)):
             self.table.setColumnWidth(col, width)
         self.update_caption()

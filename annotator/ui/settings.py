@@ -1,4 +1,5 @@
-"""Per-user settings (QSettings): window geometry, last and recent projects, annotator name.
+"""Per-user settings (QSettings): window geometry, last and recent projects, annotator name,
+the last export folder.
 
 Always INI files in the user scope, so tests can redirect them with
 ``QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp_path)``.
@@ -45,3 +46,12 @@ def annotator_name() -> str | None:
 
 def set_annotator_name(name: str) -> None:
     settings().setValue("annotator", name)
+
+
+def last_export_folder() -> str | None:
+    value = settings().value("last_export_folder")
+    return str(value) if value else None
+
+
+def set_last_export_folder(folder: str) -> None:
+    settings().setValue("last_export_folder", folder)

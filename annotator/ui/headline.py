@@ -1,0 +1,89 @@
+"""The article's headline above the text: wrapped in full, elided only beyond a few lines.
+
+A plain word-wrapped ``QLabel`` has two faults here: its minimum width is its longest
+word (a URL in a headline pushes the docks aside), and it cannot say "…" when there
+is no room. This label lays the text out itself with ``QTextLayout`` at its current
+width, shows at most ``max_lines`` lines (the last one elided) and puts the whole
+text in the tooltip when anything was cut.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent, QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+MAX_LINES = 3
+MIN_WIDTH = 80  # the label never asks the window for more than this
+
+
+def wrap_lines(text: str, label: QLabel, width: int) -> list[str]:
+    """``text`` broken into lines that fit ``width`` pixels in ``label``'s font."""
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    lines: list[str] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 1))
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+class HeadlineLabel(QLabel):
+    """A word-wrapped label showing at most ``max_lines`` lines; ``text()`` is the whole."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_lines: int = MAX_LINES) -> None:
+        super().__init__(parent)
+        self.max_lines = max_lines
+        self._full = ""
+        self.elided = False
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.setSizePolicy(policy)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._relayout()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What is on screen (lines joined by newlines, the last one elided if cut)."""
+        return super().text()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), MIN_WIDTH), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._relayout()
+
+    def _relayout(self) -> None:
+        margins = self.contentsMargins()
+        width = self.width() - margins.left() - margins.right() - 2 * max(self.margin(), 0)
+        text = " ".join(self._full.split())  # a headline is one paragraph
+        lines = wrap_lines(text, self, width) if width > 0 and text else [text]
+        if len(lines) <= self.max_lines:
+            shown = "\n".join(line.rstrip() for line in lines)
+            self.elided = False
+            self.setToolTip("")
+        else:
+            keep = [line.rstrip() for line in lines[: self.max_lines - 1]]
+            rest = "".join(lines[self.max_lines - 1 :])
+            last = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, width)
+            shown = "\n".join([*keep, last])
+            self.elided = True
+            self.setToolTip(self._full)
+        if shown != super().text():
+            super().setText(shown)
