@@ -39,7 +39,10 @@ class KeyboardHome(QObject):
         for widget in QApplication.topLevelWidgets():
             if widget.windowHandle() is now:
                 widget.removeEventFilter(self)  # watched once, however often it is shown
-                widget.installEventFilter(self)
+                if widget.isVisible():
+                    widget.installEventFilter(self)
+                else:  # closed before the activation arrived (asynchronous platforms)
+                    QTimer.singleShot(0, self._dialog_closed)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Hide and isinstance(obj, QWidget) and obj.isWindow():

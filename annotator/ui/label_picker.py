@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -66,7 +66,7 @@ def rank(query: str, name: str, description: str) -> int | None:
         return 1
     if q.replace(" ", "") in n.replace(" ", ""):
         return 2
-    if q in d:
+    if len(q) >= 3 and q in d:  # one or two letters would match most descriptions
         return 3
     return None
 
@@ -96,10 +96,15 @@ class LabelPicker(QFrame):
         self.filter.setObjectName("labelFilter")
         self.filter.setPlaceholderText("Type a label…")
         self.filter.setClearButtonEnabled(True)
-        self.list = QListWidget()
+        self.list = QTreeWidget()  # key · label · meaning
         self.list.setObjectName("labelList")
+        self.list.setColumnCount(3)
+        self.list.setHeaderHidden(True)
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the filter
-        self.list.setUniformItemSizes(True)
+        self.list.setColumnWidth(0, self.fontMetrics().horizontalAdvance("Shift+W") + 12)
+        self.list.setColumnWidth(1, self.fontMetrics().horizontalAdvance("WORK_OF_ART_") + 12)
         self.status = QLabel(HINT)
         self.status.setObjectName("labelPickerStatus")
         self.status.setWordWrap(True)
@@ -119,12 +124,12 @@ class LabelPicker(QFrame):
         row.addWidget(self.status, 1)
         row.addWidget(self.bind_button)
         layout.addLayout(row)
-        self.resize(420, 380)
+        self.resize(480, 400)
 
         self.filter.textChanged.connect(lambda _t: self._refill())
         self.filter.installEventFilter(self)
-        self.list.itemActivated.connect(lambda _item: self.apply())
-        self.list.itemClicked.connect(lambda _item: self.apply())
+        self.list.itemActivated.connect(lambda _item, _col: self.apply())
+        self.list.itemClicked.connect(lambda _item, _col: self.apply())
         self._refill()
 
     # -- contents ---------------------------------------------------------------------
@@ -147,27 +152,35 @@ class LabelPicker(QFrame):
         self.list.clear()
         for _rank, _pos, name, description in self._ordered():
             key = self.keys.get(name, "")
-            text = f"{key or '·':>6}   {name}" + (f"  —  {description}" if description else "")
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(f"{name}: key {key}" if key else f"{name}: no key yet")
-            self.list.addItem(item)
+            item = QTreeWidgetItem([key, name, description])
+            item.setData(0, Qt.ItemDataRole.UserRole, name)
+            item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
+            font = item.font(1)
+            font.setBold(True)
+            item.setFont(1, font)
+            tip = f"{name}: key {key}" if key else f"{name}: no key yet (Ctrl+1…9 or Bind key…)"
+            for col in range(3):
+                item.setToolTip(col, tip)
+            self.list.addTopLevelItem(item)
         row = 0
         if keep is not None and not self.filter.text():
-            row = next((i for i in range(self.list.count()) if self._name(i) == keep), 0)
-        if self.list.count():
-            self.list.setCurrentRow(row)
+            row = next((i for i in range(self._count()) if self._name(i) == keep), 0)
+        if self._count():
+            self.list.setCurrentItem(self.list.topLevelItem(row))
+
+    def _count(self) -> int:
+        return self.list.topLevelItemCount()
 
     def _name(self, row: int) -> str | None:
-        item = self.list.item(row)
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        item = self.list.topLevelItem(row)
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     def current_label(self) -> str | None:
         item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     def visible_labels(self) -> list[str]:
-        return [n for n in (self._name(i) for i in range(self.list.count())) if n]
+        return [n for n in (self._name(i) for i in range(self._count())) if n]
 
     # -- showing ----------------------------------------------------------------------
 
@@ -266,7 +279,7 @@ class LabelPicker(QFrame):
         return True
 
     def _move(self, key: Qt.Key) -> None:
-        count = self.list.count()
+        count = self._count()
         if not count:
             return
         step = {
@@ -275,5 +288,7 @@ class LabelPicker(QFrame):
             Qt.Key.Key_PageUp: -8,
             Qt.Key.Key_PageDown: 8,
         }[key]
-        row = max(0, min(count - 1, self.list.currentRow() + step))
-        self.list.setCurrentRow(row)
+        current = self.list.currentItem()
+        at = self.list.indexOfTopLevelItem(current) if current is not None else 0
+        row = max(0, min(count - 1, at + step))
+        self.list.setCurrentItem(self.list.topLevelItem(row))
