@@ -19,7 +19,11 @@ without reading pixels:
   the screen change (polled: labels have no change signal); a move of the article
   also repeats the ``current`` event with fresh rectangles;
 - ``{"event": "window_shown", "title": …, "class": …}`` for every other top-level
-  window (a message box, a dialog).
+  window (a message box, a dialog);
+- ``{"event": "close"}`` when the window is asked to close, ``{"event": "quit"}`` when
+  the application's event loop ends.
+
+Every line has ``t``, the wall-clock time in seconds.
 
 Off by default; nothing here runs unless the variable is set. Reads private state of
 the window on purpose: it reports, it never changes anything.
@@ -30,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
@@ -51,7 +56,8 @@ def enabled() -> bool:
 
 def emit(event: str, **fields: Any) -> None:
     """One JSON line on stderr (flushed: the reader is another process)."""
-    line = json.dumps({"event": event, **fields}, ensure_ascii=False, default=str)
+    record = {"event": event, "t": round(time.time(), 3), **fields}
+    line = json.dumps(record, ensure_ascii=False, default=str)
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
 
@@ -84,6 +90,7 @@ class _Tracer(QObject):
         window.statusBar().messageChanged.connect(lambda text: emit("status", text=text))
         window.editor.currentChanged.connect(lambda _key: self._on_current())
         window.destroyed.connect(lambda *_: app.removeEventFilter(self))
+        app.aboutToQuit.connect(lambda: emit("quit"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)
         self._timer.start(POLL_MS)
@@ -94,6 +101,8 @@ class _Tracer(QObject):
     # -- events ---------------------------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and obj is self.window:
+            emit("close")
         if (
             event.type() == QEvent.Type.Show
             and isinstance(obj, QWidget)

@@ -238,6 +238,7 @@ class Window:
             time.sleep(0.05)
 
     def fail(self, message: str) -> None:
+        time.sleep(0.3)  # a traceback being written: let it finish
         shot = self.screenshot("failure")
         tail = "\n".join(
             line[:400] for line in self.stderr().splitlines()[-25:]
@@ -331,10 +332,14 @@ class Window:
 
     # lifetime -----------------------------------------------------------------
 
-    def quit(self, timeout: float = 30) -> int:
-        """Ctrl+Q, as a person closes it; the exit code."""
+    def press_quit(self) -> None:
+        """Ctrl+Q, as a person closes it (``quit`` also waits for the exit)."""
         self.focus()
         self.key("ctrl+q")
+
+    def quit(self, timeout: float = 30) -> int:
+        """Ctrl+Q, as a person closes it; the exit code."""
+        self.press_quit()
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -380,8 +385,11 @@ class Program:
     def status(self, db: Path) -> dict[str, Any]:
         return json.loads(self.cli(db, "status", "--json"))
 
-    def start(self, db: Path, *, annotator: str = "alice", home: str = "home") -> Window:
-        """``annotator --db p.db --annotator alice`` (no --model); waits for its window."""
+    def start(
+        self, db: Path, *, annotator: str = "alice", home: str = "home", find: bool = True
+    ) -> Window:
+        """``annotator --db p.db --annotator alice`` (no --model); waits for its window
+        unless ``find`` is false (then call ``find_window``)."""
         n = len(self.windows)
         stderr_path = self.tmp / f"window-{n}.stderr"
         shots = self.tmp / "screenshots"
@@ -398,7 +406,8 @@ class Program:
             )
         window = Window(proc, stderr_path, shots, env, db)
         self.windows.append(window)
-        window.find_window()
+        if find:
+            window.find_window()
         return window
 
     def close_all(self) -> None:
@@ -416,11 +425,15 @@ def program(tmp_path: Path, xserver: XServer) -> Iterator[Program]:
 
 
 @contextmanager
-def busy_cpus(n: int = 2) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``n`` busy-loop processes (the machine has two cores), killed by PID at the end."""
+def busy_cpus(n: int = 2, *, nice: int = 0) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """``n`` busy-loop processes (the machine has two cores), killed by PID at the end.
+
+    ``nice`` lowers their priority: they still take every idle cycle and preempt the
+    program's threads, but leave it most of a core, so a start takes seconds, not tens.
+    """
+    loop = f"import os; os.nice({nice})\nwhile True: pass"
     procs = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
-        for _ in range(n)
+        subprocess.Popen([sys.executable, "-c", loop], stdin=subprocess.DEVNULL) for _ in range(n)
     ]
     try:
         yield procs
