@@ -74,7 +74,8 @@ class ReviewMode(QObject):
         self._report_task: TaskHandle | None = None
         self._following = False
         # The annotating layout (dock places and sizes) as it was on entering review mode:
-        # put back on leaving, so review's bottom panel leaves no squeezed span table.
+        # put back on leaving, so review's bottom panel leaves no squeezed span table
+        # (None after View > Reset layout: leaving then lays out the default sizes).
         self._annotating_state: QByteArray | None = None
         self._gold_status: AnnotationStatus | None = None  # of the open article
         window.editor.currentChanged.connect(self._follow_current)
@@ -180,7 +181,9 @@ class ReviewMode(QObject):
                 w.addDockWidget(area, dock)
                 dock.hide()
         if self.active:
-            self._annotating_state = w.saveState()
+            # Leaving review mode then lays the default sizes out afresh: a state saved
+            # here, before the window has laid out the moved docks, would hold stale sizes.
+            self._annotating_state = None
             self.show_docks()
 
     def _restore_annotating_layout(self) -> None:
@@ -192,7 +195,10 @@ class ReviewMode(QObject):
         if self._annotating_state is not None:
             w.restoreState(self._annotating_state)
             self._annotating_state = None
-        w.docs_dock.show()
+            w.docs_dock.show()
+        else:  # reset while reviewing: the default layout
+            w.docs_dock.show()
+            w._default_dock_sizes()
         w.guidelines_dock.setVisible(guidelines)
         if self.docs_dock is not None and self.panel_dock is not None:
             # a state saved before they existed does not mention them
