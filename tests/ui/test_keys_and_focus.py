@@ -3,6 +3,7 @@ every label (the label picker and per-project label keys)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -371,3 +372,65 @@ def test_document_list_shows_no_misleading_zero_for_unopened_articles(
     # once opened, its count shows (also a real 0 of an opened article)
     window.open_document(model.doc_id(others[0]))
     assert model.data(model.index(others[0], 2)) == len(window.editor.annotation.spans)
+
+
+# -- review mode: Shift+Tab is the previous disagreement --------------------------------------
+
+REVIEW_TEXT = "Putin met Donald Trump in Moscow on Friday, then flew to Paris with Merkel."
+
+
+def _review_record(spans: list[tuple[str, str]], who: str) -> str:
+    out = []
+    for word, label in spans:
+        start = REVIEW_TEXT.index(word)
+        out.append({"start": start, "end": start + len(word), "label": label})
+    return json.dumps({"text": REVIEW_TEXT, "spans": out, "answer": "accept", "_annotator_id": who})
+
+
+@pytest.fixture
+def review_window(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    from annotator.core import AnnotatorRole
+
+    source = tmp_path / "two.jsonl"
+    alice = [("Putin", "PERSON"), ("Donald Trump", "PERSON"), ("Moscow", "GPE"), ("Paris", "GPE")]
+    bob = [("Putin", "PERSON"), ("Trump", "ORG"), ("Paris", "LOC"), ("Merkel", "PERSON")]
+    source.write_text(
+        _review_record(alice, "alice") + "\n" + _review_record(bob, "bob") + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "review.db"
+    with Project.open(db) as project:
+        assert project.import_paths([source]).imported == 1
+        project.ensure_annotator("rita")
+        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+    project = Project.open(db)
+    win = build_main_window(project, "rita")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    yield win
+    win.shutdown()
+    project.close()
+
+
+def test_keys_shift_tab_is_the_previous_disagreement_in_review_mode(
+    qtbot: Any, review_window: Any
+) -> None:
+    win = review_window
+    press(win.view, "Ctrl+R")
+    assert win.review.active
+    qtbot.waitUntil(
+        lambda: win.session is not None and win.review.loaded_doc == win.doc_id, timeout=15000
+    )
+    qtbot.waitUntil(lambda: len(win.review.items) >= 3, timeout=15000)
+    assert win.review.index == 0
+    QTest.keyClick(win.view, Qt.Key.Key_Tab)
+    QTest.keyClick(win.view, Qt.Key.Key_Tab)
+    assert win.review.index == 2
+    QTest.keyClick(win.view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert win.review.index == 1
+    QTest.keyClick(win.view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert win.review.index == 0
+    assert focus_is(win.view)
