@@ -128,8 +128,8 @@ class LabelPicker(QFrame):
 
         self.filter.textChanged.connect(lambda _t: self._refill())
         self.filter.installEventFilter(self)
+        # a click chooses (e.g. for Bind key…); a double click or Enter applies
         self.list.itemActivated.connect(lambda _item, _col: self.apply())
-        self.list.itemClicked.connect(lambda _item, _col: self.apply())
         self._refill()
 
     # -- contents ---------------------------------------------------------------------

@@ -906,8 +906,10 @@ class MainWindow(QMainWindow):
         picker.popup_over(self.view)
 
     def on_find(self) -> None:
+        # The document search: typing there is search text; Esc hands the keyboard back.
         self.docs_dock.show()
-        self.doc_list.search.setFocus()
+        self.docs_dock.raise_()  # it may be tabbed behind another panel
+        self.doc_list.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.doc_list.search.selectAll()
 
     def on_find_in_article(self) -> None:
