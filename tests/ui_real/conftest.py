@@ -34,13 +34,12 @@ SEEDS = ROOT / "seeds"
 MAIN_TITLE = "^Quote & Entity Annotator — "  # the main window; dialogs end with the app name
 SCREEN = "1600x1000x24"
 
-_missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-if _missing:
-    pytest.skip(
-        f"real-window tests need {' and '.join(_missing)} "
-        "(apt-get install xvfb xdotool; .ci/run installs them)",
-        allow_module_level=True,
-    )
+MISSING = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
+SKIP_REASON = (
+    f"real-window tests need {' and '.join(MISSING)} on PATH "
+    "(apt-get install xvfb xdotool; .ci/run installs them)"
+)
+needs_x = pytest.mark.skipif(bool(MISSING), reason=SKIP_REASON)
 
 
 # -- the X server ----------------------------------------------------------------------
@@ -58,8 +57,28 @@ def _display_free(n: int) -> bool:
 
 
 @pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample project made once with the README's commands, copied by each test:
+    ``suggested`` after ``import seeds`` and ``suggest``, ``bare`` after ``import`` only."""
+    if MISSING:
+        pytest.skip(SKIP_REASON)
+    folder = tmp_path_factory.mktemp("templates")
+    env = program_env(folder / "home", ":0")  # headless commands: no display used
+    made = {}
+    for name, suggest in (("suggested", True), ("bare", False)):
+        db = folder / f"{name}.db"
+        run_cli(["--db", str(db), "import", str(SEEDS)], env=env, cwd=folder)
+        if suggest:
+            run_cli(["--db", str(db), "suggest"], env=env, cwd=folder)
+        made[name] = db
+    return made
+
+
+@pytest.fixture(scope="session")
 def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XServer]:
     """``Xvfb :N -screen 0 1600x1000x24 -nolisten tcp`` on a free N, stopped by its PID."""
+    if MISSING:
+        pytest.skip(SKIP_REASON)
     logs = tmp_path_factory.mktemp("xvfb")
     for n in (m for m in range(90, 190) if _display_free(m)):
         log = logs / f"xvfb-{n}.log"
@@ -356,6 +375,7 @@ class Program:
 
     tmp: Path
     xserver: XServer
+    templates: dict[str, Path]
     windows: list[Window] = field(default_factory=list)
 
     def env(self, name: str = "home") -> dict[str, str]:
@@ -365,12 +385,9 @@ class Program:
         return run_cli(["--db", str(db), *args], env=self.env(), cwd=self.tmp)
 
     def project(self, name: str = "p.db", *, suggest: bool = True) -> Path:
-        """``annotator --db p.db import seeds`` [+ ``annotator --db p.db suggest``]."""
-        db = self.tmp / name
-        self.cli(db, "import", str(SEEDS))
-        if suggest:
-            self.cli(db, "suggest")
-        return db
+        """A fresh copy of ``annotator --db p.db import seeds`` [+ ``suggest``]."""
+        template = self.templates["suggested" if suggest else "bare"]
+        return copy_database(template, self.tmp / name)
 
     def park_pointer(self) -> None:
         """Move the pointer off the window (1440x900 at the top left), so no tooltip shows."""
@@ -416,8 +433,8 @@ class Program:
 
 
 @pytest.fixture
-def program(tmp_path: Path, xserver: XServer) -> Iterator[Program]:
-    prog = Program(tmp_path, xserver)
+def program(tmp_path: Path, xserver: XServer, templates: dict[str, Path]) -> Iterator[Program]:
+    prog = Program(tmp_path, xserver, templates)
     try:
         yield prog
     finally:

@@ -23,9 +23,12 @@ from .conftest import (
     Window,
     busy_cpus,
     copy_database,
+    needs_x,
     read_annotation,
     wait_saved,
 )
+
+pytestmark = needs_x
 
 STARTS = 20
 FIRST_ARTICLE_S = 30  # a start shows the first article's suggestions within this
@@ -111,6 +114,7 @@ def test_real_window_starts_20_times_under_load_and_shows_suggestions(program: P
     # Both README paths: suggestions made by `annotator suggest`, and made by the window.
     suggested = program.project("suggested.db", suggest=True)
     bare = program.project("bare.db", suggest=False)
+    assert program.status(suggested)["suggestions"] and not program.status(bare)["suggestions"]
     program.park_pointer()  # no tooltip from a pointer left over the window
     failures: list[tuple[str, str]] = []
     closing: tuple[str, Window] | None = None  # exits while the next one starts
