@@ -607,7 +607,7 @@ class MainWindow(QMainWindow):
         if annotation.status != status or ops:
             description = f"mark {status}"
             if accepted:
-                description += f" (accept {len(accepted)})"
+                description += f", accept {len(accepted)}"
             step = Batch((*ops, SetStatus(status)), description=description)
             if not self.session.perform(step):
                 return

@@ -32,6 +32,8 @@ def html_window(qtbot: Any, tmp_path: Path) -> Any:
     project = Project.open(_project_with(tmp_path, "html.txt", HTML_TEXT))
     win = build_main_window(project, "bob")
     qtbot.addWidget(win)
+    # imported without tokens: the NLP thread tokenizes it, then it opens
+    qtbot.waitUntil(lambda: win.document is not None, timeout=10000)
     yield win
     win.shutdown()
     project.close()
@@ -61,6 +63,7 @@ def test_span_made_in_window_has_the_same_text_in_db_and_export(qtbot: Any, tmp_
     win = build_main_window(project, "bob")
     qtbot.addWidget(win)
     try:
+        qtbot.waitUntil(lambda: win.editor.annotation is not None, timeout=10000)
         text = win.document.text
         assert text == TRICKY_TEXT  # stored as imported, \r\n and all
         targets = ["“Paris 👍🏽 is lovely,”", "北京", "e\u0301clair", "Tōkyō", "Zoë"]

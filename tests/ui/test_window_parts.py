@@ -229,7 +229,9 @@ def test_model_loading_does_not_block_and_suggestions_arrive(
         qtbot.addWidget(win)
         win.show()
         qtbot.waitUntil(lambda: win.pipeline_label.text() == "loading model…", timeout=2000)
-        assert win.editor.annotation is None and win.document is not None
+        # tokenized on the NLP thread before the (slow) model load starts there
+        qtbot.waitUntil(lambda: win.document is not None, timeout=5000)
+        assert win.editor.annotation is None
         assert win.view.omap.text == win.document.text  # the text is readable meanwhile
         release.set()
         qtbot.waitUntil(lambda: win.editor.annotation is not None, timeout=10000)
