@@ -337,3 +337,16 @@ def relink(
     if orphan is not None:
         ops.append(RemoveSpan(orphan, description=f"remove the old {orphan.label}"))
     return Batch(tuple(ops), description=description)
+
+
+def remove_quote(annotation: Annotation, quote: SpanKey, *, description: str) -> Batch:
+    """Remove a QUOTE and, in the same undo step, the SPEAKER/CUE spans that existed
+    only for its links (a deleted quote leaves no orphan speaker or cue behind)."""
+    ops: list[Operation] = []
+    for rel in annotation.relations:
+        if rel.head == quote:
+            orphan = _orphaned_by_relink(annotation, quote, rel.label, None)
+            if orphan is not None:
+                ops.append(RemoveSpan(orphan, description=f"remove its {orphan.label}"))
+    ops.append(RemoveSpan(quote, description=description))
+    return Batch(tuple(ops), description=description)

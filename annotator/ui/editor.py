@@ -36,6 +36,7 @@ from annotator.core.operations import (
     cycle_kind,
     relabel,
     relink,
+    remove_quote,
     resize,
     spans_sorted,
 )
@@ -303,10 +304,11 @@ class AnnotationEditor(QObject):
             return
         was_suggested = span.origin == Origin.SUGGESTED
         verb = "reject" if was_suggested else "delete"
-        if (
-            self._perform(RemoveSpan(span.key, description=f"{verb} {span.label}"))
-            and was_suggested
-        ):
+        description = f"{verb} {span.label}"
+        op: Operation = RemoveSpan(span.key, description=description)
+        if span.label == "QUOTE" and self.annotation is not None:
+            op = remove_quote(self.annotation, span.key, description=description)
+        if self._perform(op) and was_suggested:
             self._advance_from(span)
 
     def _advance_from(self, gone: Span) -> None:

@@ -386,3 +386,21 @@ def test_link_mode_is_drawn_with_the_candidate_outlined(qtbot: Any, win: Any) ->
     assert win.view.current == putin and win.view.link_mode == RelationLabel.SPEAKER
     assert "choosing the speaker" in win.hint.text()
     assert "Enter links it" in win.statusBar().currentMessage()
+
+
+def test_deleting_a_quote_removes_the_speaker_and_cue_made_for_it(window: Any) -> None:
+    """A deleted quote leaves no orphan SPEAKER/CUE; one Ctrl+Z brings all three back."""
+    ann = window.editor.annotation
+    quote = next(s for s in ann.spans if s.label == "QUOTE")
+    speaker, cue = ann.speaker_of(quote.key), ann.cue_of(quote.key)
+    assert speaker is not None and cue is not None
+    window.editor.set_current(quote.key)
+    window.on_reject()
+    after = window.editor.annotation
+    assert after.span_by_key(quote.key) is None
+    assert after.span_by_key(speaker) is None and after.span_by_key(cue) is None
+    assert not [s for s in after.spans if s.label in ("SPEAKER", "CUE")]
+    window.on_undo()
+    back = window.editor.annotation
+    assert back.span_by_key(quote.key) is not None
+    assert back.speaker_of(quote.key) == speaker and back.cue_of(quote.key) == cue
