@@ -180,7 +180,11 @@ class MainWindow(QMainWindow):
 
         self.doc_list = DocumentList(self.project, self.annotator)
         self.doc_list.documentChosen.connect(self.open_document)
-        self.palette_widget = LabelPalette(self.project.scheme)
+        from annotator.app.label_keys import label_shortcuts
+
+        self.palette_widget = LabelPalette(
+            self.project.scheme, keys=label_shortcuts(self.project)
+        )
         self.palette_widget.labelChosen.connect(self.editor.label)
         self.guidelines = GuidelinesPanel()
         self.guidelines.load(self.project.url)
@@ -897,6 +901,7 @@ class MainWindow(QMainWindow):
 
         def rebound(keys: dict[str, str]) -> None:
             self.all_specs = set_label_keys(self.actions_by_name, self.all_specs, keys)
+            self.palette_widget.set_keys(keys)
 
         picker = LabelPicker(self.project.scheme, label_shortcuts(self.project), bind, self)
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -3,6 +3,8 @@ and a legend of the marks (drawn like the article draws them, no font glyphs).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import LabelScheme, Layer
+from annotator.core import LabelScheme, LabelSpec, Layer
 from annotator.ui import settings as user_settings
 from annotator.ui.theme import Mark, mark_background, mark_colour, text_on
 
@@ -92,9 +94,17 @@ class LabelPalette(QWidget):
     showLowConfidenceChanged = Signal(bool)
     learnedSuggestionsChanged = Signal(bool)  # "Suggest from my labels" (remembered)
 
-    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scheme: LabelScheme,
+        parent: QWidget | None = None,
+        *,
+        keys: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("labelPalette")
+        # label -> key: the project's bindings (None: the scheme's own 1-9)
+        self.keys: dict[str, str] | None = dict(keys) if keys is not None else None
         self.buttons: dict[str, QToolButton] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -133,13 +143,13 @@ class LabelPalette(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()
         self.buttons.clear()
-        # Entity labels with hotkeys first (1–9), then the quote labels, then the rest.
+        # Entity labels with keys first (1–9), then the quote labels, then the rest.
         ents = [s for s in scheme.labels if s.layer == Layer.ENTS]
-        ents.sort(key=lambda s: (not s.hotkey, s.hotkey or "~", s.name))
+        ents.sort(key=lambda s: (not self._key(s), self._key(s) or "~", s.name))
         quotes = [s for s in scheme.labels if s.layer == Layer.QUOTES]
         for i, spec in enumerate(ents + quotes):
             button = QToolButton(self)
-            key = spec.hotkey.upper() if spec.hotkey else ""
+            key = self._key(spec).upper()
             button.setText(f"{key:>1}  {spec.name}" if key else f"    {spec.name}")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setIcon(
@@ -157,6 +167,16 @@ class LabelPalette(QWidget):
             self.buttons[spec.name] = button
             self._grid.addWidget(button, i // 2, i % 2)
         self._fill_legend()
+
+    def _key(self, spec: LabelSpec) -> str:
+        if self.keys is None or spec.layer == Layer.QUOTES:  # Q, S, C are command keys
+            return spec.hotkey or ""
+        return self.keys.get(spec.name, "")
+
+    def set_keys(self, keys: Mapping[str, str]) -> None:
+        """Show the project's label keys (after the label picker bound one)."""
+        self.keys = dict(keys)
+        self.set_scheme(self.scheme)
 
     def _fill_legend(self) -> None:
         while self._legend.count():

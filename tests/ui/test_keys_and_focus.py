@@ -314,11 +314,13 @@ def test_label_key_bound_in_picker_is_saved_survives_reopening_and_labels(
     from annotator.ui.actions import shortcuts_html
 
     assert "Label as FAC" in shortcuts_html(window.all_specs)
+    assert window.palette_widget.buttons["FAC"].text().startswith("F  FAC")  # the palette too
 
     # a window on the project opened afresh has the key too
     window.close()
     again = second_window()
     assert again.actions_by_name["label_FAC"].shortcut().toString() == "F"
+    assert again.palette_widget.buttons["FAC"].text().startswith("F  FAC")
     assert again.focusWidget() is again.view
     again.activateWindow()
     qtbot.waitUntil(lambda: focus_is(again.view), timeout=2000)
