@@ -14,6 +14,7 @@ that cannot be placed is reported (with its document) and fails the export.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from annotator.app.importing import CancelFn, ProgressFn
 from annotator.app.labels import as_labels
 from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
-from annotator.formats.export_base import SpanPlacementError, Writer
+from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
 from annotator.formats.records import Problem
 from annotator.formats.registry import writer_for
 from annotator.nlp.tokenize import tokenize
@@ -169,6 +170,8 @@ def export_pairs(
     targets = _targets(out, fmt, dev)
     writers: dict[str, Writer] = {}
     report = ExportReport(split={part: 0 for part in targets})
+    part = next(iter(targets))  # the file being written, named when a write fails
+    published = False
     try:
         for part, path in targets.items():
             writers[part] = factory(path, lang=lang, span_key=span_key, docstart=docstart)
@@ -196,18 +199,31 @@ def export_pairs(
             report.relations += len(ann.relations)
         if progress is not None:
             progress(position, max(total or 0, position))
-    except BaseException:
-        for w in writers.values():
-            w.abort()
-        raise
-    if report.ok:
-        for part, w in writers.items():
-            w.close()
-            report.files.append(targets[part])
-    else:
-        for w in writers.values():
-            w.abort()
+        if report.ok:
+            for part, w in writers.items():
+                w.close()
+                report.files.append(targets[part])
+            published = True
+    except OSError as exc:
+        # A full disk or a vanished folder: say which file, as the writers' own
+        # errors do (a buffered write's OSError names none).
+        raise ExportError(str(write_failed(targets[part], exc).args[0]), code="E336") from exc
+    finally:
+        if not published:
+            _discard(writers, report.files)
     return report
+
+
+def _discard(writers: dict[str, Writer], published: list[Path]) -> None:
+    """Remove every temporary file of a failed or cancelled export, and the files it
+    already renamed into place (a train file without its dev file is not an export)."""
+    for w in writers.values():
+        with contextlib.suppress(OSError):
+            w.abort()
+    for path in published:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    published.clear()
 
 
 def export_project(

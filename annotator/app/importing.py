@@ -1,4 +1,11 @@
-"""Import articles (and their annotations) in batches, skipping and reporting bad input."""
+"""Import articles (and their annotations) in batches, skipping and reporting bad input.
+
+Bad input never stops an import and never costs the good records around it: each
+record is checked by the same rules on every backend (``annotator.core.validation``:
+labels, texts, names) before any database sees it, and a batch that the server still
+refuses is written again record by record, so only the record it refuses is skipped,
+reported with its file and line.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +13,47 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core import Annotation, Document
+from sqlalchemy.exc import IntegrityError
+
+from annotator.core import (
+    MAX_EXTERNAL_ID_LENGTH,
+    Annotation,
+    Document,
+    name_problem,
+    text_problem,
+)
 from annotator.formats.align import AlignmentError, build_annotation
 from annotator.formats.records import ImportRecord, Problem
 from annotator.formats.registry import READERS, expand_paths
+from annotator.formats.textio import display_path, name_is_text
 from annotator.nlp.tokenize import tokenize_many
+from annotator.storage.engine import StorageError
 from annotator.storage.repository import Repository
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 DEFAULT_IMPORT_ANNOTATOR = "imported"
+REFUSED = "E214"  # StorageError code: the server refused the data (repository._db_errors)
 
 
 @dataclass
 class ImportReport:
     imported: int = 0
     duplicates: int = 0
-    annotations: int = 0
+    annotations: int = 0  # added: the document had none by that annotator
+    annotations_replaced: int = 0  # a different one by that annotator was replaced
+    annotations_present: int = 0  # the same one was already stored (a resumed import)
     snapped_spans: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # skipped input
+    warnings: list[Problem] = field(default_factory=list)  # read, with a change to know of
     cancelled: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def add(self, item: Problem) -> None:
+        (self.warnings if item.warning else self.problems).append(item)
 
 
 def _count_units(files: list[tuple[Path, str]]) -> int:
@@ -48,13 +72,24 @@ def _count_units(files: list[tuple[Path, str]]) -> int:
 
 def _records(files: list[tuple[Path, str]]) -> Iterator[ImportRecord | Problem]:
     for path, fmt in files:
+        shown = display_path(path)
         if not path.exists():
-            yield Problem(str(path), None, "no such file or folder")
+            yield Problem(shown, None, "no such file or folder")
             continue
         reader = READERS.get(fmt)
         if reader is None:
-            yield Problem(str(path), None, f"unknown format {fmt!r}")
+            yield Problem(shown, None, f"unknown format {fmt!r}")
             continue
+        if not name_is_text(path):
+            # Linux file names are bytes; one that is not UTF-8 cannot be stored or
+            # printed as it is. The readers use the name shown here instead.
+            yield Problem(
+                shown,
+                None,
+                "the file name is not valid UTF-8; it is stored and shown with its odd "
+                "bytes written as \\xNN",
+                warning=True,
+            )
         yield from reader(path)
 
 
@@ -80,7 +115,7 @@ def import_paths(
 
     for done, item in enumerate(_records(files), start=1):
         if isinstance(item, Problem):
-            report.problems.append(item)
+            report.add(item)
         else:
             batch.append(item)
             if len(batch) >= batch_size:
@@ -97,6 +132,26 @@ def import_paths(
     return report
 
 
+@dataclass
+class _Entry:
+    """One record ready to store: its document and, when it carries labels, its annotation."""
+
+    record: ImportRecord
+    document: Document
+    annotation: Annotation | None
+    replaces: bool = False  # the annotator has a different annotation of this text stored
+
+
+def _record_problem(rec: ImportRecord, annotator: str | None) -> str | None:
+    """Why the database (any backend) could not store this record, or None."""
+    problem = text_problem(rec.text) or name_problem(
+        rec.external_id, "the external id", MAX_EXTERNAL_ID_LENGTH
+    )
+    if problem is None and annotator is not None:
+        problem = name_problem(annotator, "the annotator name")
+    return problem
+
+
 def _store_batch(
     repo: Repository,
     batch: list[ImportRecord],
@@ -104,15 +159,23 @@ def _store_batch(
     lang: str,
     report: ImportReport,
 ) -> None:
-    annotated = [r for r in batch if r.annotated]
+    checked: list[ImportRecord] = []
+    for rec in batch:
+        name = (annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR) if rec.annotated else None
+        problem = _record_problem(rec, name)
+        if problem is not None:
+            report.problems.append(Problem(rec.source, rec.line, problem))
+        else:
+            checked.append(rec)
+    annotated = [r for r in checked if r.annotated]
     tokens_for: dict[int, list] = {}
     if annotated:
         for rec, toks in zip(annotated, tokenize_many(r.text for r in annotated), strict=True):
             tokens_for[id(rec)] = toks
-    docs: list[Document] = []
-    annotations: list[tuple[int, Annotation]] = []
-    for rec in batch:
+    entries: list[_Entry] = []
+    for rec in checked:
         tokens = tokens_for.get(id(rec))
+        ann: Annotation | None = None
         if rec.annotated:
             assert tokens is not None
             name = annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR
@@ -122,11 +185,84 @@ def _store_batch(
                 report.problems.append(Problem(rec.source, rec.line, str(exc)))
                 continue
             report.snapped_spans += snapped
-            annotations.append((len(docs), ann))
-        docs.append(
-            Document(text=rec.text, external_id=rec.external_id, meta=rec.meta, tokens=tokens)
-        )
+        doc = Document(text=rec.text, external_id=rec.external_id, meta=rec.meta, tokens=tokens)
+        entries.append(_Entry(rec, doc, ann))
+    entries = _drop_stored_annotations(repo, entries, report)
+    _write(repo, entries, report)
+
+
+def _same(a: Annotation, b: Annotation) -> bool:
+    return (
+        set(a.spans) == set(b.spans)
+        and set(a.relations) == set(b.relations)
+        and a.status == b.status
+        and a.flagged == b.flagged
+    )
+
+
+def _drop_stored_annotations(
+    repo: Repository, entries: list[_Entry], report: ImportReport
+) -> list[_Entry]:
+    """Leave out annotations already stored as they are (an import run again after it
+    was interrupted): they are not rewritten (a window that has one open keeps its
+    version) and not counted as added. A different stored one is replaced and counted
+    as replaced."""
+    labelled = [e for e in entries if e.annotation is not None]
+    if not labelled:
+        return entries
+    stored_ids = repo.document_ids_by_sha([e.document.sha256 for e in labelled])
+    if not stored_ids:
+        return entries
+    by_name: dict[str, list[_Entry]] = {}
+    for e in labelled:
+        if e.document.sha256 in stored_ids:
+            assert e.annotation is not None
+            by_name.setdefault(e.annotation.annotator, []).append(e)
+    for name, group in by_name.items():
+        who = repo.annotator(name)
+        if who is None:
+            continue
+        stored = repo.load_annotations(who, [stored_ids[e.document.sha256] for e in group])
+        for e in group:
+            assert e.annotation is not None
+            old = stored.get(stored_ids[e.document.sha256])
+            if old is None:
+                continue
+            if _same(old, e.annotation):
+                e.annotation = None
+                report.annotations_present += 1
+            else:
+                e.replaces = True
+    return entries
+
+
+def _write(repo: Repository, entries: list[_Entry], report: ImportReport) -> None:
+    """One transaction for the batch; when the server refuses it, one per record, so the
+    record it refuses is found, reported with its file and line, and the rest stored."""
+    if not entries:
+        return
+    try:
+        _write_now(repo, entries, report)
+    except (StorageError, IntegrityError) as exc:
+        if isinstance(exc, StorageError) and exc.code != REFUSED:
+            raise  # the database is unavailable or full: nothing to find record by record
+        if len(entries) == 1:
+            rec = entries[0].record
+            reason = exc.args[0] if isinstance(exc, StorageError) else exc.orig
+            report.problems.append(
+                Problem(rec.source, rec.line, f"the database refused this record: {reason}")
+            )
+            return
+        for entry in entries:
+            _write(repo, [entry], report)
+
+
+def _write_now(repo: Repository, entries: list[_Entry], report: ImportReport) -> None:
+    docs = [e.document for e in entries]
+    annotations = [(i, e.annotation) for i, e in enumerate(entries) if e.annotation is not None]
+    replacing = sum(1 for e in entries if e.annotation is not None and e.replaces)
     new_ids, dup_ids = repo.import_batch(docs, annotations)
     report.imported += len(new_ids)
     report.duplicates += len(dup_ids)
-    report.annotations += len(annotations)
+    report.annotations += len(annotations) - replacing
+    report.annotations_replaced += replacing

@@ -26,10 +26,23 @@ from annotator.core.tokens import (
     snap_range,
     token_index_range,
 )
-from annotator.core.validation import validate_annotation, validate_span
+from annotator.core.validation import (
+    MAX_EXTERNAL_ID_LENGTH,
+    MAX_LABEL_LENGTH,
+    MAX_NAME_LENGTH,
+    label_problem,
+    name_problem,
+    text_problem,
+    validate_annotation,
+    validate_label,
+    validate_span,
+)
 
 __all__ = [
     "DEFAULT_SCHEME",
+    "MAX_EXTERNAL_ID_LENGTH",
+    "MAX_LABEL_LENGTH",
+    "MAX_NAME_LENGTH",
     "Annotation",
     "AnnotationStatus",
     "Annotator",
@@ -52,9 +65,13 @@ __all__ = [
     "decode_tokens",
     "default_layer",
     "encode_tokens",
+    "label_problem",
+    "name_problem",
     "snap_range",
+    "text_problem",
     "text_sha256",
     "token_index_range",
     "validate_annotation",
+    "validate_label",
     "validate_span",
 ]

@@ -18,6 +18,7 @@ from annotator.core import (
     TokenIndex,
     ValidationError,
     default_layer,
+    label_problem,
     snap_range,
     validate_annotation,
 )
@@ -34,7 +35,27 @@ class AlignmentError(ValueError):
     pass
 
 
+_LAYERS = tuple(str(layer) for layer in Layer)
+
+
+def _layer(raw: RawSpan, index: int) -> Layer:
+    """The span's layer: as given, else the label's default. An unknown layer is refused
+    rather than guessed: ``"layer": "quote"`` meant quotes, and would become an entity."""
+    if raw.layer is None:
+        return default_layer(raw.label)
+    if isinstance(raw.layer, str) and raw.layer in _LAYERS:
+        return Layer(raw.layer)
+    raise AlignmentError(
+        f"span {index} ({raw.label} {raw.start}-{raw.end}) has unknown layer {raw.layer!r}; "
+        "the layers are ents (entities) and quotes (QUOTE, SPEAKER, CUE)"
+    )
+
+
 def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
+    problem = label_problem(raw.label)
+    if problem is not None:
+        # The same rule on every backend: SQLite would store it, PostgreSQL would not.
+        raise AlignmentError(f"span {index} ({raw.start}-{raw.end}): {problem}")
     if not (0 <= raw.start < raw.end <= len(text)):
         raise AlignmentError(
             f"span {index} ({raw.label} {raw.start}-{raw.end}) is outside the text "
@@ -46,7 +67,7 @@ def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
             f"span {index} ({raw.label} {raw.start}-{raw.end}) covers no token and "
             "cannot be snapped"
         )
-    layer = Layer(raw.layer) if raw.layer in ("ents", "quotes") else default_layer(raw.label)
+    layer = _layer(raw, index)
     try:
         kind = QuoteKind(raw.kind) if raw.kind else None
     except ValueError as exc:

@@ -35,7 +35,6 @@ and the file is an ordinary DocBin.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import struct
 import tempfile
@@ -58,14 +57,18 @@ from annotator.core import (
     RelationLabel,
     Span,
     Token,
+    validate_label,
 )
 from annotator.formats.export_base import (
     PlacedSpan,
     SpanPlacementError,
     WriterError,
     describe,
+    part_path,
     place_spans,
+    remove_part,
     tokens_of,
+    write_failed,
 )
 from annotator.nlp.tokenize import blank_pipeline
 
@@ -195,6 +198,10 @@ def annotation_from_doc(doc: Doc, span_key: str | None = None) -> Annotation:
         Relation(quotes[h].key, quotes[c].key, RelationLabel(label))
         for h, c, label in data.get("relations") or []
     ]
+    for span in (*spans, *quotes):
+        # A .spacy file from elsewhere may carry any string as a label; the same rule
+        # as every other importer keeps it out (ValidationError names the label).
+        validate_label(span.label)
     return Annotation(
         document_id=data.get("doc_id"),
         annotator=str(data.get("annotator") or ""),
@@ -288,7 +295,11 @@ class DocBinWriter:
         from spacy.tokens import DocBin
 
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            remove_part(self.path)  # left by an export that was killed while closing
+        except OSError as exc:
+            raise write_failed(self.path, exc) from exc
         self.lang = lang
         self.span_key = span_key
         self.vocab = blank_pipeline(lang).vocab
@@ -410,7 +421,7 @@ class DocBinWriter:
                 f"{self.path.name}: more than 4 GiB of token data for one DocBin; "
                 "export fewer documents per file."
             )
-        tmp = self.path.with_name(self.path.name + ".part")
+        tmp = part_path(self.path)
         try:
             with tmp.open("wb") as f:
                 z = zlib.compressobj()
@@ -418,9 +429,11 @@ class DocBinWriter:
                     f.write(z.compress(part))
                 f.write(z.flush())
             os.replace(tmp, self.path)
+        except OSError as exc:
+            remove_part(self.path)
+            raise write_failed(self.path, exc) from exc
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            remove_part(self.path)
             raise
         finally:
             self._release()

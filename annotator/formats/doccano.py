@@ -26,6 +26,7 @@ records import as done (``accept``) unless they carry ``answer``.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -35,6 +36,7 @@ from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans
 from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
 from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
+from annotator.formats.textio import display_path
 
 _KNOWN = {
     "text",
@@ -237,30 +239,78 @@ def read_doccano(path: Path) -> Iterator[ImportRecord | Problem]:
     if zipfile.is_zipfile(path):
         yield from read_doccano_zip(path)
         return
+    source = display_path(path)
     try:
         stream = path.open("rb")
     except OSError as exc:
-        yield Problem(str(path), None, f"cannot read: {exc.strerror or exc}")
+        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
         return
     with stream:
-        yield from _read_stream(stream, str(path), None)
+        yield from _read_stream(stream, source, None)
+
+
+# Limits on what a zip may unpack to, checked against each member's header before it is
+# opened (zipfile stops a member at its declared size and fails its checksum if the
+# header lied, so the declared sizes bound what is read). A doccano export of a large
+# project is some hundreds of MB; JSONL compresses 3-10x, highly repetitive JSONL
+# some tens of times; a zip bomb thousands of times.
+MAX_MEMBER_BYTES = 2 * 1024**3
+MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_RATIO = 200
+_RATIO_FLOOR = 16 * 1024**2  # smaller members may compress as well as they like
+
+
+def _member_problem(info: zipfile.ZipInfo, unpacked_so_far: int) -> str | None:
+    size, packed = info.file_size, info.compress_size
+    if info.flag_bits & 0x1:
+        return "encrypted; skipped"
+    if size > MAX_MEMBER_BYTES:
+        return f"unpacks to {size} bytes; the limit for one file is {MAX_MEMBER_BYTES}; skipped"
+    if size > _RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
+        return (
+            f"unpacks {size // max(packed, 1)} times its packed size ({packed} -> {size} "
+            f"bytes); more than {MAX_RATIO} times is taken for a zip bomb; skipped"
+        )
+    if unpacked_so_far + size > MAX_TOTAL_BYTES:
+        return f"with this file the archive unpacks to over {MAX_TOTAL_BYTES} bytes; skipped"
+    return None
 
 
 def read_doccano_zip(path: Path) -> Iterator[ImportRecord | Problem]:
+    shown = display_path(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        yield Problem(str(path), None, f"not a readable zip file: {exc}")
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        yield Problem(shown, None, f"not a readable zip file: {exc}")
         return
+    unpacked = 0
     with archive:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             name = PurePosixPath(info.filename)
             if info.is_dir() or name.name.startswith((".", "__MACOSX")):
                 continue
-            source = f"{path}!{info.filename}"
+            source = f"{shown}!{info.filename}"
             if name.suffix.lower() not in (".jsonl", ".json"):
                 yield Problem(source, None, "not a JSONL file; skipped")
                 continue
+            problem = _member_problem(info, unpacked)
+            if problem is not None:
+                yield Problem(source, None, problem)
+                continue
+            unpacked += info.file_size
             user = name.stem if name.stem not in _SHARED_USER_FILES else None
-            with archive.open(info) as stream:
-                yield from _read_stream(stream, source, user)
+            yield from _read_member(archive, info, source, user)
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, user: str | None
+) -> Iterator[ImportRecord | Problem]:
+    """One member's records; a damaged member (bad checksum, truncated data, a method
+    zipfile cannot unpack) ends with a Problem after the records read before it."""
+    try:
+        with archive.open(info) as stream:
+            yield from _read_stream(stream, source, user)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        yield Problem(source, None, f"damaged zip member: {exc}; the rest of it skipped")
+    except (NotImplementedError, RuntimeError) as exc:
+        yield Problem(source, None, f"cannot unpack: {exc}; skipped")

@@ -119,21 +119,60 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
+def part_path(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place."""
+    return path.with_name(path.name + ".part")
+
+
+def remove_part(path: Path) -> None:
+    """Remove ``path``'s temporary file: a stale one left by an export that was killed
+    (kill -9, power loss) is removed by the next export to the same target."""
+    with contextlib.suppress(FileNotFoundError):
+        part_path(path).unlink()
+
+
+def write_failed(path: Path, exc: OSError) -> WriterError:
+    """The error for a failed write, naming the file (an ENOSPC from a buffered write
+    names none) and saying that nothing was left behind."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return WriterError(
+        f"Cannot write {path}: {reason}. Nothing was written there and no partial file "
+        "was left behind; free some space or choose another folder, then export again."
+    )
+
+
 class AtomicTextFile:
     """A text file written under a temporary name and renamed into place on ``close``,
-    so a failed or cancelled export never leaves a half-written file that looks whole."""
+    so a failed or cancelled export never leaves a half-written file that looks whole,
+    nor its temporary file (which would keep a full disk full)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.path.with_name(self.path.name + ".part")
-        self.stream: IO[str] = self._tmp.open("w", encoding="utf-8", newline="\n")
+        self._tmp = part_path(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            remove_part(self.path)
+            self.stream: IO[str] = self._tmp.open("w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise write_failed(self.path, exc) from exc
 
     def commit(self) -> None:
-        self.stream.close()
-        os.replace(self._tmp, self.path)
+        try:
+            self.stream.close()
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise write_failed(self.path, exc) from exc
+        except BaseException:
+            self.abort()
+            raise
 
     def abort(self) -> None:
-        self.stream.close()
-        with contextlib.suppress(FileNotFoundError):
-            self._tmp.unlink()
+        try:
+            # Closing flushes the buffer, which fails again on a full disk: the file
+            # is removed whatever the close says.
+            self.stream.close()
+        except OSError:
+            pass
+        finally:
+            remove_part(self.path)

@@ -11,7 +11,9 @@ The file is what ``spacy convert -c ner`` and most CoNLL readers take.
 Import: whitespace-separated columns, the first the word and the last the tag
 (IOB1, IOB2 or BILUO); documents split at ``-DOCSTART-`` lines (a file with none
 is one document). The text is rebuilt as the words joined by spaces, one
-sentence a line. Imported records are done (``accept``).
+sentence a line. Imported records are done (``accept``). A line that cannot be
+read is skipped and reported, the rest of the file kept; an ``I-`` with no ``B-``
+before it starts an entity, with a warning naming the line.
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.core import Annotation, Document, Layer
-from annotator.formats.export_base import AtomicTextFile, place_spans, tokens_of
+from annotator.core import Annotation, Document, Layer, label_problem
+from annotator.formats.export_base import (
+    AtomicTextFile,
+    SpanPlacementError,
+    describe,
+    place_spans,
+    tokens_of,
+)
 from annotator.formats.records import ImportRecord, Problem, RawSpan
+from annotator.formats.textio import display_path, open_lines
 from annotator.nlp.tokenize import blank_pipeline
 
 if TYPE_CHECKING:
@@ -55,6 +64,11 @@ def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -
     for p in placed:
         if p.span.layer != Layer.ENTS:
             continue
+        problem = label_problem(p.span.label)
+        if problem is not None:
+            # A label stored before labels were checked: writing it would make a file
+            # that this reader (and every CoNLL reader) splits into the wrong columns.
+            raise SpanPlacementError(f"{describe(document)}: {problem}; IOB cannot hold it")
         tags[p.token_start] = f"B-{p.span.label}"
         for k in range(p.token_start + 1, p.token_end + 1):
             tags[k] = f"I-{p.span.label}"
@@ -106,6 +120,8 @@ class IobWriter:
 
 # import -------------------------------------------------------------------------------
 
+MAX_WARNINGS = 10  # per file for tags read as something else; the rest are counted
+
 
 class _DocState:
     def __init__(self, line: int) -> None:
@@ -115,7 +131,6 @@ class _DocState:
         self.sentence_open = False
         self.spans: list[RawSpan] = []
         self.current: dict[str, Any] | None = None  # open entity: label, start, end
-        self.error: tuple[int, str] | None = None
 
     def close_entity(self) -> None:
         if self.current is not None:
@@ -130,11 +145,10 @@ class _DocState:
             self.pos += 1
             self.sentence_open = False
 
-    def add(self, word: str, tag: str, number: int) -> None:
-        m = _TAG.match(tag)
-        if m is None:
-            self.error = self.error or (number, f"unknown tag {tag!r}")
-            return
+    def add(self, word: str, prefix: str | None, label: str) -> bool:
+        """Add one token; False when an inside/last tag had no beginning before it and
+        was read as the start of an entity (IOB1 does that on purpose, a broken IOB2
+        file by mistake: the caller warns)."""
         if self.sentence_open:
             self.parts.append(" ")
             self.pos += 1
@@ -142,24 +156,24 @@ class _DocState:
         self.parts.append(word)
         self.pos = end
         self.sentence_open = True
-        prefix, label = m.group(1), m.group(2)
         cur = self.current
+        orphan = False
         if prefix is None:
             self.close_entity()
         elif prefix in "BSU" or cur is None or cur["label"] != label:
             # IOB1 starts an entity with I-, so I- after O or another type starts one too.
+            orphan = prefix not in "BSU"
             self.close_entity()
             self.current = {"label": label, "start": start, "end": end}
         else:
             cur["end"] = end
         if prefix in ("E", "L", "S", "U"):
             self.close_entity()
+        return not orphan
 
-    def record(self, source: str, n: int) -> ImportRecord | Problem | None:
+    def record(self, source: str, n: int) -> ImportRecord | None:
         self.end_sentence()
         text = "".join(self.parts).rstrip("\n")
-        if self.error is not None:
-            return Problem(source, self.error[0], self.error[1])
         if not text.strip():
             return None
         ext = f"{Path(source).name}#{n}"
@@ -174,37 +188,74 @@ class _DocState:
         )
 
 
+def _parse_tag(tag: str) -> tuple[str | None, str] | str:
+    """(prefix, label) of a tag (``(None, "")`` for ``O``), or why it is not one."""
+    m = _TAG.match(tag)
+    if m is None:
+        return f"unknown tag {tag!r} (tags are O, or B-, I-, E-, L-, S- or U- and a label)"
+    prefix, label = m.group(1), m.group(2) or ""
+    if prefix is not None:
+        problem = label_problem(label)
+        if problem is not None:
+            return f"tag {tag[:60]!r}: {problem}"
+    return prefix, label
+
+
 def read_iob(path: Path) -> Iterator[ImportRecord | Problem]:
-    source = str(path)
-    try:
-        stream = path.open("r", encoding="utf-8-sig", newline=None)
-    except OSError as exc:
-        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
-        return
+    """Documents of an IOB file. A line that cannot be read (no tag, an unknown tag, not
+    UTF-8, too long) is skipped and reported with its number; the rest of its document
+    is kept, as if that line were not there."""
+    source = display_path(path)
     n = 0
     state = _DocState(1)
-    with stream:
+    orphans = 0
+    for item in open_lines(path):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        number, raw = item
         try:
-            for number, raw in enumerate(stream, start=1):
-                line = raw.strip()
-                if line.startswith("-DOCSTART-"):
-                    item = state.record(source, n)
-                    if item is not None:
-                        n += 1
-                        yield item
-                    state = _DocState(number)
-                    continue
-                if not line:
-                    state.end_sentence()
-                    continue
-                cols = line.split()
-                if len(cols) < 2:
-                    state.error = state.error or (number, "a line needs a word and a tag")
-                    continue
-                state.add(cols[0], cols[-1], number)
+            line = raw.decode("utf-8").strip()
         except UnicodeDecodeError as exc:
-            yield Problem(source, None, f"not valid UTF-8 (byte {exc.start})")
-            return
-    item = state.record(source, n)
-    if item is not None:
-        yield item
+            yield Problem(source, number, f"not valid UTF-8 (byte {exc.start} of the line)")
+            continue
+        if line.startswith("-DOCSTART-"):
+            doc = state.record(source, n)
+            if doc is not None:
+                n += 1
+                yield doc
+            state = _DocState(number)
+            continue
+        if not line:
+            state.end_sentence()
+            continue
+        cols = line.split()
+        if len(cols) < 2:
+            yield Problem(source, number, "a line needs a word and a tag; skipped")
+            continue
+        tag = _parse_tag(cols[-1])
+        if isinstance(tag, str):
+            yield Problem(source, number, f"{tag}; skipped")
+            continue
+        prefix, label = tag
+        if not state.add(cols[0], prefix, label):
+            orphans += 1
+            if orphans <= MAX_WARNINGS:
+                yield Problem(
+                    source,
+                    number,
+                    f"{cols[-1]} does not follow B-{label} or I-{label}: read as the start "
+                    f"of an entity (B-{label})",
+                    warning=True,
+                )
+    doc = state.record(source, n)
+    if doc is not None:
+        yield doc
+    if orphans > MAX_WARNINGS:
+        yield Problem(
+            source,
+            None,
+            f"{orphans - MAX_WARNINGS} more inside tags without a beginning were read as "
+            "the start of an entity",
+            warning=True,
+        )

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
+from annotator.formats.textio import MAX_LINE, display_path, iter_lines, open_lines
 
-MAX_LINE = 64 * 1024 * 1024
+__all__ = ["MAX_LINE", "RecordError", "iter_jsonl_lines", "read_jsonl", "record_from_object"]
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
@@ -24,6 +25,16 @@ def _encodable(obj: Any) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON has neither and PostgreSQL's json type
+    # refuses them, so a record holding one would store on SQLite only.
+    raise _NotJson(f"{name} is not a JSON value")
 
 
 class RecordError(ValueError):
@@ -137,14 +148,21 @@ def record_from_object(obj: Any, source: str, line: int) -> ImportRecord:
     )
 
 
-def iter_jsonl_lines(stream: IO[bytes], source: str) -> Iterator[tuple[int, Any] | Problem]:
+def iter_jsonl_lines(
+    stream: IO[bytes], source: str, *, max_line: int = MAX_LINE
+) -> Iterator[tuple[int, Any] | Problem]:
     """(line number, parsed object) for each non-blank line, or a Problem."""
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if len(raw) > MAX_LINE:
-            yield Problem(source, number, f"line longer than {MAX_LINE} bytes")
+    yield from parse_jsonl_lines(iter_lines(stream, source, max_line=max_line), source)
+
+
+def parse_jsonl_lines(
+    lines: Iterator[tuple[int, bytes] | Problem], source: str
+) -> Iterator[tuple[int, Any] | Problem]:
+    for item in lines:
+        if isinstance(item, Problem):
+            yield item
             continue
+        number, raw = item
         if not raw.strip():
             continue
         try:
@@ -153,9 +171,12 @@ def iter_jsonl_lines(stream: IO[bytes], source: str) -> Iterator[tuple[int, Any]
             yield Problem(source, number, "not valid UTF-8")
             continue
         try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            obj = json.loads(line, parse_constant=_no_constant)
+        except (json.JSONDecodeError, RecursionError, _NotJson) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                msg = exc.msg
+            else:
+                msg = str(exc) if isinstance(exc, _NotJson) else "nested too deeply"
             yield Problem(source, number, f"invalid JSON: {msg}")
             continue
         if _SURROGATE_ESCAPE.search(raw) and not _encodable(obj):
@@ -169,19 +190,13 @@ def iter_jsonl_lines(stream: IO[bytes], source: str) -> Iterator[tuple[int, Any]
 
 
 def read_jsonl(path: Path) -> Iterator[ImportRecord | Problem]:
-    source = str(path)
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
-        return
-    with stream:
-        for item in iter_jsonl_lines(stream, source):
-            if isinstance(item, Problem):
-                yield item
-                continue
-            number, obj = item
-            try:
-                yield record_from_object(obj, source, number)
-            except RecordError as exc:
-                yield Problem(source, number, str(exc))
+    source = display_path(path)
+    for item in parse_jsonl_lines(open_lines(path), source):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        number, obj = item
+        try:
+            yield record_from_object(obj, source, number)
+        except RecordError as exc:
+            yield Problem(source, number, str(exc))

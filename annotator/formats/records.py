@@ -8,11 +8,13 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something that was skipped, with the file and line it came from."""
+    """Something that was skipped, with the file and line it came from; a ``warning``
+    skipped nothing (the input was read, with a change worth knowing about)."""
 
     source: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source

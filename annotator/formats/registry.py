@@ -13,6 +13,7 @@ from annotator.formats.export_base import Writer
 from annotator.formats.iob import read_iob
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.records import ImportRecord, Problem
+from annotator.formats.textio import display_path, encoding_of, iter_lines
 from annotator.formats.txt import read_txt
 
 Reader = Callable[[Path], Iterator[ImportRecord | Problem]]
@@ -79,15 +80,23 @@ def expand_paths(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]
 
 def _first_object(path: Path) -> Any:
     """The first JSON object of a JSONL file, or None (unreadable files go to the reader,
-    which reports them with a line number)."""
+    which reports them with a line number). Reads at most ``_SNIFF_BYTES`` of a line."""
     try:
         with path.open("rb") as f:
-            for raw in f:
-                if raw.strip():
-                    return json.loads(raw[:_SNIFF_BYTES].decode("utf-8-sig"))
+            if encoding_of(f.peek(4)[:4]) in ("utf-16", "utf-32"):
+                lines: Iterator[tuple[int, bytes] | Problem] = iter_lines(
+                    f, display_path(path), max_line=_SNIFF_BYTES
+                )
+                first = next((x for x in lines if isinstance(x, Problem) or x[1].strip()), None)
+                raw = first[1] if isinstance(first, tuple) else b""
+            else:
+                while (raw := f.readline(_SNIFF_BYTES + 1)) and not raw.strip():
+                    pass
+                if len(raw) > _SNIFF_BYTES:
+                    return None  # the reader reports the long line
+            return json.loads(raw.decode("utf-8-sig")) if raw.strip() else None
     except (OSError, ValueError, RecursionError):
         return None
-    return None
 
 
 # writers --------------------------------------------------------------------------------

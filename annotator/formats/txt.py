@@ -1,4 +1,5 @@
-"""Plain-text articles: one UTF-8 file (with or without BOM) per document."""
+"""Plain-text articles: one file per document, UTF-8 (with or without BOM) or UTF-16 /
+UTF-32 with a BOM (what Windows editors save as "Unicode")."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.formats.records import ImportRecord, Problem
+from annotator.formats.textio import decode_text, display_path, encoding_of
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -20,7 +22,7 @@ def looks_binary(data: bytes) -> bool:
 
 
 def read_txt(path: Path) -> Iterator[ImportRecord | Problem]:
-    source = str(path)
+    source = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -30,16 +32,26 @@ def read_txt(path: Path) -> Iterator[ImportRecord | Problem]:
     except OSError as exc:
         yield Problem(source, None, f"cannot read: {exc.strerror or exc}")
         return
-    if looks_binary(data):
+    codec = encoding_of(data[:4])
+    # UTF-16 and UTF-32 are full of NUL bytes: only their decoded text is judged.
+    wide = codec in ("utf-16", "utf-32")
+    if not wide and looks_binary(data):
         yield Problem(source, None, "binary file, not text")
         return
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
+        if wide:
+            yield Problem(source, None, f"not valid {codec.upper()} (byte {exc.start})")
+            return
         line = data[: exc.start].count(b"\n") + 1
         yield Problem(source, line, f"not valid UTF-8 (byte {exc.start})")
+        return
+    if wide and looks_binary(text.encode("utf-8", "surrogatepass")):
+        yield Problem(source, None, "binary file, not text")
         return
     if not text.strip():
         yield Problem(source, None, "empty file")
         return
-    yield ImportRecord(text=text, source=source, external_id=path.name, meta={"source": path.name})
+    name = display_path(path.name)
+    yield ImportRecord(text=text, source=source, external_id=name, meta={"source": name})

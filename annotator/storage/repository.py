@@ -374,6 +374,11 @@ class Repository:
         with self.db.session() as s:
             return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
 
+    def document_ids_by_sha(self, shas: Sequence[str]) -> dict[str, int]:
+        """sha256 -> id of the texts already stored (a resumed import asks per batch)."""
+        with self.db.session() as s:
+            return _ids_by_sha(s, shas)
+
     # document list (paged, joined with one annotator's status) ------------------------
 
     def _list_query(
