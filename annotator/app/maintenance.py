@@ -141,3 +141,28 @@ def settle_suggestions(db: str | Path | None, *, dry_run: bool = False) -> list[
             if not dry_run:
                 project.repo.save_diff(ann, diff(ann, settled), settled)
     return changes
+
+
+def examine_project(db: str | Path | None) -> CheckReport:
+    """``annotator db check``: every check, on a damaged project too. The quick table
+    check at open is skipped (it would refuse the very project to examine); the report
+    names each difference between the live schema and this version's instead."""
+    database = Database(resolve_db(db), upgrade=False, verify_schema=False)
+    try:
+        return check_database(database)
+    finally:
+        database.dispose()
+
+
+def shown_url(db: str | Path) -> str:
+    """A project's path or URL as it may be shown (never a password)."""
+    from annotator.storage.engine import redact_url
+
+    return redact_url(db)
+
+
+def shown_text(text: str) -> str:
+    """A message with every database password this process has seen shown as ``***``."""
+    from annotator.storage.engine import redact_text
+
+    return redact_text(text)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from annotator.cli.common import (
     DbOption,
@@ -26,7 +27,7 @@ def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 
     with clear_errors():
         database = Database(resolve_db(db_from(ctx, db)), upgrade=True)
-        out.print(f"{database.url}: schema at revision {database.current_revision()}")
+        out.print(f"{database.display_url}: schema at revision {database.current_revision()}")
         database.dispose()
 
 
@@ -73,15 +74,18 @@ def copy(
 
 @db_app.command("check")
 def check(ctx: typer.Context, db: DbOption = None) -> None:
-    """Run SQLite's integrity and foreign-key checks and the data model's own checks."""
-    from annotator.app.maintenance import check_project
+    """Run SQLite's integrity and foreign-key checks, compare the schema with this
+    version's, and run the data model's own checks."""
+    from annotator.app.maintenance import examine_project, shown_text
 
     with clear_errors():
-        report = check_project(db_from(ctx, db))
+        report = examine_project(db_from(ctx, db))
     for name in report.checks:
         out.print(f"checked: {name}")
+    for name in report.skipped:
+        out.print(f"skipped: {name}")
     for problem in report.problems:
-        err.print(f"[red]problem[/] {problem}", soft_wrap=True)
+        err.print(f"[red]problem[/] {escape(shown_text(problem))}", soft_wrap=True)
     if not report.ok:
         out.print(f"{report.url}: {len(report.problems)} problem(s)")
         raise typer.Exit(1)

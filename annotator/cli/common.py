@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -47,7 +48,10 @@ DbOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    from annotator.app.maintenance import shown_text
+
+    # Every error goes out through here: no database password in it, whoever wrote it.
+    err.print(f"[bold red]error:[/] {escape(shown_text(message))}", soft_wrap=True)
     raise typer.Exit(code)
 
 

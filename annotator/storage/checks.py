@@ -7,14 +7,25 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.storage.engine import Database, StorageError
+from annotator.storage.engine import (
+    SEARCH_SHADOW_TABLES,
+    SEARCH_TABLE,
+    SEARCH_TRIGGER,
+    Database,
+    StorageError,
+)
 from annotator.storage.models import (
     AnnotationRow,
     AnnotatorRow,
+    Base,
     DocumentRow,
     RelationRow,
     SpanRow,
@@ -28,6 +39,7 @@ class CheckReport:
     url: str
     checks: list[str] = field(default_factory=list)  # what was run
     problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what could not run, and why
 
     @property
     def ok(self) -> bool:
@@ -35,9 +47,10 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
-    """SQLite's own integrity and foreign-key checks, then the data model's rules that
-    the schema cannot express (run on every backend)."""
-    report = CheckReport(db.url)
+    """SQLite's own integrity and foreign-key checks, the live schema against the
+    models (and SQLite's search index), then the data model's rules that the schema
+    cannot express (run on every backend). ``url`` is the shown form (no password)."""
+    report = CheckReport(db.display_url)
     with db.engine.connect() as conn:
         if db.is_sqlite:
             _sqlite_checks(conn, report)
@@ -48,8 +61,112 @@ def check_database(db: Database) -> CheckReport:
                 f"schema at revision {revision!r}, this version expects "
                 f"{Database.head_revision()!r}: run `annotator db upgrade`"
             )
-        _model_checks(conn, report)
+        report.checks.append("tables, columns and indexes match this version's schema")
+        damaged = schema_differences(conn)
+        if db.is_sqlite:
+            report.checks.append("search index (SQLite FTS5)")
+            damaged += search_index_problems(conn)
+        report.problems += [f"schema: {d}" for d in damaged]
+        if damaged:
+            # The data checks query the very tables and columns that are missing.
+            report.skipped.append("the data checks, until the schema is repaired")
+            return report
+        try:
+            _model_checks(conn, report)
+        except SQLAlchemyError as exc:  # a gap the schema comparison did not see
+            orig = getattr(exc, "orig", None) or exc
+            report.problems.append(f"the data checks could not run: {orig}")
     return report
+
+
+# Differences that never break a command are left out: tables and indexes the database
+# has beyond the models (migration 0001 made indexes on relations that the models do
+# not declare; a person may add their own), and SQLite's search tables, which migration
+# 0004 makes outside the models and ``search_index_problems`` checks.
+_IGNORED = {"remove_table", "remove_index", "remove_constraint", "remove_fk"}
+
+
+def _include(obj: Any, name: str | None, type_: str, reflected: bool, _compare_to: Any) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
+def schema_differences(conn: Connection) -> list[str]:
+    """Each difference between the live schema and the models that can break a
+    command, named (Alembic's ``compare_metadata``)."""
+    context = MigrationContext.configure(
+        conn, opts={"compare_type": True, "include_object": _include}
+    )
+    found: list[str] = []
+    for diff in compare_metadata(context, Base.metadata):
+        # modify_* differences of one column come grouped in a list
+        for item in diff if isinstance(diff, list) else [diff]:
+            if item[0] not in _IGNORED:
+                found.append(_describe(item))
+    return found
+
+
+def _describe(item: tuple[Any, ...]) -> str:
+    kind = item[0]
+    if kind == "add_table":
+        return f"table {item[1].name} is missing"
+    if kind == "add_column":
+        return f"column {item[2]}.{item[3].name} is missing"
+    if kind == "remove_column":
+        return f"column {item[2]}.{item[3].name} is not part of this version's schema"
+    if kind == "add_index":
+        index = item[1]
+        cols = ", ".join(c.name for c in index.columns)
+        unique = "unique index" if index.unique else "index"
+        return f"{unique} {index.name} on {index.table.name} ({cols}) is missing"
+    if kind == "add_constraint":
+        cons = item[1]
+        cols = ", ".join(c.name for c in cons.columns)
+        return f"constraint {cons.name} on {cons.table.name} ({cols}) is missing"
+    if kind == "add_fk":
+        fk = item[1]
+        cols = ", ".join(c.name for c in fk.columns)
+        return f"foreign key on {fk.table.name} ({cols}) to {fk.referred_table.name} is missing"
+    if kind == "modify_type":
+        _k, _schema, table, column, _kw, existing, expected = item
+        return f"column {table}.{column} has type {existing}, this version expects {expected}"
+    if kind == "modify_nullable":
+        _k, _schema, table, column, _kw, existing, expected = item
+        allows = "allows" if existing else "refuses"
+        return (
+            f"column {table}.{column} {allows} NULL, this version expects the opposite"
+            if existing != expected
+            else f"column {table}.{column}: NULL rule differs"
+        )
+    return f"{kind}: " + " ".join(str(part) for part in item[1:] if part is not None)
+
+
+def search_index_problems(conn: Connection) -> list[str]:
+    """The FTS5 search table, its shadow tables and its delete trigger (SQLite)."""
+    names = (SEARCH_TABLE, *SEARCH_SHADOW_TABLES, SEARCH_TRIGGER)
+    marks = ", ".join("?" for _ in names)
+    objects = dict(
+        conn.exec_driver_sql(
+            f"SELECT name, type FROM sqlite_master WHERE name IN ({marks})", names
+        ).all()
+    )
+    if objects.get(SEARCH_TABLE) != "table":  # dropping it drops its shadow tables too
+        problems = [f"search table {SEARCH_TABLE} is missing"]
+    else:
+        problems = [
+            f"search table {name} is missing"
+            for name in SEARCH_SHADOW_TABLES
+            if objects.get(name) != "table"
+        ]
+    if objects.get(SEARCH_TRIGGER) != "trigger":
+        problems.append(f"search trigger {SEARCH_TRIGGER} is missing")
+    if not problems:
+        try:  # reads the index itself: a damaged shadow table fails here
+            conn.exec_driver_sql(
+                f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH 'a' LIMIT 1"
+            ).all()
+        except SQLAlchemyError as exc:
+            problems.append(f"search table {SEARCH_TABLE} cannot be read: {exc.orig}")
+    return problems
 
 
 def _sqlite_checks(conn: Connection, report: CheckReport) -> None:
@@ -156,7 +273,7 @@ def unsettled_annotations(conn: Connection, threshold: float = 0.5) -> list[Unse
 def sqlite_path(db: Database) -> Path:
     url = make_url(db.url)
     if not db.is_sqlite or not url.database or url.database == ":memory:":
-        raise StorageError(f"{db.url} is not an SQLite file.", code="E231")
+        raise StorageError(f"{db.display_url} is not an SQLite file.", code="E231")
     return Path(url.database)
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core import AnnotatorError
@@ -29,6 +32,14 @@ class StorageError(AnnotatorError):
 
 class SchemaTooNewError(StorageError):
     code = "E201"
+
+
+class SchemaDamagedError(StorageError):
+    """The tables at the head revision are not the ones the models describe (a column
+    or table dropped by hand, a half-restored file): refused at open, before a query
+    meets the gap half-way through a command."""
+
+    code = "E205"
 
 
 WRITE_FAILED = "E212"  # the code ``Project`` turns into ``StorageUnavailable``
@@ -80,6 +91,76 @@ def to_url(db: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+# Passwords: the one redaction path ------------------------------------------------------
+#
+# Every URL that leaves the process (output, error messages, logs, the window) goes
+# through ``redact_url``; every message that may quote a driver's text goes through
+# ``redact_text``, which also hides each password this process has been handed, so a
+# driver message quoting part of one (an unescaped "@" in a password makes the rest
+# look like a host name: "failed to resolve host 'rest@db.example'") shows "***".
+
+_MASK = "***"
+_MIN_SECRET = 3  # shorter pieces would mask ordinary words; the URL itself is still masked
+_known_secrets: set[str] = set()
+# scheme://user:password@ in any text; the password runs to the last "@" before a space
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][\w+.-]*://[^:/@\s]*):[^\s]*@")
+
+
+def _url_secrets(text: str) -> set[str]:
+    """The password of a URL, however it is written: parsed by SQLAlchemy, read as
+    everything between the first ":" and the *last* "@" of the authority (what the
+    person meant when the password holds an unescaped "@"), percent-decoded, and a
+    ``password=`` query parameter (which drivers accept too)."""
+    scheme, sep, rest = text.partition("://")
+    if not sep or scheme.startswith("sqlite"):
+        return set()
+    found: set[str] = set()
+    authority, _, query = rest.partition("?")
+    userinfo, at, _host = authority.rpartition("@")
+    if at and ":" in userinfo:
+        password = userinfo.split(":", 1)[1]
+        found |= {password, unquote(password)}
+        found |= {piece for piece in password.split("@")}
+    for key, value in parse_qsl(query, keep_blank_values=False):
+        if key.lower() in {"password", "passwd"}:
+            found |= {value, unquote(value)}
+    try:
+        parsed = make_url(text).password
+    except Exception:  # an unparsable URL: the text reading above is all there is
+        parsed = None
+    if parsed:
+        found.add(str(parsed))
+    return {s for s in found if len(s) >= _MIN_SECRET}
+
+
+def remember_secrets(url: str | Path) -> None:
+    """Note the password of ``url`` so ``redact_text`` hides it wherever it turns up."""
+    _known_secrets.update(_url_secrets(str(url)))
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every known password and every ``user:password@`` shown as ``***``."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{_MASK}@", text)
+    for secret in sorted(_known_secrets, key=len, reverse=True):
+        text = text.replace(secret, _MASK)
+    return text
+
+
+def redact_url(db: str | Path) -> str:
+    """A path or URL as it may be shown: a server URL never shows its password
+    (SQLAlchemy's ``render_as_string(hide_password=True)``, and the pieces it cannot
+    see, such as a password with an unescaped "@" or a ``password=`` parameter)."""
+    text = str(db)
+    if "://" not in text:
+        return text  # a file path holds no password
+    remember_secrets(text)
+    try:
+        shown = make_url(text).render_as_string(hide_password=True)
+    except Exception:  # unparsable: hide what looks like a password in the raw text
+        shown = text
+    return redact_text(shown)
+
+
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 
@@ -118,6 +199,94 @@ def _alembic_config() -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+def _head_revision() -> str:
+    head = _script().get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return _script().get_revision(revision) is not None
+    except Exception:  # alembic raises ResolutionError / CommandError for unknown ids
+        return False
+
+
+def _too_new_message(display_url: str, current: str) -> str:
+    return (
+        f"The database {display_url} was written by a newer version of the annotator "
+        f"(schema revision {current!r}, this version knows up to {_head_revision()!r}). "
+        "Upgrade the annotator; the database was not changed."
+    )
+
+
+def _read_revision_readonly(path: Path, busy_timeout_ms: int) -> str | None:
+    """The Alembic revision stored in an SQLite file, read without writing a byte;
+    ``None`` for a new file, a file without one, or one that cannot be read this way
+    (the normal open then says what is wrong)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_ms / 1000
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:  # no alembic_version yet, not a database, a hot journal
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row and row[0] is not None else None
+
+
+# The search index (SQLite only) is made by migration 0004 outside the models: the FTS5
+# table and the shadow tables FTS5 keeps for it (no _content one: external content).
+SEARCH_TABLE = "documents_fts"
+SEARCH_SHADOW_TABLES = tuple(f"{SEARCH_TABLE}_{s}" for s in ("data", "idx", "docsize", "config"))
+SEARCH_TRIGGER = "documents_fts_delete"
+
+_verified: set[tuple[str, Any]] = set()  # databases whose tables passed, this process
+
+
+def _schema_version(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
+
+
+def missing_tables_and_columns(conn: Connection, *, sqlite: bool) -> list[str]:
+    """Each model table or column (and, on SQLite, search table) the database lacks."""
+    from annotator.storage.models import Base  # models import nothing of this module
+
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
+    columns = {
+        table: {c["name"] for c in cols}
+        for (_schema, table), cols in inspector.get_multi_columns().items()
+    }
+    missing: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in present:
+            missing.append(f"table {table.name} is missing")
+            continue
+        have = columns.get(table.name, set())
+        missing += [
+            f"column {table.name}.{c.name} is missing" for c in table.columns if c.name not in have
+        ]
+    if sqlite:
+        missing += [
+            f"search table {name} is missing"
+            for name in (SEARCH_TABLE, *SEARCH_SHADOW_TABLES)
+            if name not in present
+        ]
+    return missing
+
+
 class Database:
     """An engine plus a session factory, with the schema at the head revision."""
 
@@ -128,17 +297,29 @@ class Database:
         upgrade: bool = True,
         echo: bool = False,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        verify_schema: bool = True,
     ) -> None:
+        """``verify_schema=False`` skips the quick table check at open: for
+        ``db check``, which compares the whole schema and names every difference."""
         self.url = to_url(db)
-        url = make_url(self.url)
         # for messages: a server URL's password is never shown
-        self.display_url = url.render_as_string(hide_password=True)
+        self.display_url = redact_url(self.url)
+        try:
+            url = make_url(self.url)
+        except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
+            raise StorageError(
+                redact_text(f"Cannot open the database {self.display_url}: {exc}")
+            ) from exc
         self.backend = url.get_backend_name()
         self.is_sqlite = self.backend == "sqlite"
         self.busy_timeout_ms = busy_timeout_ms
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             if url.database and url.database != ":memory:":
+                # Before anything can write (the connect event below switches the file
+                # to WAL, which rewrites its header): a file from a newer version is
+                # refused untouched.
+                self._refuse_newer_file(Path(url.database))
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
         else:
@@ -149,8 +330,10 @@ class Database:
             kwargs["pool_recycle"] = 1800
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
-        except (ImportError, ArgumentError) as exc:
-            raise StorageError(f"Cannot open the database {self.display_url}: {exc}") from exc
+        except (ImportError, ArgumentError, ValueError, TypeError) as exc:
+            raise StorageError(
+                redact_text(f"Cannot open the database {self.display_url}: {exc}")
+            ) from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_connect(busy_timeout_ms))
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -161,9 +344,23 @@ class Database:
         self.write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         try:
             self.check_schema(upgrade=upgrade)
-        except OperationalError as exc:
+            if verify_schema:
+                self.verify_tables()
+        except DBAPIError as exc:  # refused, bad parameters, a migration meeting a gap
             self.engine.dispose()
-            raise StorageError(f"Cannot open the database {self.display_url}: {exc.orig}") from exc
+            raise StorageError(
+                redact_text(f"Cannot open the database {self.display_url}: {exc.orig}")
+            ) from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def _refuse_newer_file(self, path: Path) -> None:
+        """Read the file's revision read-only (``mode=ro``: SQLite writes nothing, not
+        even a journal) and refuse one written by a newer version."""
+        current = _read_revision_readonly(path, self.busy_timeout_ms)
+        if current is not None and not _known_revision(current):
+            raise SchemaTooNewError(_too_new_message(self.display_url, current))
 
     def _set_wal(self) -> None:
         # Outside any transaction: SQLite refuses to change the journal mode inside one.
@@ -174,9 +371,11 @@ class Database:
                 cursor = raw.cursor()
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.close()
-        except (OperationalError, sqlite3.Error) as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             orig = getattr(exc, "orig", exc)
-            raise StorageError(f"Cannot open the database {self.display_url}: {orig}") from exc
+            raise StorageError(
+                redact_text(f"Cannot open the database {self.display_url}: {orig}")
+            ) from exc
 
     # schema -------------------------------------------------------------------------
 
@@ -186,25 +385,13 @@ class Database:
 
     @staticmethod
     def head_revision() -> str:
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-        assert head is not None
-        return head
+        return _head_revision()
 
     def check_schema(self, *, upgrade: bool) -> None:
-        script = ScriptDirectory.from_config(_alembic_config())
         current = self.current_revision()
-        if current is not None:
-            try:
-                script.get_revision(current)
-            except Exception as exc:
-                raise SchemaTooNewError(
-                    f"The database {self.display_url} was written by a newer version of the "
-                    "annotator "
-                    f"(schema revision {current!r}, this version knows up to "
-                    f"{script.get_current_head()!r}). Upgrade the annotator; the database was "
-                    "not changed."
-                ) from exc
-        if current != script.get_current_head():
+        if current is not None and not _known_revision(current):
+            raise SchemaTooNewError(_too_new_message(self.display_url, current))
+        if current != _head_revision():
             if not upgrade:
                 raise StorageError(
                     f"The database schema is at {current!r}; run `annotator db upgrade`."
@@ -220,7 +407,27 @@ class Database:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-        log.info("database %s upgraded to %s", self.url, self.head_revision())
+        log.info("database %s upgraded to %s", self.display_url, self.head_revision())
+
+    def verify_tables(self) -> None:
+        """The quick check at open: every table and column of the models is there (and
+        SQLite's search tables). Names only, one inspection per database and process
+        (on SQLite, again after any schema change: ``PRAGMA schema_version``), so an
+        open stays cheap; ``annotator db check`` compares types and indexes too."""
+        with self.engine.connect() as conn:
+            key = (self.url, _schema_version(conn) if self.is_sqlite else None)
+            if key in _verified:
+                return
+            missing = missing_tables_and_columns(conn, sqlite=self.is_sqlite)
+        if missing:
+            more = f" (and {len(missing) - 1} more difference(s))" if len(missing) > 1 else ""
+            raise SchemaDamagedError(
+                f"The database {self.display_url} does not match this version's schema: "
+                f"{missing[0]}{more}. It was changed outside the annotator or restored "
+                "incompletely; nothing was changed now. Run `annotator db check` to list "
+                "every difference, and restore the file from a backup."
+            )
+        _verified.add(key)
 
     def session(self) -> Session:
         """A session for reading (or for a write that tolerates a lock upgrade)."""

@@ -65,12 +65,14 @@ def _ask_annotator_name() -> str | None:
 
 
 def _open_window(db: str | None, annotator: str, model: str | None) -> MainWindow | None:
+    from annotator.app.maintenance import shown_text, shown_url
     from annotator.app.project import Project
 
     try:
         project = Project.open(db)
     except Exception as exc:  # shown to the person, who can pick another file
-        QMessageBox.critical(None, "Cannot open the project", f"{db or 'default project'}:\n{exc}")
+        where = shown_url(db) if db else "default project"  # never a server's password
+        QMessageBox.critical(None, "Cannot open the project", f"{where}:\n{shown_text(str(exc))}")
         return None
     window = build_main_window(project, annotator, model=model, load_model=True, owns_project=True)
     trace.install_if_enabled(window)  # ANNOTATOR_TRACE=1: JSON lines for tests/ui_real
