@@ -77,6 +77,7 @@ def _start(program: Program, template: Path, i: int) -> tuple[Window, str | None
     w = program.start(db, home=f"home-{i}", find=False)
     try:
         w.find_window()
+        w.focus()  # as a window manager activates a new window
         event = w.wait_for(
             "the first article's suggestions",
             lambda e: _opened_with_suggestions(e) or e["event"] == "window_shown",
@@ -150,7 +151,10 @@ def test_real_window_starts_20_times_under_load_and_shows_suggestions(program: P
 def test_real_window_keys_go_to_the_article_after_start(program: Program) -> None:
     db = program.project()
     w = program.start(db)
-    opened = _open_first(w)
+    w.focus()  # as a window manager activates a new window: before the article is there
+    opened = w.wait_for(
+        "the first article with its suggestions", _opened_with_suggestions, timeout=60
+    )
     doc_id = opened["doc_id"]
     mark = w.mark()
     w.key("Tab")
