@@ -425,7 +425,7 @@ class Database:
                 f"The database {self.display_url} does not match this version's schema: "
                 f"{missing[0]}{more}. It was changed outside the annotator or restored "
                 "incompletely; nothing was changed now. Run `annotator db check` to list "
-                "every difference, and restore the file from a backup."
+                "every difference, and restore the database from a backup."
             )
         _verified.add(key)
 

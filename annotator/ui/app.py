@@ -72,7 +72,10 @@ def _open_window(db: str | None, annotator: str, model: str | None) -> MainWindo
         project = Project.open(db)
     except Exception as exc:  # shown to the person, who can pick another file
         where = shown_url(db) if db else "default project"  # never a server's password
-        QMessageBox.critical(None, "Cannot open the project", f"{where}:\n{shown_text(str(exc))}")
+        message = shown_text(str(exc))
+        # Name the project once: most messages already start "Cannot open the database …".
+        text = message if where in message else f"{where}:\n{message}"
+        QMessageBox.critical(None, "Cannot open the project", text)
         return None
     window = build_main_window(project, annotator, model=model, load_model=True, owns_project=True)
     trace.install_if_enabled(window)  # ANNOTATOR_TRACE=1: JSON lines for tests/ui_real
