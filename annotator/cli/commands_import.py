@@ -7,9 +7,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from annotator.app.importing import ImportReport
 from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
+
+
+def _kept(report: ImportReport) -> str:
+    """Annotations a run again found stored already, or replaced: not counted as added."""
+    parts = []
+    if report.annotations_present:
+        parts.append(f"{report.annotations_present} already stored")
+    if report.annotations_replaced:
+        parts.append(f"{report.annotations_replaced} replaced")
+    return f" added ({', '.join(parts)})" if parts else ""
 
 
 @app.command("import")
@@ -35,11 +47,15 @@ def import_(
             report = project.import_paths(paths, fmt=fmt, annotator=annotator, progress=progress)
         with progress_bar("indexing for search") as progress:
             project.index_for_search(batch=5000, progress=progress)
+        for warning in report.warnings:
+            err.print(f"warning {warning}", soft_wrap=True, markup=False, highlight=False)
         for problem in report.problems:
-            err.print(f"[yellow]skipped[/] {problem}", soft_wrap=True, markup=True)
+            # escaped: a file name or label may hold "[/...]", which rich reads as markup
+            err.print(f"[yellow]skipped[/] {escape(str(problem))}", soft_wrap=True, markup=True)
         out.print(
             f"imported {report.imported} documents ({report.duplicates} already present, "
-            f"{report.annotations} annotations, {report.snapped_spans} spans snapped to tokens); "
+            f"{report.annotations} annotations{_kept(report)}, "
+            f"{report.snapped_spans} spans snapped to tokens); "
             f"skipped {len(report.problems)}"
         )
         if report.problems:

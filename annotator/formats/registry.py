@@ -87,7 +87,10 @@ def _first_object(path: Path) -> Any:
                 lines: Iterator[tuple[int, bytes] | Problem] = iter_lines(
                     f, display_path(path), max_line=_SNIFF_BYTES
                 )
-                first = next((x for x in lines if isinstance(x, Problem) or x[1].strip()), None)
+                try:
+                    first = next((x for x in lines if isinstance(x, Problem) or x[1].strip()), None)
+                finally:
+                    lines.close()  # type: ignore[attr-defined]
                 raw = first[1] if isinstance(first, tuple) else b""
             else:
                 while (raw := f.readline(_SNIFF_BYTES + 1)) and not raw.strip():

@@ -10,6 +10,7 @@ or without one, UTF-16 and UTF-32 with one (what Windows editors save as "Unicod
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 from collections.abc import Iterator
@@ -106,7 +107,10 @@ def _decoded_lines(
         # The decoder cannot resynchronise after a broken UTF-16 unit: stop here.
         yield Problem(source, number + 1, f"not valid {codec.upper()} ({exc.reason}); rest skipped")
     finally:
-        text.detach()
+        # Give the stream back unclosed (its owner closes it); it may be closed already
+        # when an abandoned generator is collected after its file.
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def iter_lines(

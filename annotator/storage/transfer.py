@@ -10,6 +10,11 @@ is not stored twice; an annotator's annotation that both sides hold is kept from
 side that saved it last (``updated_at``) and reported as a conflict when the two differ.
 Row ids are never copied (the target numbers its own rows), so PostgreSQL sequences
 stay right and two files can be merged into one project.
+
+Rows the target could not hold are skipped and listed (``CopyReport.skipped``), the
+rest copied: SQLite stores what PostgreSQL refuses (NUL in a text, a label longer than
+its column), so every row is checked by the rules of ``annotator.core.validation``
+first, and a batch the target still refuses is copied again document by document.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 
+from annotator.core import (
+    MAX_EXTERNAL_ID_LENGTH,
+    label_problem,
+    name_problem,
+    text_problem,
+)
 from annotator.storage.engine import Database, StorageError
 from annotator.storage.models import (
     AnnotationRow,
@@ -83,6 +95,23 @@ class CopyReport:
     settings: int = 0
     settings_differing: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows not copied, and why
+
+    def absorb(self, part: CopyReport) -> None:
+        """Add the counts of one committed batch."""
+        for name in (
+            "documents",
+            "documents_present",
+            "annotations",
+            "annotations_replaced",
+            "annotations_kept",
+            "annotations_same",
+            "spans",
+            "assignments",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.conflicts += part.conflicts
+        self.skipped += part.skipped
 
 
 def copy_database(
@@ -109,7 +138,7 @@ def copy_database(
             if not docs:
                 break
             after = docs[-1].id
-            _copy_batch(sconn, dst, docs, annotators, report)
+            _copy_batch_or_each(sconn, dst, docs, annotators, report)
             done += len(docs)
             if progress:
                 progress(done, total)
@@ -148,8 +177,17 @@ def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[An
 
 
 def _copy_annotators(sconn: Connection, dst: Database, report: CopyReport) -> dict[int, int]:
-    """Source annotator id -> target annotator id, creating missing annotators by name."""
-    source = sconn.execute(select(P.c.id, P.c.name, P.c.kind, P.c.role)).all()
+    """Source annotator id -> target annotator id, creating missing annotators by name.
+    An annotator whose name the target cannot hold is left out, with its annotations."""
+    source = []
+    for r in sconn.execute(select(P.c.id, P.c.name, P.c.kind, P.c.role)).all():
+        problem = name_problem(r.name, "annotator name")
+        if problem is None:
+            source.append(r)
+        else:
+            report.skipped.append(
+                f"annotator {r.name[:40]!r}: {problem}; not copied, nor its annotations"
+            )
     with dst.write_engine.begin() as t:
         have = {name: i for i, name in t.execute(select(P.c.id, P.c.name))}
         fresh = [
@@ -217,6 +255,69 @@ def _load_children(conn: Connection, anns: dict[int, _Ann]) -> None:
             anns[j.annotation_id].rejections.append(j)
 
 
+def _document_label(d: Any) -> str:
+    return str(d.external_id or d.sha256[:12])[:60]
+
+
+def _copy_batch_or_each(
+    sconn: Connection,
+    dst: Database,
+    docs: Sequence[Any],
+    annotators: dict[int, int],
+    report: CopyReport,
+) -> None:
+    """One transaction for the batch; when the target refuses it, one per document, so
+    only the document it refuses is skipped (and listed) and the rest copied."""
+    part = CopyReport()
+    try:
+        _copy_batch(sconn, dst, docs, annotators, part)
+    except (DataError, IntegrityError) as exc:
+        if len(docs) == 1:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            report.skipped.append(
+                f"document {_document_label(docs[0])}: the target refused it ({reason}); "
+                "not copied, nor its annotations"
+            )
+            return
+        for doc in docs:
+            _copy_batch_or_each(sconn, dst, [doc], annotators, report)
+        return
+    report.absorb(part)
+
+
+def _storable(docs: Sequence[Any], report: CopyReport) -> list[Any]:
+    """The documents the target can hold; the others are listed as skipped."""
+    out = []
+    for d in docs:
+        problem = text_problem(d.text) or name_problem(
+            d.external_id or "", "external id", MAX_EXTERNAL_ID_LENGTH
+        )
+        if problem is None:
+            out.append(d)
+        else:
+            report.skipped.append(
+                f"document {_document_label(d)}: {problem}; not copied, nor its annotations"
+            )
+    return out
+
+
+def _drop_bad_labels(ann: _Ann, label: str, report: CopyReport) -> None:
+    """Leave out spans (with their relations) and rejections whose label the target
+    cannot hold; the annotation itself is copied."""
+    bad_ids = set()
+    for s in ann.spans:
+        problem = label_problem(s.label)
+        if problem is not None:
+            bad_ids.add(s.id)
+            report.skipped.append(f"span {s.start}-{s.end} of {label}: {problem}; not copied")
+    if bad_ids:
+        ann.spans = [s for s in ann.spans if s.id not in bad_ids]
+        ann.relations = [
+            r for r in ann.relations if r.head_id not in bad_ids and r.child_id not in bad_ids
+        ]
+    ann.rejections = [j for j in ann.rejections if label_problem(j.label) is None]
+
+
 def _copy_batch(
     sconn: Connection,
     dst: Database,
@@ -224,21 +325,28 @@ def _copy_batch(
     annotators: dict[int, int],
     report: CopyReport,
 ) -> None:
+    docs = _storable(docs, report)
+    if not docs:
+        return
     doc_ids = [d.id for d in docs]
     source: dict[int, _Ann] = {}
     for chunk in _chunks(doc_ids):
         for row in sconn.execute(select(A).where(A.c.document_id.in_(chunk)).order_by(A.c.id)):
-            source[row.id] = _Ann(row)
+            if row.annotator_id in annotators:
+                source[row.id] = _Ann(row)
     _load_children(sconn, source)
+    label_of = {d.id: d.external_id or d.sha256[:12] for d in docs}
+    for ann in source.values():
+        _drop_bad_labels(ann, f"document {str(label_of[ann.row.document_id])[:60]}", report)
     assignments = [
         row
         for chunk in _chunks(doc_ids)
         for row in sconn.execute(select(G).where(G.c.document_id.in_(chunk)))
+        if row.annotator_id in annotators
     ]
     with dst.write_engine.begin() as t:
         doc_map = _put_documents(t, docs, report)
         names = {v: k for k, v in t.execute(select(P.c.name, P.c.id))}
-        label_of = {d.id: d.external_id or d.sha256[:12] for d in docs}
         existing: dict[tuple[int, int], _Ann] = {}
         for chunk in _chunks(list(set(doc_map.values()))):
             for row in t.execute(select(A).where(A.c.document_id.in_(chunk))):
