@@ -48,9 +48,10 @@ WRITE_FAILED = "E212"  # the code ``Project`` turns into ``StorageUnavailable``
 def describe_operational_error(exc: BaseException, *, busy_timeout_ms: int | None = None) -> str:
     """A message a person can act on for a database that could not be used.
 
-    The driver's own text stays at the end, for a bug report."""
+    The driver's own text stays at the end, for a bug report (never a password)."""
     orig = getattr(exc, "orig", None) or exc
     raw = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    raw = redact_text(raw)
     low = raw.lower()
     if "locked" in low or "busy" in low:
         waited = f" (waited {busy_timeout_ms / 1000:g} s)" if busy_timeout_ms else ""

@@ -125,7 +125,7 @@ def test_smoke_exits_promptly_on_a_damaged_project(damaged: tuple[Path, str]) ->
             sys.executable,
             "-c",
             "from annotator.cli import main; raise SystemExit(main())",
-            *["--db", str(path), "smoke", "--no-model", "--timeout", "20"],
+            *["--db", str(path), "smoke", "--timeout", "20"],  # the rules pipeline, as run
         ],
         capture_output=True,
         text=True,
