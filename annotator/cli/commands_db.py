@@ -70,6 +70,11 @@ def copy(
         err.print(f"[yellow]conflict[/] {conflict}", soft_wrap=True)
     for key in report.settings_differing:
         err.print(f"[yellow]setting[/] {key}: kept the target's value", soft_wrap=True)
+    # Rows the target cannot hold (a label too long for PostgreSQL, NUL in a text).
+    for line in report.skipped:
+        err.print(f"skipped {line}", soft_wrap=True, markup=False, highlight=False)
+    if report.skipped:
+        raise typer.Exit(1)
 
 
 @db_app.command("check")
