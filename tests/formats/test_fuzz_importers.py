@@ -7,11 +7,15 @@ would dominate the run time); each example checks the database afterwards.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import time
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -146,6 +150,78 @@ def test_fuzz_text_formats(fuzz_project: Project, tmp_path: Path, fmt: str, body
     path.write_bytes(body.encode("utf-8", errors="surrogatepass"))
     _import(fuzz_project, path, fmt)
     _consistent(fuzz_project)
+
+
+member_name = st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00") | st.sampled_from(["/", "."]),
+    min_size=1,
+    max_size=40,
+).map(lambda n: n + ".jsonl") | st.sampled_from(
+    ["all.jsonl", "alice.jsonl", "__MACOSX/x.jsonl", ".hidden.jsonl", "notes.txt", "d/"]
+)
+member_body = st.binary(max_size=500) | st.lists(jsonl_record, max_size=4).map(
+    lambda recs: "".join(json.dumps(r) + "\n" for r in recs).encode("utf-8", "surrogatepass")
+)
+
+
+@FUZZ
+@given(
+    members=st.lists(st.tuples(member_name, member_body), max_size=5),
+    method=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2]),
+    damage=st.none() | st.tuples(st.integers(0, 10_000), st.integers(1, 255)),
+)
+def test_fuzz_doccano_zip_members(
+    fuzz_project: Project,
+    tmp_path: Path,
+    members: list[tuple[str, bytes]],
+    method: int,
+    damage: tuple[int, int] | None,
+) -> None:
+    """Any member names and bodies, any compression, and a flipped byte anywhere (a
+    damaged header, checksum or stream): the zip imports or is reported, never raises."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", compression=method) as z:
+        warnings.simplefilter("ignore")  # duplicate names are part of the hostility
+        for name, body in members:
+            z.writestr(name, body)
+    data = bytearray(buffer.getvalue())
+    if damage is not None and data:
+        at, mask = damage
+        data[at % len(data)] ^= mask
+    path = tmp_path / "in.zip"
+    path.write_bytes(bytes(data))
+    _import(fuzz_project, path, "doccano")
+    _consistent(fuzz_project)
+
+
+file_name = st.binary(min_size=1, max_size=60).filter(
+    lambda b: b"/" not in b and b"\x00" not in b and b not in (b".", b"..")
+)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux")
+@FUZZ
+@given(names=st.lists(file_name, min_size=1, max_size=4, unique=True))
+def test_fuzz_file_names(fuzz_project: Project, tmp_path: Path, names: list[bytes]) -> None:
+    """Any bytes as file names (Linux allows all but / and NUL) in a folder: each file
+    imports or is reported, and whatever is stored about it is valid UTF-8 text."""
+    folder = tmp_path / f"in{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    for i, name in enumerate(names):
+        for suffix in (b".txt", b".jsonl"):
+            path = os.path.join(os.fsencode(folder), name[:200] + suffix)
+            with open(path, "wb") as f:
+                body = f"Article {i} named {name!r}."
+                f.write(body.encode() if suffix == b".txt" else json.dumps({"text": body}).encode())
+    _import(fuzz_project, folder, "auto")
+    _consistent(fuzz_project)
+    con = sqlite3.connect(fuzz_project.url.removeprefix("sqlite:///"))
+    try:
+        for external_id, meta in con.execute("select external_id, meta from documents"):
+            external_id.encode("utf-8")  # a surrogate escape would raise here
+            meta.encode("utf-8")
+    finally:
+        con.close()
 
 
 def test_fuzz_deep_json_and_huge_line(fuzz_project: Project, tmp_path: Path) -> None:
