@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core import AnnotatorError
+from annotator.storage.models import Base
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
@@ -262,8 +263,6 @@ def _schema_version(conn: Connection) -> int:
 
 def missing_tables_and_columns(conn: Connection, *, sqlite: bool) -> list[str]:
     """Each model table or column (and, on SQLite, search table) the database lacks."""
-    from annotator.storage.models import Base  # models import nothing of this module
-
     inspector = inspect(conn)
     present = set(inspector.get_table_names())
     columns = {
@@ -279,12 +278,11 @@ def missing_tables_and_columns(conn: Connection, *, sqlite: bool) -> list[str]:
         missing += [
             f"column {table.name}.{c.name} is missing" for c in table.columns if c.name not in have
         ]
-    if sqlite:
-        missing += [
-            f"search table {name} is missing"
-            for name in (SEARCH_TABLE, *SEARCH_SHADOW_TABLES)
-            if name not in present
-        ]
+    if sqlite and SEARCH_TABLE not in present:  # dropping it drops its shadow tables too
+        missing.append(f"search table {SEARCH_TABLE} is missing")
+    elif sqlite:
+        gone = [name for name in SEARCH_SHADOW_TABLES if name not in present]
+        missing += [f"search table {name} is missing" for name in gone]
     return missing
 
 
