@@ -36,7 +36,7 @@ from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans
 from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
 from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
-from annotator.formats.textio import display_path
+from annotator.formats.textio import display_path, printable
 
 _KNOWN = {
     "text",
@@ -289,7 +289,7 @@ def read_doccano_zip(path: Path) -> Iterator[ImportRecord | Problem]:
             name = PurePosixPath(info.filename)
             if info.is_dir() or name.name.startswith((".", "__MACOSX")):
                 continue
-            source = f"{shown}!{info.filename}"
+            source = f"{shown}!{printable(info.filename)}"
             if name.suffix.lower() not in (".jsonl", ".json"):
                 yield Problem(source, None, "not a JSONL file; skipped")
                 continue
@@ -298,7 +298,7 @@ def read_doccano_zip(path: Path) -> Iterator[ImportRecord | Problem]:
                 yield Problem(source, None, problem)
                 continue
             unpacked += info.file_size
-            user = name.stem if name.stem not in _SHARED_USER_FILES else None
+            user = printable(name.stem) if name.stem not in _SHARED_USER_FILES else None
             yield from _read_member(archive, info, source, user)
 
 

@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import io
 import os
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -34,10 +35,21 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """A path as valid UTF-8 text: a file name that is not UTF-8 (``bad\\xff.txt`` on
-    Linux, which Python holds with surrogate escapes) shows its odd bytes as ``\\xff``.
-    Everything stored or printed about a file goes through this: a surrogate escape
-    cannot be encoded by SQLite, PostgreSQL or the terminal."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    Linux, which Python holds with surrogate escapes) shows its odd bytes as ``\\xff``,
+    and control characters (a newline or an escape sequence in a name) as ``\\n`` or
+    ``\\x1b``. Everything stored or printed about a file goes through this: a surrogate
+    escape cannot be encoded by SQLite, PostgreSQL or the terminal."""
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def printable(name: str) -> str:
+    """``name`` with its control characters escaped (zip member names are any str)."""
+    if not any(unicodedata.category(ch) == "Cc" for ch in name):
+        return name
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" else ch
+        for ch in name
+    )
 
 
 def name_is_text(path: str | os.PathLike[str]) -> bool:
