@@ -263,16 +263,16 @@ _RATIO_FLOOR = 16 * 1024**2  # smaller members may compress as well as they like
 def _member_problem(info: zipfile.ZipInfo, unpacked_so_far: int) -> str | None:
     size, packed = info.file_size, info.compress_size
     if info.flag_bits & 0x1:
-        return "encrypted; skipped"
+        return "encrypted (no password is asked for)"
     if size > MAX_MEMBER_BYTES:
-        return f"unpacks to {size} bytes; the limit for one file is {MAX_MEMBER_BYTES}; skipped"
+        return f"unpacks to {size} bytes; the limit for one file is {MAX_MEMBER_BYTES}"
     if size > _RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
         return (
             f"unpacks {size // max(packed, 1)} times its packed size ({packed} -> {size} "
-            f"bytes); more than {MAX_RATIO} times is taken for a zip bomb; skipped"
+            f"bytes); more than {MAX_RATIO} times is taken for a zip bomb"
         )
     if unpacked_so_far + size > MAX_TOTAL_BYTES:
-        return f"with this file the archive unpacks to over {MAX_TOTAL_BYTES} bytes; skipped"
+        return f"with this file the archive unpacks to over {MAX_TOTAL_BYTES} bytes"
     return None
 
 
@@ -313,4 +313,4 @@ def _read_member(
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         yield Problem(source, None, f"damaged zip member: {exc}; the rest of it skipped")
     except (NotImplementedError, RuntimeError) as exc:
-        yield Problem(source, None, f"cannot unpack: {exc}; skipped")
+        yield Problem(source, None, f"cannot unpack: {exc}")

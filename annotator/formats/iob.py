@@ -231,11 +231,11 @@ def read_iob(path: Path) -> Iterator[ImportRecord | Problem]:
             continue
         cols = line.split()
         if len(cols) < 2:
-            yield Problem(source, number, "a line needs a word and a tag; skipped")
+            yield Problem(source, number, "a line needs a word and a tag")
             continue
         tag = _parse_tag(cols[-1])
         if isinstance(tag, str):
-            yield Problem(source, number, f"{tag}; skipped")
+            yield Problem(source, number, tag)
             continue
         prefix, label = tag
         if not state.add(cols[0], prefix, label):

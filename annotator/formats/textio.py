@@ -89,7 +89,7 @@ def _bounded_lines(
                 rest = stream.readline(_DISCARD)
                 if not rest or rest.endswith(b"\n"):
                     break
-            yield Problem(source, number, f"line longer than {max_line} bytes; skipped")
+            yield Problem(source, number, f"line longer than {max_line} bytes")
             continue
         yield number, raw
 
@@ -112,7 +112,7 @@ def _decoded_lines(
                     rest = text.readline(_DISCARD)
                     if not rest or rest.endswith("\n"):
                         break
-                yield Problem(source, number, f"line longer than {max_line} bytes; skipped")
+                yield Problem(source, number, f"line longer than {max_line} bytes")
                 continue
             yield number, line.encode("utf-8")
     except UnicodeDecodeError as exc:
