@@ -116,6 +116,29 @@ def test_zip_bomb_member_is_named_and_the_good_member_imported(
     assert alice is not None and project.count_documents() == 2
 
 
+@pytest.mark.slow
+def test_the_reported_zip_bomb_a_3_gib_line_in_a_3_mb_zip(tmp_path: Path) -> None:
+    """The attack as reported: 6.4 GB RSS and 45 s before, then a MemoryError under a
+    limit, and the good member lost. Now: the CLI names the member, imports the good
+    one, in flat memory and seconds."""
+    import resource
+
+    path = _bomb_zip(tmp_path / "export.zip", 3 * 1024**3)
+    assert path.stat().st_size < 4 * 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    result = _cli("--db", str(tmp_path / "p.db"), "import", str(path))
+    elapsed = time.monotonic() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    assert "export.zip!mallory.jsonl" in result.stderr
+    assert "imported 1 documents" in result.stdout
+    assert elapsed < 60, elapsed
+    if peak_kib > before:  # the largest child so far is this one
+        assert peak_kib < 1024 * 1024, peak_kib  # KiB on Linux: under 1 GiB
+
+
 def test_zip_member_over_the_size_limit_is_skipped(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
