@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.document: Document | None = None
         self.session: EditSession | None = None
         self._waiting_for: int | None = None  # document whose suggestions are being made
+        self._attaching = False  # editor.attach is running (see _build_widgets)
         self._done = 0
         self._total = 0
         project.ensure_annotator(annotator)
@@ -144,7 +145,11 @@ class MainWindow(QMainWindow):
         self.span_table.span_model.scheme = self.project.scheme
         self.editor = AnnotationEditor(self.view, self.span_table, self)
         self.editor.message.connect(self.say)
-        self.editor.currentChanged.connect(lambda _key: self._update_header())
+        # Not while attaching: _attach updates the header itself once the list has the
+        # status (one headline layout per opened article instead of two).
+        self.editor.currentChanged.connect(
+            lambda _key: None if self._attaching else self._update_header()
+        )
 
         self.banner = Banner()
         self.banner.retryClicked.connect(self._retry_save)
@@ -544,7 +549,11 @@ class MainWindow(QMainWindow):
         session.saveStateChanged.connect(self.banner.show_message)
         session.reloaded.connect(self.say)
         self.session = session
-        self.editor.attach(session, self.project.referents(self.document.id or 0))
+        self._attaching = True
+        try:
+            self.editor.attach(session, self.project.referents(self.document.id or 0))
+        finally:
+            self._attaching = False
         if self.review.active:
             self.review.attached(annotation)
         else:
