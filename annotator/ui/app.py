@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.ui import settings as user_settings
 from annotator.ui import trace
+from annotator.ui.heap import settle_after_start
 from annotator.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ def run_gui(db: str | None, annotator: str | None, model: str | None) -> int:
     if window is None:
         return 1
     window.show()
+    settle_after_start()  # the collector leaves the window's objects alone (ui/heap.py)
     if os.environ.get("ANNOTATOR_QUIT_AFTER_SHOW"):  # bench/bench_window.py start-up time
 
         def shown() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -70,11 +70,12 @@ _MAX_LANE = 1  # deeper overlaps share the last lane
 _QUOTE_LINE = {Mark.DECIDED: (2.0, 1.0), Mark.SUGGESTED: (1.5, 0.8), Mark.LOW: (1.3, 0.6)}
 _BAR = {Mark.DECIDED: (4, 1.0), Mark.SUGGESTED: (3, 0.6), Mark.LOW: (2, 0.4)}
 _RELATION_TAG = {RelationLabel.SPEAKER: "S", RelationLabel.CUE: "C"}
+_LAYER_NAMES = {layer: str(layer) for layer in Layer}  # what Span.key holds
 
 
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """A span with its Qt positions, converted once per document."""
+class _Placed(NamedTuple):
+    """A span with its Qt positions, converted once per document (a tuple: an
+    article's thousand spans are placed on every open)."""
 
     span: Span
     a: int
@@ -156,10 +157,12 @@ class ArticleView(QPlainTextEdit):
         quotes: list[_Placed] = []
         by_key: dict[SpanKey, _Placed] = {}
         ents_layer = Layer.ENTS
+        layer_name = _LAYER_NAMES  # str(layer) is a Python-level call per span
         for span in spans:
-            placed = _Placed(span, to_qt(span.start), to_qt(span.end))
-            by_key[SpanKey(span.start, span.end, span.label, str(span.layer))] = placed
-            (ents if span.layer == ents_layer else quotes).append(placed)
+            start, end, layer = span.start, span.end, span.layer
+            placed = _Placed(span, to_qt(start), to_qt(end))
+            by_key[SpanKey(start, end, span.label, layer_name[layer])] = placed
+            (ents if layer == ents_layer else quotes).append(placed)
         quotes.sort(key=lambda p: (p.a, -p.b))
         # Entities never overlap, so sorted by start they are sorted by end too.
         ents.sort(key=lambda p: p.a)
