@@ -10,7 +10,10 @@ the rest (bench/bench_window.py: the mean open was 89 ms for a median of 50 ms).
 After start-up the objects that exist live as long as the window, so they are moved
 out of the collector's sight (``gc.freeze``: constant time, nothing is collected or
 copied), and the youngest generation is allowed to grow larger before a collection.
-Garbage made later is collected as before.
+Garbage made later is collected as before. The price: an object alive at the freeze
+that later dies inside a reference cycle is never collected -- at most what the
+first article opened at start-up held, once per process (reference counting still
+frees everything that is not in a cycle).
 """
 
 from __future__ import annotations
