@@ -130,10 +130,11 @@ def _wait4(proc: subprocess.Popen) -> tuple[bytes, bytes, object]:
     return out, err, usage
 
 
-def stored(db: Path) -> tuple[int, str, str, int, int]:
-    """What a reader of the file sees: rows, a digest of keys and titles, search hits."""
+def stored(db: Path) -> tuple[int, int, str, str, int, int]:
+    """What a reader of the file sees: rows, rows without tokens (neither side
+    tokenizes), a digest of keys and titles, search hits."""
     con = sqlite3.connect(db)
-    n = con.execute("select count(*) from documents").fetchone()[0]
+    n, untokenized = con.execute("select count(*), sum(tokens is null) from documents").fetchone()
     keys = hashlib.sha256()
     titles = hashlib.sha256()
     for key, title in con.execute("select sha256, title from documents order by id"):
@@ -146,7 +147,7 @@ def stored(db: Path) -> tuple[int, str, str, int, int]:
         "select count(*) from documents_fts where documents_fts match '\"article 17\"'"
     ).fetchone()[0]
     con.close()
-    return n, keys.hexdigest()[:12], titles.hexdigest()[:12], hits, phrase
+    return n, untokenized, keys.hexdigest()[:12], titles.hexdigest()[:12], hits, phrase
 
 
 def annotator_command() -> list[str]:
@@ -216,7 +217,10 @@ def main() -> None:
         median = statistics.median(ratios)
         verdict = "ok" if median <= TARGET else "ABOVE TARGET"
         print(f"ratio ours/raw: median {median:.2f}x (target <= {TARGET:g}x): {verdict}")
-        print(f"stored result checked equal: rows, keys, titles, search hits {same_ours}")
+        print(
+            "stored result checked equal: rows, rows without tokens, keys, titles, "
+            f"search hits {same_ours}"
+        )
 
         again_db = tmpdir / "again.db"
         subprocess.run(
