@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+
+# Qt widgets in any test run offscreen unless told otherwise (a machine without a
+# screen, as CI is); tests/ui_real starts its own X server for the real window.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 from collections.abc import Iterator
 from pathlib import Path
 

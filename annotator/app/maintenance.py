@@ -166,3 +166,22 @@ def shown_text(text: str) -> str:
     from annotator.storage.engine import redact_text
 
     return redact_text(text)
+
+
+def url_to_remember(db: str | Path) -> str:
+    """A project's path or URL without its password, for the recent-projects list and
+    the settings file (the password belongs in ~/.pgpass or PGPASSWORD, which the
+    PostgreSQL driver reads when the URL has none)."""
+    text = str(db)
+    if "://" not in text or text.startswith("sqlite"):
+        return text
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(text)
+    except Exception:  # not a URL SQLAlchemy can read: nothing safe to remember
+        return shown_url(text)
+    if url.password is None:
+        return text
+    # URL.set(password=None) means "unchanged"; the NamedTuple replace drops it
+    return url._replace(password=None).render_as_string(hide_password=False)

@@ -110,7 +110,8 @@ class MainWindow(QMainWindow):
         project.ensure_annotator(annotator)
 
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Quote & Entity Annotator — {self._project_label()}")
+        # Qt appends the application name to a title that does not end with it already
+        self.setWindowTitle(f"{self._project_label()} — Quote & Entity Annotator")
         self.tasks = TaskManager(self)
         # Each document's undo history, kept for the last few: Ctrl+Z reaches back
         # across Enter. ``undo_stack`` is always the open document's.
@@ -826,8 +827,10 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
+        from annotator.app.maintenance import shown_url
+
         for url in user_settings.recent_projects():
-            action = self.recent_menu.addAction(url)
+            action = self.recent_menu.addAction(shown_url(url))  # settings of older versions
             action.triggered.connect(lambda _c=False, u=url: self.projectSwitchRequested.emit(u))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)

@@ -147,16 +147,22 @@ class NoteController(QObject):
             return
         doc_id = w.doc_id
         title = w.document.external_id or f"#{doc_id}"
-        dialog = NoteDialog(title, w.project.note(doc_id, w.annotator), w)
-        self.dialog = dialog
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+        shown = w.project.note(doc_id, w.annotator)
+        while True:
+            dialog = NoteDialog(title, shown, w)
+            self.dialog = dialog
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                text, flagged = dialog.values()
+            finally:
+                self.dialog = None
+                dialog.deleteLater()
+            if self.save(doc_id, text, flagged):
                 return
-            text, flagged = dialog.values()
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
-        self.save(doc_id, text, flagged)
+            # Not saved (e.g. the database is locked): the editor comes back with what
+            # was typed, so nothing the annotator wrote is lost.
+            shown = DocumentNote(doc_id, w.annotator, text, flagged)
 
     def save(self, doc_id: int, text: str, flagged: bool) -> bool:
         w = self.w

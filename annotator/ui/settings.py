@@ -28,6 +28,9 @@ def recent_projects() -> list[str]:
 
 
 def remember_project(url: str) -> None:
+    from annotator.app.maintenance import url_to_remember
+
+    url = url_to_remember(url)  # never a password in the settings file
     s = settings()
     recent = [url] + [r for r in recent_projects() if r != url]
     s.setValue("recent", recent[:MAX_RECENT])

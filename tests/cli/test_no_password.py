@@ -217,3 +217,22 @@ def test_the_window_dialog_shows_no_password(qtbot: Any, pg_url: str, tmp_path: 
     assert title == "Cannot open the project"
     assert SECRET not in text
     assert "Cannot open the database postgresql+psycopg://alice:***@127.0.0.1" in text
+
+
+def test_recent_projects_never_keep_or_show_a_password(qtbot: Any, tmp_path: Path) -> None:
+    """The settings file and File ▸ Recent projects: the URL without its password."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.ui import settings as user_settings
+
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    secret = "S3cretPass"
+    user_settings.remember_project(f"postgresql+psycopg://ann:{secret}@127.0.0.1:1/db")
+    assert user_settings.recent_projects()[0] == "postgresql+psycopg://ann@127.0.0.1:1/db"
+    assert user_settings.last_project() == "postgresql+psycopg://ann@127.0.0.1:1/db"
+    user_settings.settings().sync()
+    for file in folder.rglob("*"):
+        if file.is_file():
+            assert secret not in file.read_text(errors="replace")

@@ -188,3 +188,50 @@ def test_reviewer_sees_every_annotators_note(qtbot: Any, reviewer: Any) -> None:
     # Her own note, written in review mode, joins them.
     win.notes.save(win.doc_id, "adjudicated", False)
     assert notes.full_text().splitlines()[-1] == f"{NOTE} · rita: adjudicated"
+
+
+def test_note_typed_while_the_database_is_locked_is_not_lost(
+    qtbot: Any, seeds_db: Path
+) -> None:
+    """The save fails (another program holds the write lock): the editor comes back with
+    the typed text, and saving again once the lock is gone stores it."""
+    import sqlite3
+
+    from annotator.storage.engine import Database
+    from annotator.ui.app import build_main_window
+
+    project = Project(Database(seeds_db, busy_timeout_ms=200))
+    win = build_main_window(project, "alice")
+    qtbot.addWidget(win)
+    win.show()
+    other = sqlite3.connect(seeds_db, isolation_level=None)
+    seen: list[str] = []
+    try:
+        _activate(qtbot, win)
+        doc_id = win.doc_id
+
+        def act() -> None:
+            dialog = win.notes.dialog
+            if dialog is None or not dialog.isVisible():
+                QTimer.singleShot(20, act)
+                return
+            seen.append(dialog.text.toPlainText())
+            if len(seen) == 1:
+                QTest.keyClicks(dialog.text, "speaker unclear")
+                other.execute("BEGIN IMMEDIATE")  # the next save cannot write
+                _save(dialog)
+                QTimer.singleShot(20, act)  # the editor is expected back
+            else:
+                other.execute("ROLLBACK")
+                _save(dialog)
+
+        QTimer.singleShot(0, act)
+        key(win, "N")
+        assert seen == ["", "speaker unclear"], "the editor came back with the typed text"
+        with Project.open(seeds_db) as reader:
+            note = reader.note(doc_id, "alice")
+            assert note is not None and note.text == "speaker unclear"
+    finally:
+        other.close()
+        win.shutdown()
+        project.close()
