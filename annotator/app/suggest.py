@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from annotator.app.project import Project
     from annotator.nlp.suggester import Suggester, Suggestions
 
+# Longest article the window makes suggestions for when it opens it: the pipeline
+# would keep the window's NLP thread busy for long (200,000 characters are about
+# 35,000 words: some seconds with en_core_web_sm). ``annotator suggest`` has no limit.
+WINDOW_SUGGEST_CHARS = 200_000
+
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
@@ -40,7 +45,7 @@ class SuggestReport:
     annotation_set: str
     documents: int = 0
     skipped_existing: int = 0
-    words: int = 0
+    words: int = 0  # tokens that are neither punctuation nor whitespace
     spans: int = 0
     dropped_labels: dict[str, int] | None = None
     cancelled: bool = False
@@ -163,7 +168,7 @@ def run_suggest(
             doc = docs_by_id.pop(doc_id)
             pending.append((doc, result))
             report.documents += 1
-            report.words += len(doc.tokens or [])
+            report.words += result.words
             report.spans += len(result.spans)
             for label, n in result.dropped_labels.items():
                 dropped[label] = dropped.get(label, 0) + n

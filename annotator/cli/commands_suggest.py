@@ -90,7 +90,9 @@ def suggest(
         rate = report.words / seconds if seconds else 0.0
         out.print(
             f"{report.documents} documents suggested by {report.pipeline} "
-            f"({report.spans} spans, {rate:,.0f} words/s) into '{report.annotation_set}'"
+            f"({report.spans} spans; {report.words:,} words, {rate:,.0f} words/s, a word "
+            f"being a token that is not punctuation or whitespace) "
+            f"into '{report.annotation_set}'"
             + (f"; {report.skipped_existing} already done" if report.skipped_existing else "")
         )
         if report.dropped_labels:

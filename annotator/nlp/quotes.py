@@ -7,6 +7,7 @@ list of ``QuoteCandidate`` in token indices. Turning them into ``Span`` and
 
 from __future__ import annotations
 
+from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, LOWER, POS, TAG
 from spacy.tokens import Doc, Token
 
 from annotator.core import QuoteKind
@@ -177,8 +178,10 @@ class ParseQuoteFinder:
         quotes = direct_quotes(doc)
         qidx = quote_index(doc, quotes)
         paras = paragraph_ids(doc)
-        self._doc_words = [t.is_alpha or t.like_num for t in doc]
-        self._doc_punct = [t.is_punct for t in doc]
+        # per-token flags from one array call: a Token object per token costs more
+        flags = doc.to_array([IS_ALPHA, LIKE_NUM, IS_PUNCT]).tolist() if len(doc) else []
+        self._doc_words = [bool(a or n) for a, n, _ in flags]
+        self._doc_punct = [bool(p) for _, _, p in flags]
         out: list[QuoteCandidate] = []
         indirect = self._indirect(doc, quotes, qidx, paras, cognition=indirect_cognition)
         self._attribute_direct(doc, quotes, qidx, paras)
@@ -424,9 +427,10 @@ class ParseQuoteFinder:
         cognition: bool,
     ) -> list[QuoteCandidate]:
         cands: list[tuple[QuoteCandidate, int]] = []  # candidate, cue token index
-        for tok in doc:
-            if qidx[tok.i] >= 0:
+        for i in _possible_cues(doc):
+            if qidx[i] >= 0:
                 continue
+            tok = doc[i]
             if tok.lower_ == "according":
                 c = self._according_content(doc, tok, quotes, qidx)
                 if c is not None and paras[c.start] == paras[c.end - 1] == paras[tok.i]:
@@ -659,6 +663,26 @@ class ParseQuoteFinder:
         cand.kind = QuoteKind.MIXED
         cand.confidence = max(cand.confidence, CONF_MIXED)
         return cand
+
+
+_CUE_POS = ("VERB", "AUX")
+_CUE_TAGS = ("VBG", "VBN", "VBD", "VBZ", "VBP")
+
+
+def _possible_cues(doc: Doc) -> list[int]:
+    """Indices of the tokens ``cue_of`` or "according" can accept (a verb by part of
+    speech or tag): the others are skipped without making a Token object each."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    pos_ids = {strings.add(p) for p in _CUE_POS}  # POS values are symbol ids
+    tag_ids = {strings.add(t) for t in _CUE_TAGS}
+    according = strings.add("according")
+    rows = doc.to_array([POS, TAG, LOWER]).tolist()
+    return [
+        i for i, (p, t, low) in enumerate(rows)
+        if p in pos_ids or t in tag_ids or low == according
+    ]
 
 
 def _end_at_quote(doc: Doc, after: int, end: int) -> int:

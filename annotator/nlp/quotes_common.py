@@ -6,6 +6,7 @@ range maps to a token-aligned character range by construction.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -63,9 +64,14 @@ class DirectQuote:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def char_to_token(doc: Doc) -> list[int]:
-    """For each character offset the index of the token covering it (or the next one)."""
-    out = [len(doc)] * (len(doc.text) + 1)
+def char_to_token(doc: Doc, n_chars: int | None = None) -> list[int]:
+    """For each character offset the index of the token covering it (or the next one).
+
+    ``n_chars`` is ``len(doc.text)`` when the caller has it (spaCy joins every
+    token's text to make ``doc.text``)."""
+    if n_chars is None:
+        n_chars = len(doc.text)
+    out = [len(doc)] * (n_chars + 1)
     prev_end = 0
     # offsets from one array call: creating a Token object per token costs more
     for j, (start, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
@@ -81,11 +87,13 @@ def direct_quotes(doc: Doc) -> list[DirectQuote]:
     segs: list[QuoteSegment] = find_quote_segments(doc.text)
     if not segs:
         return []
-    c2t = char_to_token(doc)
+    # the token covering a character (or the next one) is the first token ending
+    # after it: a binary search instead of a table over every character
+    ends = [start + length for start, length in doc.to_array([IDX, LENGTH]).tolist()]
     out: list[DirectQuote] = []
     for seg in segs:
-        ts = c2t[seg.start]
-        te = c2t[seg.end - 1] + 1
+        ts = bisect_right(ends, seg.start)
+        te = bisect_right(ends, seg.end - 1) + 1
         if ts >= te or te > len(doc):
             continue
         words = sum(1 for t in doc[ts:te] if t.is_alpha or t.like_num)

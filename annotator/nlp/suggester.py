@@ -1,15 +1,16 @@
 """Suggester: runs a spaCy pipeline over stored tokens and returns suggestions.
 
 One class serves trained pipelines and the built-in rule pipeline; the quote
-finder is chosen by what the pipeline can do (a parser or not).
+finder is chosen by what the pipeline can do (a parser or not) and runs as the
+pipeline's last component.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spacy.tokens import Doc
 
@@ -27,14 +28,15 @@ from annotator.core import (
     ValidationError,
     validate_span,
 )
-from annotator.nlp.entities import entity_spans
-from annotator.nlp.quotes import ParseQuoteFinder, pronoun_referent
-from annotator.nlp.quotes_common import (
-    CONF_MEDIUM,
-    CONF_PRONOUN_UNRESOLVED,
-    PRONOUNS,
-    QuoteCandidate,
-    paragraph_ids,
+from annotator.nlp.pieces import PIECE_CHARS, Piece, cut_pieces
+from annotator.nlp.quotes_common import CONF_MEDIUM, CONF_PRONOUN_UNRESOLVED
+from annotator.nlp.quotes_component import (
+    COMPONENT,
+    RESULT_KEY,
+    QuoteFinder,
+    QuoteRow,
+    ensure_component,
+    findings,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +47,9 @@ if TYPE_CHECKING:
 K = TypeVar("K")
 
 LOW_CONFIDENCE = 0.5  # the UI hides suggestions below this unless asked
+QUOTE_LABELS = frozenset({"QUOTE", "SPEAKER", "CUE"})
+SINGLE_BATCH = 8  # pieces of one long text processed at once by ``suggest``
+Findings = dict[str, Any]  # what the quote component leaves in ``doc.user_data``
 
 
 @dataclass
@@ -54,34 +59,39 @@ class Suggestions:
     # pronoun SPEAKER key -> the PERSON/ORG entity it most likely refers to
     referents: dict[SpanKey, SpanKey] = field(default_factory=dict)
     dropped_labels: Counter[str] = field(default_factory=Counter)
+    # tokens that are neither punctuation nor whitespace (what "words/s" counts)
+    words: int = 0
 
 
-class QuoteFinder(Protocol):
-    def find(self, doc: Doc, *, indirect_cognition: bool = False) -> list[QuoteCandidate]: ...
-
-
-def doc_for_tokens(nlp: Language, text: str, tokens: list[Token]) -> Doc:
+def doc_for_tokens(nlp: Language, text: str, tokens: Sequence[Token]) -> Doc:
     """A Doc in ``nlp``'s vocab whose tokens are the stored ones and whose text
     is ``text`` exactly; uncovered gaps become extra whitespace tokens so that
     character offsets stay the document's own."""
     words: list[str] = []
     spaces: list[bool] = []
+    breaks: list[int] = []  # words that are whitespace holding a newline
     pos = 0
+    n = len(text)
     for tok in tokens:
-        if tok.start > pos:
-            gap = text[pos : tok.start]
+        start, end = tok.start, tok.end
+        if start > pos:
+            gap = text[pos:start]
             if words and spaces[-1] is False and gap.startswith(" "):
                 spaces[-1] = True
                 gap = gap[1:]
             if gap:
+                if "\n" in gap and gap.isspace():
+                    breaks.append(len(words))
                 words.append(gap)
                 spaces.append(False)
-        words.append(text[tok.start : tok.end])
-        nxt = tok.end
-        has_space = nxt < len(text) and text[nxt] == " " and tok.ws
+        word = text[start:end]
+        if "\n" in word and word.isspace():
+            breaks.append(len(words))
+        words.append(word)
+        has_space = end < n and text[end] == " " and tok.ws
         spaces.append(has_space)
-        pos = tok.end + (1 if has_space else 0)
-    if pos < len(text):
+        pos = end + 1 if has_space else end
+    if pos < n:
         gap = text[pos:]
         if words and spaces[-1] is False and gap.startswith(" "):
             spaces[-1] = True
@@ -93,30 +103,36 @@ def doc_for_tokens(nlp: Language, text: str, tokens: list[Token]) -> Doc:
     # a paragraph break always ends a sentence: without this the parser can
     # run a headline into the next paragraph and hang one's clause on the other
     # (the parser and sentencizer respect preset boundaries)
-    for i in range(1, len(doc)):
-        prev = doc[i - 1]
-        if "\n" in prev.text and prev.is_space and not doc[i].is_space:
-            doc[i].is_sent_start = True
+    for b in breaks:
+        nxt = b + 1
+        if nxt < len(words) and not words[nxt].isspace():
+            doc[nxt].is_sent_start = True
     return doc
 
 
 class Suggester:
-    """Suggestions from one pipeline; cheap to call from a worker thread."""
+    """Suggestions from one pipeline; cheap to call from a worker thread.
+
+    The quote rules and the entity clean-up run as the pipeline's last component
+    (:mod:`annotator.nlp.quotes_component`), so with ``n_process > 1`` they run in
+    spaCy's worker processes; this process only turns their plain results into
+    spans. Texts longer than :data:`~annotator.nlp.pieces.PIECE_CHARS` (never more
+    than the pipeline's ``max_length``) run as pieces (:mod:`annotator.nlp.pieces`)."""
 
     def __init__(self, nlp: Language, info: PipelineInfo, finder: QuoteFinder | None = None):
         self.nlp = nlp
         self.info = info
-        if finder is None:
-            if "parser" in nlp.pipe_names:
-                finder = ParseQuoteFinder()
-            else:
-                from annotator.nlp.rules import RuleQuoteFinder
-
-                finder = RuleQuoteFinder()
-        self.finder = finder
+        self.component = ensure_component(nlp)
+        if finder is not None:
+            self.component.finder = finder
+        self.piece_chars = max(1, min(PIECE_CHARS, nlp.max_length))
 
     def __repr__(self) -> str:
         return f"Suggester({self.info.key!r})"
+
+    @property
+    def finder(self) -> QuoteFinder:
+        return self.component.finder
 
     # -- running the pipeline ----------------------------------------------
 
@@ -127,6 +143,10 @@ class Suggester:
             return [n for n in self.nlp.pipe_names if n in ("ner", "entity_ruler")]
         return []
 
+    @staticmethod
+    def _labels(scheme_labels: Collection[str] | None) -> set[str]:
+        return set(scheme_labels if scheme_labels is not None else DEFAULT_SCHEME.names())
+
     def suggest(
         self,
         text: str,
@@ -135,12 +155,14 @@ class Suggester:
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
     ) -> Suggestions:
-        doc = doc_for_tokens(self.nlp, text, tokens)
-        with self.nlp.select_pipes(disable=self._disabled(scheme_labels)):
-            doc = self.nlp(doc)
-        return self.from_doc(
-            doc, text, tokens, scheme_labels=scheme_labels, indirect_cognition=indirect_cognition
+        # a small batch: a long text's pieces go through a few at a time
+        ((_, result),) = self.suggest_many(
+            [(0, text, tokens)],
+            batch_size=SINGLE_BATCH,
+            scheme_labels=scheme_labels,
+            indirect_cognition=indirect_cognition,
         )
+        return result
 
     def suggest_many(
         self,
@@ -152,21 +174,53 @@ class Suggester:
         indirect_cognition: bool = False,
     ) -> Iterator[tuple[K, Suggestions]]:
         """Suggestions for many documents, in order. With ``n_process > 1`` spaCy
-        sends the Docs as bytes to worker processes; keys, texts and tokens stay
-        in this process, and the quote rules run here on the returned Docs."""
+        sends the Docs as bytes to worker processes, where the whole pipeline runs,
+        quote rules included; keys, texts and tokens stay in this process.
 
-        def docs() -> Iterator[tuple[Doc, tuple[K, str, list[Token]]]]:
+        A long text is cut into pieces; a batch holds at most ``batch_size``
+        pieces or documents, so memory stays bounded by ``batch_size`` times
+        ``PIECE_CHARS`` characters however long an article is."""
+        labels = self._labels(scheme_labels)
+        cfg = {
+            COMPONENT: {
+                "quotes": bool(QUOTE_LABELS & labels),
+                "indirect_cognition": indirect_cognition,
+            }
+        }
+        pending: deque[tuple[K, str, list[Token], list[Piece]]] = deque()
+        nlp = self.nlp
+
+        def docs() -> Iterator[Doc]:
             for key, text, tokens in items:
-                yield doc_for_tokens(self.nlp, text, tokens), (key, text, tokens)
+                pieces = cut_pieces(text, tokens, self.piece_chars)
+                pending.append((key, text, tokens, pieces))
+                if len(pieces) == 1:
+                    yield doc_for_tokens(nlp, text, tokens)
+                    continue
+                for p in pieces:
+                    yield doc_for_tokens(nlp, text[p.start : p.end], p.tokens(tokens))
 
-        disable = self._disabled(scheme_labels)
-        for doc, (key, text, tokens) in self.nlp.pipe(
-            docs(), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=disable
-        ):
-            yield key, self.from_doc(
-                doc, text, tokens, scheme_labels=scheme_labels,
-                indirect_cognition=indirect_cognition,
-            )
+        done = nlp.pipe(
+            docs(),
+            batch_size=batch_size,
+            n_process=n_process,
+            disable=self._disabled(scheme_labels),
+            component_cfg=cfg,
+        )
+        found: list[Findings] = []
+        try:
+            for doc in done:
+                found.append(doc.user_data[RESULT_KEY])
+                key, text, tokens, pieces = pending[0]
+                if len(found) < len(pieces):
+                    continue
+                pending.popleft()
+                yield key, self._combine(text, tokens, pieces, found, labels)
+                found = []
+        finally:
+            close = getattr(done, "close", None)
+            if close is not None:
+                close()  # ends spaCy's worker processes when the caller stops early
 
     # -- turning a processed Doc into suggestions ---------------------------
 
@@ -179,38 +233,65 @@ class Suggester:
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
     ) -> Suggestions:
-        labels: Collection[str] = (
-            scheme_labels if scheme_labels is not None else DEFAULT_SCHEME.names()
-        )
+        """Suggestions from a Doc of ``text`` that went through this pipeline (the
+        component's findings are used when it ran, else computed now)."""
+        labels = self._labels(scheme_labels)
+        found = doc.user_data.get(RESULT_KEY)
+        if found is None:
+            found = findings(
+                doc, self.finder, quotes=bool(QUOTE_LABELS & labels),
+                indirect_cognition=indirect_cognition,
+            )
+        return self._combine(text, tokens, [Piece(0, len(text), 0, len(tokens))], [found], labels)
+
+    def _combine(
+        self,
+        text: str,
+        tokens: list[Token],
+        pieces: list[Piece],
+        found: list[Findings],
+        labels: set[str],
+    ) -> Suggestions:
+        """One document's suggestions from its pieces' findings, in document offsets."""
         result = Suggestions()
         index = TokenIndex(tokens)  # one per document: every span is checked against it
-        ents = entity_spans(doc, scheme_labels=labels, dropped=result.dropped_labels)
-        ents = [s for s in ents if _valid(s, text, index)]
+        ents: list[Span] = []
+        rows: list[QuoteRow] = []
+        dropped = result.dropped_labels
+        for piece, f in zip(pieces, found, strict=True):
+            off = piece.start
+            result.words += f.get("words", 0)
+            for label in f["ent_labels"]:
+                if label not in labels:
+                    dropped[label] += 1
+            for s, e, label, score in f["ents"]:
+                if label in labels:
+                    span = Span(s + off, e + off, label, Layer.ENTS, Origin.SUGGESTED, None, score)
+                    if _valid(span, text, index):
+                        ents.append(span)
+            for row in f["quotes"]:
+                shifted = _shift_row(row, off)
+                if _touches_quoted_cut(text, piece, shifted):
+                    continue  # half of a quotation cut in two: neither half is the quote
+                rows.append(shifted)
         result.spans.extend(ents)
-        if not {"QUOTE", "SPEAKER", "CUE"} & set(labels):
-            return result
-        cands = self.finder.find(doc, indirect_cognition=indirect_cognition)
-        self._add_quotes(doc, text, index, cands, set(labels), ents, result)
+        if QUOTE_LABELS & labels:
+            self._add_quotes(text, index, rows, labels, ents, result)
         return result
 
     def _add_quotes(
         self,
-        doc: Doc,
         text: str,
         index: TokenIndex,
-        cands: list[QuoteCandidate],
+        rows: list[QuoteRow],
         labels: set[str],
         ents: list[Span],
         result: Suggestions,
     ) -> None:
-        paras = paragraph_ids(doc)
         ent_by_range = {(e.start, e.end): e for e in ents}
         quote_spans: dict[SpanKey, Span] = {}
         other: dict[SpanKey, Span] = {}
         relations: dict[tuple[SpanKey, SpanKey, str], Relation] = {}
-
-        def chars(r: tuple[int, int]) -> tuple[int, int]:
-            return doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1].text)
 
         def put(store: dict[SpanKey, Span], span: Span) -> Span | None:
             if span.label not in labels or not _valid(span, text, index):
@@ -221,27 +302,26 @@ class Suggester:
             store[span.key] = span
             return span
 
-        for cand in cands:
-            conf = cand.confidence
+        for qs, qe, kind_name, conf, speaker, pron, referent, cue_range in rows:
+            kind = QuoteKind(kind_name)
             speaker_span: Span | None = None
-            if cand.speaker is not None:
-                s, e = chars(cand.speaker)
-                pron = cand.speaker[1] - cand.speaker[0] == 1 and doc[cand.speaker[0]].lower_ in (
-                    PRONOUNS
-                )
+            if speaker is not None:
+                s, e = speaker
                 if pron:
-                    ref = pronoun_referent(doc, doc[cand.speaker[0]], paras)
-                    ref_span = ent_by_range.get(chars(ref)) if ref is not None else None
-                    if cand.kind == QuoteKind.DIRECT and conf >= CONF_PRONOUN_UNRESOLVED:
+                    ref_span = (
+                        ent_by_range.get((referent[0], referent[1]))
+                        if referent is not None
+                        else None
+                    )
+                    if kind == QuoteKind.DIRECT and conf >= CONF_PRONOUN_UNRESOLVED:
                         conf = CONF_MEDIUM if ref_span is not None else CONF_PRONOUN_UNRESOLVED
                     key = SpanKey(s, e, "SPEAKER", str(Layer.QUOTES))
                     if ref_span is not None:
                         result.referents[key] = ref_span.key
                 speaker_span = Span(s, e, "SPEAKER", Layer.QUOTES, Origin.SUGGESTED, None, conf)
-            qs, qe = chars((cand.start, cand.end))
             quote = put(
                 quote_spans,
-                Span(qs, qe, "QUOTE", Layer.QUOTES, Origin.SUGGESTED, cand.kind, conf),
+                Span(qs, qe, "QUOTE", Layer.QUOTES, Origin.SUGGESTED, kind, conf),
             )
             if quote is None:
                 continue
@@ -250,8 +330,8 @@ class Suggester:
                 if sp is not None:
                     rel = Relation(quote.key, sp.key, RelationLabel.SPEAKER)
                     relations[rel.key] = rel
-            if cand.cue is not None:
-                cs, ce = chars(cand.cue)
+            if cue_range is not None:
+                cs, ce = cue_range
                 cue = put(other, Span(cs, ce, "CUE", Layer.QUOTES, Origin.SUGGESTED, None, conf))
                 if cue is not None:
                     rel = Relation(quote.key, cue.key, RelationLabel.CUE)
@@ -265,6 +345,26 @@ class Suggester:
             r for r in relations.values() if r.head in keys and r.child in keys
         )
         result.referents = {k: v for k, v in result.referents.items() if k in keys}
+
+
+def _shift(r: Sequence[int] | None, off: int) -> tuple[int, int] | None:
+    return None if r is None else (r[0] + off, r[1] + off)
+
+
+def _shift_row(row: Sequence[Any], off: int) -> QuoteRow:
+    qs, qe, kind, conf, speaker, pron, referent, cue = row
+    return (
+        qs + off, qe + off, kind, conf, _shift(speaker, off), pron, _shift(referent, off),
+        _shift(cue, off),
+    )  # fmt: skip
+
+
+def _touches_quoted_cut(text: str, piece: Piece, row: QuoteRow) -> bool:
+    """A quote that reaches a cut made inside quotation marks."""
+    qs, qe = row[0], row[1]
+    if piece.quoted_start and not text[piece.start : qs].strip():
+        return True
+    return piece.quoted_end and not text[qe : piece.end].strip()
 
 
 def _valid(span: Span, text: str, tokens: TokenIndex) -> bool:

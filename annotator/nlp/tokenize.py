@@ -6,7 +6,7 @@ cannot shift saved spans.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,18 +24,62 @@ def blank_pipeline(lang: str = "en") -> Language:
     return import_spacy().blank(lang)
 
 
-def tokens_of(doc: Doc) -> list[Token]:
-    return [Token(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
+# Characters tokenized at once: a spaCy Doc costs about 100 bytes a token, so a 20 MB
+# article is tokenized in pieces (cut where the tokenizer splits anyway).
+TOKENIZE_CHUNK = 100_000
+
+
+def tokens_of(doc: Doc, offset: int = 0) -> list[Token]:
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    if not len(doc):
+        return []
+    # one array call: a spaCy Token object per token costs more than the tokenizing
+    rows = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+    return [
+        Token(start + offset, start + offset + length, bool(ws)) for start, length, ws in rows
+    ]
 
 
 def tokenize(text: str, lang: str = "en") -> list[Token]:
-    return tokens_of(blank_pipeline(lang).make_doc(text))
+    # the tokenizer itself, not make_doc: tokens need no max_length (E088 is about
+    # the memory of the pipeline's models, which run on pieces of a long text)
+    return _tokenize(blank_pipeline(lang).tokenizer, text)
 
 
 def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[list[Token]]:
     tokenizer = blank_pipeline(lang).tokenizer
-    for doc in tokenizer.pipe(texts):
-        yield tokens_of(doc)
+    for text in texts:
+        yield _tokenize(tokenizer, text)
+
+
+def _tokenize(tokenizer: Callable[[str], Doc], text: str) -> list[Token]:
+    if len(text) <= TOKENIZE_CHUNK:
+        return tokens_of(tokenizer(text))
+    tokens: list[Token] = []
+    for offset, chunk in _chunks(text):
+        tokens.extend(tokens_of(tokenizer(chunk), offset))
+    return tokens
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Pieces of a long text with their offsets, each cut right after a single space
+    between two non-space characters: spaCy's tokenizer splits on that space before
+    anything else, so the pieces' tokens are the whole text's."""
+    n = len(text)
+    pos = 0
+    while n - pos > TOKENIZE_CHUNK:
+        lo, j = pos + TOKENIZE_CHUNK // 2, pos + TOKENIZE_CHUNK
+        cut = -1
+        while (j := text.rfind(" ", lo, j)) > lo:
+            if not text[j - 1].isspace() and j + 1 < n and not text[j + 1].isspace():
+                cut = j + 1
+                break
+        if cut < 0:
+            break  # no such space in the window: the rest in one go
+        yield pos, text[pos:cut]
+        pos = cut
+    yield pos, text[pos:]
 
 
 def doc_from_tokens(text: str, tokens: list[Token], lang: str = "en") -> Doc:
