@@ -64,6 +64,7 @@ def cut_pieces(text: str, tokens: Sequence[Token], max_chars: int = PIECE_CHARS)
     if n <= max_chars or len(tokens) < 2:
         return [Piece(0, n, 0, len(tokens))]
     starts = [t.start for t in tokens]
+    quoted = _Quotations(text)
     pieces: list[Piece] = []
     pos, first, quoted_before = 0, 0, False
     while n - pos > max_chars and first < len(tokens) - 1:
@@ -74,25 +75,20 @@ def cut_pieces(text: str, tokens: Sequence[Token], max_chars: int = PIECE_CHARS)
         if hi < first + 1:
             hi = lo = first + 1  # one token longer than the window: cut right after it
         lo = min(lo, hi)
-        k, quoted = _best_cut(text, tokens, pos, lo, hi, max_chars)
-        pieces.append(Piece(pos, starts[k], first, k, quoted_before, quoted))
-        pos, first, quoted_before = starts[k], k, quoted
+        k, inside = _best_cut(text, tokens, quoted, lo, hi)
+        pieces.append(Piece(pos, starts[k], first, k, quoted_before, inside))
+        pos, first, quoted_before = starts[k], k, inside
     pieces.append(Piece(pos, n, first, len(tokens), quoted_before, False))
     return pieces
 
 
 def _best_cut(
-    text: str, tokens: Sequence[Token], pos: int, lo: int, hi: int, max_chars: int
+    text: str, tokens: Sequence[Token], quoted: _Quotations, lo: int, hi: int
 ) -> tuple[int, bool]:
     """The token index to cut before, in ``lo..hi``, and whether the cut is quoted."""
-    # quotations seen from this piece's start, with room for one closing after
-    # the limit (a mark left open in the window is otherwise not a quotation)
-    region_end = min(len(text), pos + max_chars + max_chars // 4)
-    quoted = _quoted_ranges(text, pos, region_end)
 
     def inside(k: int) -> bool:
-        c = tokens[k].start
-        return any(s < c < e for s, e in quoted)
+        return quoted.inside(tokens[k].start)
 
     def paragraph(k: int) -> bool:
         return "\n" in text[tokens[k - 1].start : tokens[k].start]
@@ -113,12 +109,19 @@ def _best_cut(
     return hi, False  # not reached: any_boundary accepts every k
 
 
-def _quoted_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Character ranges of quotations (a quote over several paragraphs is one range)."""
-    if not any(ch in text[start:end] for ch in "\"“”„«»‘’'‚"):
-        return []
-    groups: dict[int, tuple[int, int]] = {}
-    for seg in find_quote_segments(text[start:end]):
-        s, e = groups.get(seg.group, (seg.start, seg.end))
-        groups[seg.group] = (min(s, seg.start), max(e, seg.end))
-    return [(s + start, e + start) for s, e in groups.values()]
+class _Quotations:
+    """Character ranges of the text's quotations (a quote over several paragraphs is
+    one range), found once for the whole text: the same pairing the quote rules use."""
+
+    def __init__(self, text: str) -> None:
+        groups: dict[int, tuple[int, int]] = {}
+        for seg in find_quote_segments(text):
+            s, e = groups.get(seg.group, (seg.start, seg.end))
+            groups[seg.group] = (min(s, seg.start), max(e, seg.end))
+        ranges = sorted(groups.values())
+        self.starts = [s for s, _ in ranges]
+        self.ends = [e for _, e in ranges]
+
+    def inside(self, c: int) -> bool:
+        i = bisect_left(self.starts, c) - 1  # the last quotation starting before c
+        return i >= 0 and self.ends[i] > c

@@ -103,7 +103,8 @@ def findings(
 
 
 def count_words(doc: Doc) -> int:
-    """Tokens that are neither punctuation nor whitespace (a word, a number, a symbol)."""
+    """Tokens that are neither punctuation nor whitespace (spaCy's ``is_punct`` and
+    ``is_space``): words and numbers; "%" and quote marks are punctuation."""
     if not len(doc):
         return 0
     flags = doc.to_array([IS_PUNCT, IS_SPACE])
