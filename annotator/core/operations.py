@@ -26,7 +26,9 @@ from annotator.core.validation import overlapping_entity, validate_span
 
 
 class Operation(Protocol):
-    description: str
+    # a read-only property, so the frozen dataclasses below satisfy the protocol
+    @property
+    def description(self) -> str: ...
 
     def apply(self, annotation: Annotation, text: str) -> tuple[Annotation, Operation]: ...
 
@@ -301,9 +303,7 @@ def _orphaned_by_relink(
 ) -> SpanKey | None:
     """The SPEAKER/CUE span that only existed for ``head``'s ``label`` link, once that
     link points at ``child`` instead (``None`` when there is no such span)."""
-    old = next(
-        (r.child for r in annotation.relations if r.head == head and r.label == label), None
-    )
+    old = next((r.child for r in annotation.relations if r.head == head and r.label == label), None)
     if old is None or old == child:
         return None
     span = annotation.span_by_key(old)

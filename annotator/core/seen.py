@@ -129,9 +129,7 @@ def finish(
     the caller adds the status change and runs them as one step."""
     left = pending(annotation)
     shown_keys = set(shown)
-    accepted = (
-        [s for s in left if s.key in shown_keys] if status == AnnotationStatus.DONE else []
-    )
+    accepted = [s for s in left if s.key in shown_keys] if status == AnnotationStatus.DONE else []
     withdrawn = [s for s in left if s not in accepted]
     ops: list[Operation] = [accept(s) for s in accepted]
     if withdrawn:

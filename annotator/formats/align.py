@@ -116,15 +116,25 @@ def build_annotation(
         if sp.end in ends:
             last_token_of.setdefault(ends[sp.end], sp.key)
     relations: list[Relation] = []
-    for i, raw in enumerate(record.relations):
+    for i, raw_rel in enumerate(record.relations):
         try:
-            label = RelationLabel(raw.label.lower())
+            label = RelationLabel(raw_rel.label.lower())
         except ValueError as exc:
-            raise AlignmentError(f"relation {i} has unknown label {raw.label!r}") from exc
-        head = by_raw.get(raw.head_span) if raw.head_span else last_token_of.get(raw.head or -1)
-        child = by_raw.get(raw.child_span) if raw.child_span else last_token_of.get(raw.child or -1)
+            raise AlignmentError(f"relation {i} has unknown label {raw_rel.label!r}") from exc
+        head = (
+            by_raw.get(raw_rel.head_span)
+            if raw_rel.head_span
+            else last_token_of.get(raw_rel.head or -1)
+        )
+        child = (
+            by_raw.get(raw_rel.child_span)
+            if raw_rel.child_span
+            else last_token_of.get(raw_rel.child or -1)
+        )
         if head is None or child is None:
-            raise AlignmentError(f"relation {i} ({raw.label}) points at a span that is not there")
+            raise AlignmentError(
+                f"relation {i} ({raw_rel.label}) points at a span that is not there"
+            )
         rel = Relation(head, child, label)
         if rel not in relations:
             relations.append(rel)
