@@ -34,7 +34,7 @@ from annotator.ui.workers import TaskContext, TaskHandle, TaskManager
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from annotator.agreement.report import AgreementReport
+    from annotator.app.agreement import AgreementReport
     from annotator.app.project import Project
 
 LAYERS: tuple[tuple[str, str | None], ...] = (
@@ -118,11 +118,7 @@ def label_documents(figure: Figure, report: AgreementReport, names: dict[Any, st
 def _charts(
     report: AgreementReport, a: str | None, b: str | None, names: dict[Any, str]
 ) -> dict[str, Figure]:
-    from annotator.agreement.report_html import (
-        figure_confusion,
-        figure_label_f1,
-        figure_per_document,
-    )
+    from annotator.app.agreement import figure_confusion, figure_label_f1, figure_per_document
 
     figures = {"labels": figure_label_f1(report), "documents": figure_per_document(report)}
     label_documents(figures["documents"], report, names)
@@ -317,7 +313,7 @@ class Dashboard(QDialog):
         if a == b:
             self.confusion_chart.set_message("Choose two different annotators.")
             return
-        from annotator.agreement.report_html import figure_confusion
+        from annotator.app.agreement import figure_confusion
 
         layer = self.layer
         handle = self.tasks.run(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.formats.registry import WRITERS
+from annotator.app.formats import export_formats
 from annotator.ui import settings as user_settings
 
 GOLD = "gold"
@@ -73,7 +73,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export annotations")
         self.folder = folder
         self.format_box = QComboBox()
-        for name in WRITERS:
+        self.extensions = export_formats()
+        for name in self.extensions:
             self.format_box.addItem(FORMAT_TEXT.get(name, name), name)
         self.who_box = QComboBox()
         for name in annotators:
@@ -151,14 +152,14 @@ class ExportDialog(QDialog):
         return str(self.status_box.currentData())
 
     def _suggest_path(self) -> None:
-        _factory, ext = WRITERS[self.fmt]
+        ext = self.extensions[self.fmt]
         who = str(self.who_box.currentData() or "annotations")
         current = self.path_edit.text().strip()
         folder = Path(current).parent if current else self.folder
         self.path_edit.setText(str(folder / f"{who}{ext}"))
 
     def _browse(self) -> None:
-        _factory, ext = WRITERS[self.fmt]
+        ext = self.extensions[self.fmt]
         path, _ = QFileDialog.getSaveFileName(
             self, "Export to", self.path_edit.text(), f"{self.fmt} (*{ext});;All files (*)"
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from annotator.agreement.report import Disagreement
+from annotator.app.agreement import Disagreement
 from annotator.core import Annotation, Layer, Origin, Span, SpanKey, default_layer
 from annotator.core.operations import (
     AddSpan,

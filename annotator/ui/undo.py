@@ -7,21 +7,27 @@ replay the stored operation through the edit session, which saves them too.
 Each document keeps its own stack (:class:`DocumentHistory`) for the last few
 documents, so Ctrl+Z can reach back across Enter: the window reopens the article
 left last and undoes there (Prodigy lets you undo your last answer). A command
-replays through whichever :class:`EditSession` edits its document *now* (a new one
-each time the document is reopened), never through another document's.
+replays through whichever edit session (:mod:`annotator.ui.operations`) edits its
+document *now* (a new one each time the document is reopened), never through another
+document's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.core.operations import Operation
 
-if TYPE_CHECKING:
-    from annotator.ui.operations import EditSession
+
+class Replayer(Protocol):
+    """What a command replays through: the edit session of its document (it saves the
+    edit and returns the operation that reverses it, or None when it could not)."""
+
+    def replay(self, op: Operation) -> Operation | None: ...
+
 
 # (document id, whose annotation: the annotator's own or the reviewer's gold)
 HistoryKey = tuple[int, str]
@@ -37,7 +43,7 @@ class DocumentHistory(QUndoStack):
         super().__init__(parent)
         self.key = key
         self.name = f"article #{key[0]}" if key is not None else ""
-        self.session: EditSession | None = None
+        self.session: Replayer | None = None
 
 
 class EditCommand(QUndoCommand):
@@ -46,7 +52,7 @@ class EditCommand(QUndoCommand):
         history: QUndoStack,
         forward: Operation,
         inverse: Operation,
-        made_by: EditSession | None = None,
+        made_by: Replayer | None = None,
     ) -> None:
         super().__init__(forward.description)
         self._history = history
@@ -55,7 +61,7 @@ class EditCommand(QUndoCommand):
         self.inverse = inverse
         self._applied = True  # push() calls redo() at once; the edit is already saved
 
-    def _session(self) -> EditSession | None:
+    def _session(self) -> Replayer | None:
         session = (
             self._history.session if isinstance(self._history, DocumentHistory) else self._made_by
         )

@@ -126,7 +126,7 @@ class TaskManager(QObject):
         """Make the NLP lane's thread the first (and only) importer of spaCy."""
 
         def warm_up(_ctx: TaskContext) -> int:
-            from annotator.nlp import import_spacy
+            from annotator.app.pipelines import import_spacy
 
             self._nlp_thread = threading.get_ident()
             import_spacy()

@@ -1,0 +1,23 @@
+"""The spaCy side the window needs, without the UI importing ``annotator.nlp``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotator.nlp import import_spacy
+from annotator.nlp.pipeline import load_suggester
+
+if TYPE_CHECKING:
+    from annotator.app.project import Project
+
+    # at run time it imports spaCy, which the window loads in a worker, not at start
+    from annotator.nlp.suggester import Suggester
+
+__all__ = ["import_spacy", "load_pipeline"]
+
+
+def load_pipeline(project: Project, chosen: str | None = None) -> Suggester:
+    """The suggester of ``chosen`` (``--model``), else of the pipeline a batch run chose.
+
+    Finding out which pipelines are installed imports spaCy: call it in a worker."""
+    return load_suggester(chosen or project.preferred_pipeline())
