@@ -1,23 +1,84 @@
-"""The layer rules of ARCHITECTURE.md, kept by import-linter rather than by memory."""
+"""The layer rules of docs/ARCHITECTURE.md, kept by tools rather than by memory.
+
+import-linter and grimp are in the test extra: a missing one fails these tests instead of
+skipping them, so the rules cannot stop being checked unnoticed.
+"""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+import grimp
 import pytest
+from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
+CORE_CONTRACT = "core imports nothing of ours and no third-party library"
 
 
-def test_import_contracts_hold() -> None:
-    # the one installed with this Python (a virtual environment's), else any on PATH
-    beside = Path(sys.executable).parent / "lint-imports"
-    exe = str(beside) if beside.exists() else shutil.which("lint-imports")
-    if exe is None:
-        pytest.skip("import-linter is not installed")
-    result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "broken" not in result.stdout.lower().replace("0 broken", "")
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    # no cache: a stale one could hide an import added a moment ago
+    return grimp.build_graph("annotator", include_external_packages=True, cache_dir=None)
+
+
+def _third_party(graph: grimp.ImportGraph, importer: str) -> list[str]:
+    """Top-level names of the non-stdlib packages ``importer`` imports (also lazily)."""
+    found = set()
+    for imported in graph.find_modules_directly_imported_by(importer):
+        top = imported.split(".")[0]
+        if top != "annotator" and top not in sys.stdlib_module_names:
+            found.add(top)
+    return sorted(found)
+
+
+def _where(graph: grimp.ImportGraph, importer: str, package: str) -> str:
+    lines = [
+        f"{d['importer']}:{d['line_number']} {d['line_contents']}"
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.split(".")[0] == package
+        for d in graph.get_import_details(importer=importer, imported=imported)
+    ]
+    return "; ".join(lines) or importer
+
+
+def test_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    # in-process, so it is the import-linter of this Python, reading this checkout
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "0 broken" in out, out
+
+
+def test_core_imports_only_the_standard_library(graph: grimp.ImportGraph) -> None:
+    core = sorted(m for m in graph.modules if (m + ".").startswith("annotator.core."))
+    assert "annotator.core.model" in core
+    offenders = [
+        _where(graph, module, package) for module in core for package in _third_party(graph, module)
+    ]
+    ours = [
+        f"{module} imports {imported}"
+        for module in core
+        for imported in graph.find_modules_directly_imported_by(module)
+        if imported.startswith("annotator.") and not (imported + ".").startswith("annotator.core.")
+    ]
+    assert not offenders, "core may import only the standard library: " + "; ".join(offenders)
+    assert not ours, "core may import nothing else of ours: " + "; ".join(ours)
+
+
+def test_core_contract_names_every_library_the_project_imports(graph: grimp.ImportGraph) -> None:
+    # the contract can only forbid what it names: a new dependency must be named there too
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (contract,) = [c for c in contracts if c["name"] == CORE_CONTRACT]
+    forbidden = set(contract["forbidden_modules"])
+    used = {
+        package
+        for module in graph.modules
+        if module.startswith("annotator")
+        for package in _third_party(graph, module)
+    }
+    assert used, "the graph holds no third-party import at all: it was built wrongly"
+    assert used <= forbidden, f"add to the core contract's forbidden_modules: {used - forbidden}"
