@@ -39,12 +39,6 @@ class LabelScheme:
     def __contains__(self, name: object) -> bool:
         return any(spec.name == name for spec in self.labels)
 
-    def by_hotkey(self, key: str) -> LabelSpec | None:
-        for spec in self.labels:
-            if spec.hotkey == key:
-                return spec
-        return None
-
     def to_json(self) -> str:
         return json.dumps([asdict(s) for s in self.labels])
 

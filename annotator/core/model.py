@@ -172,9 +172,6 @@ class Annotation:
     def layer(self, layer: Layer | str) -> list[Span]:
         return [s for s in self.spans if s.layer == layer]
 
-    def relations_of(self, head: SpanKey) -> list[Relation]:
-        return [r for r in self.relations if r.head == head]
-
     def speaker_of(self, quote: SpanKey) -> SpanKey | None:
         for rel in self.relations:
             if rel.head == quote and rel.label == RelationLabel.SPEAKER:

@@ -387,11 +387,3 @@ def _strip_skips(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     while end > start and doc[end - 1].lower_ in _SKIP:
         end -= 1
     return (start, end) if start < end else None
-
-
-def _alone_in_sentence(doc: Doc, q: DirectQuote) -> bool:
-    sent = doc[q.start].sent
-    before = [t for t in doc[sent.start : q.start] if not (t.is_space or t.is_punct)]
-    after_end = doc[q.end - 1].sent.end
-    after = [t for t in doc[q.end : after_end] if not (t.is_space or t.is_punct)]
-    return not before and not after
