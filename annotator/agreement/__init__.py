@@ -9,6 +9,7 @@ from annotator.agreement.alpha import (
     krippendorff_alpha_nominal,
     unitizing_alpha,
 )
+from annotator.agreement.errors import AgreementError
 from annotator.agreement.kappa import (
     cohen_kappa,
     fleiss_kappa,
@@ -20,6 +21,7 @@ from annotator.agreement.spans import PRF, Evaluation, align_spans, evaluate, ma
 
 __all__ = [
     "PRF",
+    "AgreementError",
     "AgreementReport",
     "Disagreement",
     "Evaluation",

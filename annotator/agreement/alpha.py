@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from annotator.agreement.errors import AgreementError
 from annotator.agreement.kappa import encode_labels
 
 IntArray = npt.NDArray[np.int64]
@@ -233,17 +234,14 @@ def unitizing_alpha(
     """
     rater_list = list(raters) if raters is not None else list(dict.fromkeys(u[0] for u in units))
     if len(rater_list) < 2:
-        raise ValueError("[E206] Unitizing alpha needs at least two raters.")
+        raise AgreementError.of("E610")
     if length <= 0:
-        raise ValueError("[E207] The continuum must have a positive length.")
+        raise AgreementError.of("E611")
     rater_index = {r: i for i, r in enumerate(rater_list)}
     grouped: dict[str, list[list[tuple[int, int]]]] = {}
     for rater, start, end, label in units:
         if not begin <= start < end <= begin + length:
-            raise ValueError(
-                f"[E208] Unit {start}-{end} lies outside the continuum "
-                f"{begin}-{begin + length} or is empty."
-            )
+            raise AgreementError.of("E612", start=start, end=end, begin=begin, stop=begin + length)
         cat = "*" if collapse_labels else label
         per_rater = grouped.setdefault(cat, [[] for _ in rater_list])
         per_rater[rater_index[rater]].append((start, end))

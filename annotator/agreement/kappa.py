@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from annotator.agreement.errors import AgreementError
 from annotator.core.model import Annotation, Token
 
 OUTSIDE = "O"
@@ -116,9 +118,9 @@ def binary_confusion(cm: npt.ArrayLike, label: int) -> FloatArray:
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     """Cohen's (1960) kappa of two raters labelling the same items."""
     if len(a) != len(b):
-        raise ValueError(f"[E202] Both raters need the same items; got {len(a)} and {len(b)}.")
+        raise AgreementError.of("E602", a=len(a), b=len(b))
     if not a:
-        raise ValueError("[E203] Cohen's kappa needs at least one item.")
+        raise AgreementError.of("E603")
     vocab, (ca, cb) = encode_labels(a, b)
     return kappa_from_confusion(confusion_matrix(ca, cb, len(vocab)))
 
@@ -130,53 +132,83 @@ def fleiss_kappa(table: npt.ArrayLike) -> float:
     """
     t = np.asarray(table, dtype=np.float64)
     if t.ndim != 2 or t.shape[0] == 0:
-        raise ValueError("[E204] Fleiss' kappa needs a non-empty items x categories table.")
+        raise AgreementError.of("E604")
     n_per_item = t.sum(axis=1)
-    n = n_per_item[0]
+    n = float(n_per_item[0])
     if n < 2 or not np.all(n_per_item == n):
-        raise ValueError(
-            "[E205] Fleiss' kappa needs the same number (2 or more) of ratings for every item; "
-            "use krippendorff_alpha_nominal for missing ratings."
+        raise AgreementError.of("E605")
+    # sum_j n_ij^2 = n + 2 * (agreeing rater pairs of item i)
+    agreeing = (float((t * t).sum()) - t.shape[0] * n) / 2.0
+    return FleissStats(float(t.shape[0]), n, agreeing, t.sum(axis=0)).kappa()
+
+
+class FleissStats(NamedTuple):
+    """Sufficient statistics of Fleiss' kappa; the statistics of parts add up.
+
+    ``items`` may be a weighted count (the report weighs a segment by its tokens).
+    """
+
+    items: float
+    raters: float
+    agreeing_pairs: float  # sum over items of the rater pairs giving the same label
+    per_category: FloatArray  # ratings per category
+
+    @staticmethod
+    def of_codes(codes: IntArray, n_labels: int, weight: FloatArray | None = None) -> FleissStats:
+        """Statistics of an items x raters matrix of label codes (no missing values).
+
+        Avoids building the items x categories table, which for a corpus of tokens and
+        many labels would be large.
+        """
+        n_items, n = codes.shape
+        w = np.ones(n_items, dtype=np.float64) if weight is None else weight
+        agree = 0.0
+        for i in range(n):
+            for j in range(i + 1, n):
+                agree += float(w[codes[:, i] == codes[:, j]].sum())
+        per_category = np.zeros(n_labels, dtype=np.float64)
+        for i in range(n):
+            per_category += np.bincount(codes[:, i], weights=w, minlength=n_labels)
+        return FleissStats(float(w.sum()), float(n), agree, per_category)
+
+    @staticmethod
+    def pooled(parts: Sequence[FleissStats]) -> FleissStats:
+        """Statistics of the parts taken together (same raters, same categories)."""
+        return FleissStats(
+            sum(p.items for p in parts),
+            parts[0].raters,
+            sum(p.agreeing_pairs for p in parts),
+            sum((p.per_category for p in parts[1:]), parts[0].per_category),
         )
-    return _fleiss(t.shape[0], n, (t * t).sum(axis=1), t.sum(axis=0))
 
-
-def _fleiss(n_items: int, n: float, sq_per_item: FloatArray, per_category: FloatArray) -> float:
-    p_i = (sq_per_item - n) / (n * (n - 1))
-    p_bar = float(p_i.mean())
-    p_j = per_category / (n_items * n)
-    pe = float((p_j * p_j).sum())
-    if pe >= 1.0:
-        return math.nan
-    return (p_bar - pe) / (1.0 - pe)
+    def kappa(self) -> float:
+        n_items, n = self.items, self.raters
+        if n_items == 0 or n < 2:
+            return math.nan
+        # P_bar is the mean over items of (agreeing pairs / all pairs), so needs the total
+        p_bar = 2.0 * self.agreeing_pairs / (n_items * n * (n - 1))
+        p_j = self.per_category / (n_items * n)
+        pe = float((p_j * p_j).sum())
+        return math.nan if pe >= 1.0 else (p_bar - pe) / (1.0 - pe)
 
 
 def fleiss_kappa_codes(codes: IntArray, n_labels: int) -> float:
-    """Fleiss' kappa from an items x raters matrix of label codes (no missing values).
-
-    Avoids building the items x categories table, which for a corpus of tokens and many
-    labels would be large: ``sum_j n_ij^2`` is ``n + 2 * (agreeing rater pairs)``.
-    """
+    """Fleiss' kappa from an items x raters matrix of label codes (no missing values)."""
     n_items, n = codes.shape
     if n_items == 0 or n < 2:
-        raise ValueError("[E205] Fleiss' kappa needs items and at least two raters.")
+        raise AgreementError.of("E606")
     if (codes < 0).any():
-        raise ValueError("[E205] Fleiss' kappa cannot take missing ratings.")
-    agree = np.zeros(n_items, dtype=np.float64)
-    for i in range(n):
-        for j in range(i + 1, n):
-            agree += codes[:, i] == codes[:, j]
-    per_category = np.bincount(codes.ravel(), minlength=n_labels).astype(np.float64)
-    return _fleiss(n_items, float(n), n + 2 * agree, per_category)
+        raise AgreementError.of("E607")
+    return FleissStats.of_codes(codes, n_labels).kappa()
 
 
 def fleiss_kappa_from_labels(items: Sequence[Sequence[str]]) -> float:
     """Fleiss' kappa from each item's list of labels (one per rater, same count per item)."""
     if not items:
-        raise ValueError("[E204] Fleiss' kappa needs at least one item.")
+        raise AgreementError.of("E608")
     n = len(items[0])
     if any(len(x) != n for x in items):
-        raise ValueError("[E205] Every item needs the same number of ratings.")
+        raise AgreementError.of("E609")
     vocab, codes = encode_labels(*items)
     return fleiss_kappa_codes(np.stack(codes), len(vocab))
 
@@ -184,6 +216,7 @@ def fleiss_kappa_from_labels(items: Sequence[Sequence[str]]) -> float:
 __all__ = [
     "LABEL_PRIORITY",
     "OUTSIDE",
+    "FleissStats",
     "binary_confusion",
     "cohen_kappa",
     "confusion_matrix",

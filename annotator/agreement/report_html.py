@@ -111,7 +111,7 @@ def figure_per_document(report: AgreementReport) -> Figure:
 def _tables(report: AgreementReport) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Every table of the report as (header, rows); the page and the CSV files share them."""
     out: dict[str, tuple[list[str], list[list[Any]]]] = {}
-    overall = [
+    overall: list[list[Any]] = [
         ["documents", len(report.documents)],
         ["annotators", ", ".join(report.annotators)],
         ["fleiss_kappa", report.fleiss_kappa],

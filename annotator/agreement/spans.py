@@ -22,6 +22,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from annotator.agreement.errors import AgreementError
 from annotator.core.model import Annotation, Layer, Span
 
 Mode = Literal["exact", "overlap"]
@@ -100,11 +101,12 @@ def align_spans(
                 pairs.append((i, j))
         return pairs
     if mode != "overlap":
-        raise ValueError(f"[E201] Unknown match mode {mode!r}; use 'exact' or 'overlap'.")
+        raise AgreementError.of("E601", mode=mode)
     by_label: dict[str, list[int]] = defaultdict(list)
     for j, s in enumerate(candidate):
         by_label[s.label].append(j)
-    edges: list[tuple[int, int, int, int]] = []
+    # (-overlap, distance, reference start, end, candidate start, end, i, j)
+    edges: list[tuple[int, int, int, int, int, int, int, int]] = []
     for i, r in enumerate(reference):
         for j in by_label.get(r.label, ()):
             c = candidate[j]

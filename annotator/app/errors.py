@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotator.agreement.errors import AgreementError
 from annotator.storage.engine import SchemaTooNewError, StorageError
 from annotator.storage.repository import ConflictError
 
@@ -12,4 +13,10 @@ class StorageUnavailable(StorageError):
     code = "E220"
 
 
-__all__ = ["ConflictError", "SchemaTooNewError", "StorageError", "StorageUnavailable"]
+__all__ = [
+    "AgreementError",
+    "ConflictError",
+    "SchemaTooNewError",
+    "StorageError",
+    "StorageUnavailable",
+]

@@ -119,14 +119,14 @@ def test_kappa_cohen_undefined_is_nan() -> None:
 
 
 def test_kappa_cohen_rejects_bad_input() -> None:
-    with pytest.raises(ValueError, match="E202"):
+    with pytest.raises(ValueError, match="E602"):
         cohen_kappa(["A"], ["A", "B"])
-    with pytest.raises(ValueError, match="E203"):
+    with pytest.raises(ValueError, match="E603"):
         cohen_kappa([], [])
 
 
 def test_kappa_fleiss_rejects_unequal_rater_counts() -> None:
-    with pytest.raises(ValueError, match="E205"):
+    with pytest.raises(ValueError, match="E605"):
         fleiss_kappa([[2, 1], [1, 1]])
 
 
@@ -161,9 +161,9 @@ def test_alpha_unitizing_silent_rater_and_unused_category() -> None:
     result = unitizing_alpha(units, begin=0, length=100, raters=["a", "b"])
     assert result.alpha < 0  # b saw nothing where a saw a unit
     assert unitizing_alpha([], begin=0, length=10, raters=["a", "b"]).alpha != 1.0
-    with pytest.raises(ValueError, match="E206"):
+    with pytest.raises(ValueError, match="E610"):
         unitizing_alpha(units, begin=0, length=100)
-    with pytest.raises(ValueError, match="E208"):
+    with pytest.raises(ValueError, match="E612"):
         unitizing_alpha([("a", 90, 120, "X"), ("b", 1, 2, "X")], begin=0, length=100)
 
 

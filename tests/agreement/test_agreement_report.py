@@ -134,9 +134,9 @@ def test_report_only_documents_everyone_has() -> None:
 
 
 def test_report_rejects_bad_arguments() -> None:
-    with pytest.raises(ValueError, match="E210"):
+    with pytest.raises(ValueError, match="E620"):
         agreement({"a": {}}, {}, {})
-    with pytest.raises(ValueError, match="E212"):
+    with pytest.raises(ValueError, match="E622"):
         agreement({"a": {}, "b": {}}, {}, {}, layer="entities")
 
 

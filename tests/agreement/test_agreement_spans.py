@@ -69,7 +69,7 @@ def test_spans_match_duplicates_count_once() -> None:
 
 
 def test_spans_match_unknown_mode() -> None:
-    with pytest.raises(ValueError, match="E201"):
+    with pytest.raises(ValueError, match="E601"):
         align_spans([], [], "fuzzy")  # type: ignore[arg-type]
 
 
