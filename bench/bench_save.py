@@ -34,7 +34,7 @@ TEXT = "Officials met reporters in Moscow today. " * 400
 def ours(url: str, n: int) -> list[float]:
     """Seconds per action: AddSpan, later RemoveSpan of the same token, over 4 documents."""
     project = Project.open(url)
-    ids, _ = project.repo.insert_documents([Document(f"Doc {i}. " + TEXT) for i in range(4)])
+    ids, _ = project._repo.insert_documents([Document(f"Doc {i}. " + TEXT) for i in range(4)])
     anns = {i: project.open_annotation(i, "bench") for i in ids}
     tokens = {
         i: [t for t in project.get_document(i).tokens or [] if t.end - t.start > 2] for i in ids

@@ -46,7 +46,7 @@ def build(db: Path, n: int) -> None:
     with Project.open(db) as project:
         project.import_paths([src])
         # a realistic state: the first tenth is done by "bench"
-        for doc_id in project.repo.document_ids(limit=n // 10):
+        for doc_id in project.document_ids(limit=n // 10):
             ann = project.open_annotation(doc_id, "bench")
             ann.status = AnnotationStatus.DONE
             project.put_annotation(ann)

@@ -153,7 +153,7 @@ def bench_open_render(tmp: Path, app: QApplication, runs: int = 20) -> dict[str,
         small.tokens = [Token(0, 1, True), Token(2, 7, True), Token(8, 15, False), Token(15, 16)]
         big = Document(text, external_id="big")
         big.tokens = tokens
-        p.repo.insert_documents([small, big])
+        p._repo.insert_documents([small, big])
         p.ensure_suggestions(big.id or 0, BenchSuggester())
         big_id, small_id = big.id or 0, small.id or 0
         p.open_annotation(big_id, "bench")  # the first open builds it from the suggestions
@@ -301,10 +301,10 @@ def bench_navigation(tmp: Path, app: QApplication, n_docs: int, runs: int = 50) 
             doc.tokens = toks
             batch.append(doc)
             if len(batch) == 5000:
-                p.repo.insert_documents(batch)
+                p._repo.insert_documents(batch)
                 batch = []
         if batch:
-            p.repo.insert_documents(batch)
+            p._repo.insert_documents(batch)
     project = Project.open(db)
     win = build_main_window(project, "bench")
     win.resize(1400, 900)

@@ -74,7 +74,7 @@ def main() -> int:
             source = p.suggestion_source() or ""
             for version in _versions(p, row.id, source):
                 p.put_annotation(version)
-        p.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        p.set_role("rita", AnnotatorRole.REVIEWER)
     project = Project.open(db)
     win = build_main_window(project, "rita")
     win.resize(1500, 980)

@@ -35,10 +35,10 @@ def plan_assignments(
 
 def assign(project: Project, annotators: Sequence[str], overlap: int) -> dict[str, int]:
     """Replace the project's assignments; returns documents per annotator."""
-    doc_ids = project.repo.document_ids(limit=10**9)
+    doc_ids = project.document_ids(limit=10**9)
     plan = plan_assignments(doc_ids, annotators, overlap)
     ids = {name: project.ensure_annotator(name).id for name in dict.fromkeys(annotators)}
-    project.repo.assign([(doc_id, ids[name] or 0) for doc_id, name in plan])
+    project.assign([(doc_id, ids[name] or 0) for doc_id, name in plan])
     counts = dict.fromkeys(ids, 0)
     for _, name in plan:
         counts[name] += 1

@@ -16,7 +16,7 @@ def evaluate_sets(project: Project, reference: str, candidate: str) -> Evaluatio
     names = {}
     for role, name in (("reference", reference), ("candidate", candidate)):
         resolved = project.resolve_annotator_name(name)
-        if project.repo.annotator(resolved) is None:
+        if project.annotator(resolved) is None:
             known = ", ".join(a.name for a in project.annotators()) or "none"
             raise AnnotatorError(
                 f"No annotation set {name!r} for --{role}. Known: {known}.", code="E400"
@@ -24,7 +24,7 @@ def evaluate_sets(project: Project, reference: str, candidate: str) -> Evaluatio
         names[role] = resolved
     sets = []
     for role in ("reference", "candidate"):
-        who = project.repo.annotator(names[role])
+        who = project.annotator(names[role])
         assert who is not None  # checked above
-        sets.append(all_as_labels(project.repo.load_annotations(who), who))
+        sets.append(all_as_labels(project.load_annotations(who), who))
     return evaluate(sets[0], sets[1])

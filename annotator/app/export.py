@@ -93,20 +93,20 @@ def statuses_for(status: str) -> tuple[AnnotationStatus, ...] | None:
 
 
 def count_for_export(project: Project, annotator: str, status: str = "done") -> int:
-    a = project.repo.annotator(annotator)
+    a = project.annotator(annotator)
     if a is None:
         return 0
-    return len(project.repo.annotated_document_ids(a, statuses_for(status)))
+    return len(project.annotated_document_ids(a, statuses_for(status)))
 
 
 def annotation_pairs(
     project: Project, annotator: str, status: str = "done", *, batch_size: int = 500
 ) -> Iterator[tuple[Document, Annotation]]:
     """One annotator's (document, annotation) pairs in document order, streamed."""
-    a = project.repo.annotator(annotator)
+    a = project.annotator(annotator)
     if a is None:
         return
-    for doc, ann in project.repo.iter_annotations(a, statuses_for(status), batch_size=batch_size):
+    for doc, ann in project.iter_annotations(a, statuses_for(status), batch_size=batch_size):
         if doc.tokens is None:
             # Tokens are stored on first open; an annotation made elsewhere (a script)
             # may predate that. The project tokenizer gives the same tokens.

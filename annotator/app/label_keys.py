@@ -67,7 +67,7 @@ def label_shortcuts(project: Project) -> dict[str, str]:
     A stored binding of a label the scheme no longer has is left out; a damaged
     setting falls back to the defaults rather than leaving labelling without keys."""
     scheme = project.scheme
-    raw = project.repo.get_setting(SETTING_KEY)
+    raw = project.setting(SETTING_KEY)
     if not raw:
         return default_label_shortcuts(scheme)
     try:
@@ -129,7 +129,7 @@ def set_label_shortcut(
                     )
                 del new[other]
         new[label] = key
-    project.repo.set_setting(SETTING_KEY, json.dumps(new))
+    project.set_setting(SETTING_KEY, json.dumps(new))
     return new
 
 

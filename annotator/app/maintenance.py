@@ -113,7 +113,6 @@ def settle_suggestions(db: str | Path | None, *, dry_run: bool = False) -> list[
     transaction; ``dry_run`` only lists them. Agreement, review and export already
     read versions this way; this makes the stored data say so too."""
     from annotator.app.project import Project
-    from annotator.core.operations import diff
     from annotator.core.seen import labels_seen
     from annotator.storage.checks import unsettled_annotations
 
@@ -122,8 +121,7 @@ def settle_suggestions(db: str | Path | None, *, dry_run: bool = False) -> list[
         with project.db.engine.connect() as conn:
             found = unsettled_annotations(conn)
         for item in found:
-            who = project.repo.annotator(item.annotator)
-            ann = project.repo.load_annotation(item.document_id, who) if who else None
+            ann = project.load_annotation(item.document_id, item.annotator)
             if ann is None:
                 continue
             settled = labels_seen(ann)
@@ -139,7 +137,7 @@ def settle_suggestions(db: str | Path | None, *, dry_run: bool = False) -> list[
                 )
             )
             if not dry_run:
-                project.repo.save_diff(ann, diff(ann, settled), settled)
+                project.save_version(ann, settled)
     return changes
 
 

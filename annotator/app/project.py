@@ -7,15 +7,19 @@ so the UI can call it from any thread and never sees SQLAlchemy.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.exc import OperationalError
-
+from annotator.app import notes as _notes
+from annotator.app import suggest as _suggest
+from annotator.app.edits import EditResult
 from annotator.app.errors import StorageUnavailable
 from annotator.app.importing import CancelFn, ImportReport, ProgressFn, import_paths
+from annotator.app.labels import as_labels
 from annotator.app.paths import resolve_db
+from annotator.app.suggest import CURRENT_SUGGESTIONS_KEY, SUGGESTIONS_PREFIX
+from annotator.app.writes import guarded
 from annotator.core import (
     DEFAULT_SCHEME,
     Annotation,
@@ -33,17 +37,19 @@ from annotator.core import (
     validate_annotation,
 )
 from annotator.core.operations import AnnotationDiff, Batch, Operation, diff
-from annotator.nlp.tokenize import tokenize
+from annotator.nlp.tokenize import tokenize, tokenize_many
 from annotator.storage.engine import Database, StorageError
-from annotator.storage.repository import ConflictError, DocumentListRow, Repository
+from annotator.storage.repository import DocumentListRow, Repository
 
 if TYPE_CHECKING:
     from annotator.core.notes import DocumentNote
+    from annotator.nlp.learned import LearnedEntities
     from annotator.nlp.suggester import Suggester
 
 DocumentRow = DocumentListRow
-SUGGESTIONS_PREFIX = "suggestions:"
-CURRENT_SUGGESTIONS_KEY = "current_suggestions"
+# the suggestion-set constants live in app/suggest.py; imported here for old callers
+__all__ = ["CURRENT_SUGGESTIONS_KEY", "SUGGESTIONS_PREFIX", "EditResult", "Project"]
+T = TypeVar("T")
 REQUIRE_DECISIONS_KEY = "finish_requires_decisions"
 LEARNED_SETTING_PREFIX = "learned_entities:"
 
@@ -53,14 +59,14 @@ class Project:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.repo = Repository(db)
+        self._repo = Repository(db)  # private: every use case goes through a method here
         self.url = db.url
         self.display_url = db.display_url
-        self.lang = self.repo.get_setting("language", "en") or "en"
-        scheme_json = self.repo.get_setting("label_scheme")
+        self.lang = self._repo.get_setting("language", "en") or "en"
+        scheme_json = self._repo.get_setting("label_scheme")
         self.scheme = LabelScheme.from_json(scheme_json) if scheme_json else DEFAULT_SCHEME
         self._referents: dict[int, dict[SpanKey, SpanKey]] = {}
-        self._learned: dict[str, Any] = {}
+        self._learned: dict[str, LearnedEntities] = {}
         self._learned_dirty: set[str] = set()  # learned counts changed, not saved yet
         self._texts: dict[int, str] = {}
         self._suggest_lock = threading.Lock()
@@ -89,18 +95,37 @@ class Project:
     ) -> Annotator:
         if name == "gold":
             kind, role = AnnotatorKind.GOLD, AnnotatorRole.REVIEWER
-        return self.repo.ensure_annotator(name, kind, role)
+        return self._repo.ensure_annotator(name, kind, role)
 
     def annotators(self) -> list[Annotator]:
-        return self.repo.annotators()
+        return self._repo.annotators()
 
     def _annotator(self, name: str) -> Annotator:
         return self.ensure_annotator(name)
 
+    def annotator(self, name: str) -> Annotator | None:
+        """The annotator called ``name``, if there is one (reading creates none)."""
+        return self._repo.annotator(name)
+
+    def set_role(self, name: str, role: AnnotatorRole) -> None:
+        self._write(lambda: self._repo.set_role(name, role))
+
+    # settings -------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self._repo.get_setting(key, default)
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write(lambda: self._repo.set_setting(key, value))
+
+    def assign(self, pairs: Iterable[tuple[int, int]]) -> int:
+        """Replace every assignment with these (document id, annotator id) pairs."""
+        return self._write(lambda: self._repo.assign(pairs))
+
     # documents ------------------------------------------------------------------------
 
     def _assigned_only(self, annotator: Annotator) -> bool:
-        return annotator.id is not None and self.repo.has_assignments(annotator.id)
+        return annotator.id is not None and self._repo.has_assignments(annotator.id)
 
     def count_documents(
         self,
@@ -110,10 +135,10 @@ class Project:
         search: str | None = None,
     ) -> int:
         if annotator is None:
-            return self.repo.count_documents()
+            return self._repo.count_documents()
         a = self._annotator(annotator)
         assert a.id is not None
-        return self.repo.count_list(
+        return self._repo.count_list(
             a.id, status=status, search=search, assigned_only=self._assigned_only(a)
         )
 
@@ -129,7 +154,7 @@ class Project:
     ) -> list[DocumentListRow]:
         a = self._annotator(annotator)
         assert a.id is not None
-        return self.repo.list_documents(
+        return self._repo.list_documents(
             a.id,
             offset=offset,
             limit=limit,
@@ -144,17 +169,33 @@ class Project:
 
         ``tokenize_missing=False`` never calls spaCy: the tokens are None when the
         document has none stored yet (the window then tokenizes on its NLP thread)."""
-        doc = self.repo.get_document(doc_id)
+        doc = self._repo.get_document(doc_id)
         if doc.tokens is None and tokenize_missing:
             doc.tokens = tokenize(doc.text, self.lang)
-            self._write(lambda: self.repo.set_tokens([(doc_id, doc.tokens or [])]))
+            self._write(lambda: self._repo.set_tokens([(doc_id, doc.tokens or [])]))
         return doc
+
+    def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
+        return self._repo.document_ids(after=after, limit=limit)
+
+    def documents(self, doc_ids: Sequence[int]) -> list[Document]:
+        """Several documents with their tokens, tokenizing (and storing) those missing."""
+        docs = self._repo.get_documents(doc_ids)
+        missing = [d for d in docs if d.tokens is None]
+        if missing:
+            for doc, toks in zip(
+                missing, tokenize_many((d.text for d in missing), self.lang), strict=True
+            ):
+                doc.tokens = toks
+            items = [(d.id or 0, d.tokens or []) for d in missing]
+            self._write(lambda: self._repo.set_tokens(items))
+        return docs
 
     def _text(self, doc_id: int) -> str:
         """A document's text; texts never change after import, so they are cached."""
         text = self._texts.get(doc_id)
         if text is None:
-            text = self.repo.get_document(doc_id).text
+            text = self._repo.get_document(doc_id).text
             if len(self._texts) >= 64:
                 self._texts.pop(next(iter(self._texts)))
             self._texts[doc_id] = text
@@ -163,17 +204,17 @@ class Project:
     def next_document(self, annotator: str, after_id: int | None) -> int | None:
         a = self._annotator(annotator)
         assert a.id is not None
-        return self.repo.next_document(a.id, after_id, assigned_only=self._assigned_only(a))
+        return self._repo.next_document(a.id, after_id, assigned_only=self._assigned_only(a))
 
     def progress(self, annotator: str) -> tuple[int, int]:
         a = self._annotator(annotator)
         assert a.id is not None
-        return self.repo.count_finished(a.id, assigned_only=self._assigned_only(a))
+        return self._repo.count_finished(a.id, assigned_only=self._assigned_only(a))
 
     def status(self) -> dict[str, object]:
         return {
-            "documents": self.repo.count_documents(),
-            "annotators": self.repo.status_counts(),
+            "documents": self._repo.count_documents(),
+            "annotators": self._repo.status_counts(),
             "database": self.display_url,
             "suggestions": self.suggestion_source(),
             "flagged_documents": self.flagged_documents(),
@@ -182,27 +223,64 @@ class Project:
     # annotations ----------------------------------------------------------------------
 
     def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
-        a = self.repo.annotator(annotator)
+        a = self._repo.annotator(annotator)
         if a is None:
             return None
-        return self.repo.load_annotation(doc_id, a)
+        return self._repo.load_annotation(doc_id, a)
+
+    def load_annotations(
+        self,
+        annotator: Annotator,
+        doc_ids: Sequence[int] | None = None,
+        statuses: Sequence[AnnotationStatus] | None = None,
+    ) -> dict[int, Annotation]:
+        """Document id -> this annotator's annotation (of ``doc_ids``, else all)."""
+        return self._repo.load_annotations(annotator, doc_ids, statuses)
+
+    def iter_annotations(
+        self,
+        annotator: Annotator,
+        statuses: Sequence[AnnotationStatus] | None = None,
+        *,
+        batch_size: int = 500,
+    ) -> Iterator[tuple[Document, Annotation]]:
+        """Every (document, annotation) of one annotator in document order, in flat memory."""
+        return self._repo.iter_annotations(annotator, statuses, batch_size=batch_size)
+
+    def annotated_document_ids(
+        self, annotator: Annotator, statuses: Sequence[AnnotationStatus] | None = None
+    ) -> list[int]:
+        return self._repo.annotated_document_ids(annotator, statuses)
+
+    def has_annotation(self, doc_id: int, annotator: Annotator) -> bool:
+        return bool(self._repo.has_annotation([doc_id], annotator))
+
+    def put_annotations(self, items: Sequence[Annotation], annotator: Annotator) -> None:
+        """Create or replace several annotations of one annotator in one transaction."""
+        self._write(lambda: self._repo.put_annotations(items, annotator))
+
+    def save_version(self, before: Annotation, after: Annotation) -> Annotation:
+        """Store ``after`` over ``before`` (as loaded) in one transaction, under the
+        version check: adopting a version, settling a finished one."""
+        change = diff(before, after)
+        if change.empty:
+            return before
+        return self._write(lambda: self._repo.save_diff(before, change, after))
 
     def labels(self, doc_id: int, annotator: str) -> Annotation | None:
         """What ``annotator`` labelled in the document: for a person, only what they saw
         and decided (no undecided or hidden suggestions; see ``annotator.core.seen``)."""
-        from annotator.app.labels import as_labels
-
-        a = self.repo.annotator(annotator)
+        a = self._repo.annotator(annotator)
         if a is None:
             return None
-        found = self.repo.load_annotation(doc_id, a)
+        found = self._repo.load_annotation(doc_id, a)
         return as_labels(found, a) if found is not None else None
 
     def open_annotation(self, doc_id: int, annotator: str) -> Annotation:
         """This annotator's annotation, with the current suggestions and the entities
         they taught (see ``learned_entities``) merged in while it is not finished."""
         a = self._annotator(annotator)
-        existing = self.repo.load_annotation(doc_id, a)
+        existing = self._repo.load_annotation(doc_id, a)
         if existing is not None and existing.status in (
             AnnotationStatus.DONE,
             AnnotationStatus.SKIPPED,
@@ -212,11 +290,11 @@ class Project:
         suggested = self.current_suggestions(doc_id)
         merged = self._merge_with_learned(base, suggested, self._learned_spans(doc_id, annotator))
         if existing is None:
-            return self._write(lambda: self.repo.put_annotation(merged, a))
+            return self._write(lambda: self._repo.put_annotation(merged, a))
         change = diff(existing, merged)
         if change.empty:
             return merged  # the stored annotation, with its learned suggestions marked
-        return self._write(lambda: self.repo.save_diff(existing, change, merged))
+        return self._write(lambda: self._repo.save_diff(existing, change, merged))
 
     # learning from the annotator -------------------------------------------------------
     #
@@ -232,12 +310,12 @@ class Project:
     def _learned_key(self, annotator: str) -> str:
         return f"{LEARNED_SETTING_PREFIX}{annotator}"
 
-    def _learned_for(self, annotator: str):  # type: ignore[no-untyped-def]
+    def _learned_for(self, annotator: str) -> LearnedEntities:
         from annotator.nlp.learned import LearnedEntities  # plain string search, no spaCy
 
         learned = self._learned.get(annotator)
         if learned is None:
-            saved = self.repo.get_setting(self._learned_key(annotator))
+            saved = self._repo.get_setting(self._learned_key(annotator))
             if saved is not None:
                 learned = LearnedEntities.from_json(saved, lang=self.lang)
             else:
@@ -245,15 +323,15 @@ class Project:
                 # Shift+A, so every label counts once, and the seed is saved so that
                 # later accept-alls are never read back as lessons.
                 learned = LearnedEntities(lang=self.lang)
-                a = self.repo.annotator(annotator)
+                a = self._repo.annotator(annotator)
                 if a is not None:
-                    for text, label in self.repo.accepted_entities(a):
+                    for text, label in self._repo.accepted_entities(a):
                         learned.add(text, label)
                 self._save_learned(annotator, learned)
             self._learned[annotator] = learned
         return learned
 
-    def _save_learned(self, annotator: str, learned: Any) -> None:
+    def _save_learned(self, annotator: str, learned: LearnedEntities) -> None:
         from contextlib import suppress
 
         self._learned_dirty.discard(annotator)
@@ -261,7 +339,7 @@ class Project:
         # a convenience, not a label: if it cannot be written, the next change writes it
         with suppress(StorageUnavailable, StorageError):
             key, value = self._learned_key(annotator), learned.to_json()
-            self._write(lambda: self.repo.set_setting(key, value))
+            self._write(lambda: self._repo.set_setting(key, value))
 
     def _learned_spans(self, doc_id: int, annotator: str) -> list[Span]:
         """Matches of this annotator's learned pairs in the document, each with
@@ -283,7 +361,7 @@ class Project:
         """``base`` with the pipeline's suggestions and, when the switch is on, the
         learned ones (marked with their counts); when it is off, learned suggestions
         merged earlier and still untouched are taken out again."""
-        from annotator.app.suggest import merge_suggestions as merge
+        merge = _suggest.merge_suggestions
 
         if not learned:
             return merge(base, suggested)
@@ -310,21 +388,22 @@ class Project:
         merged.spans = spans
         return merged
 
-    def _learn(
-        self, text: str, before: Annotation, change: AnnotationDiff, op: Operation
-    ) -> None:
+    def _learn(self, text: str, before: Annotation, change: AnnotationDiff, op: Operation) -> None:
         """Count the entities decided by this single action; a Batch (accept all,
         adopting a version) teaches nothing. A label removed by a single action
         (deleted, undone, relabelled) counts one less."""
         if isinstance(op, Batch):
             return
         gone = [
-            span for key in change.removed_spans
+            span
+            for key in change.removed_spans
             if (span := before.span_by_key(key)) is not None
-            and span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED
+            and span.layer == Layer.ENTS
+            and span.origin != Origin.SUGGESTED
         ]
         added = [
-            span for span in change.added_spans
+            span
+            for span in change.added_spans
             if span.layer == Layer.ENTS and span.origin != Origin.SUGGESTED
         ]
         if not gone and not added:
@@ -335,7 +414,7 @@ class Project:
             # Not opened through open_annotation in this session (e.g. a script): the
             # saved pairs still have to hear of this edit. A project without saved
             # pairs is seeded from its labels, this one included: nothing to add then.
-            seeded = self.repo.get_setting(self._learned_key(annotator)) is None
+            seeded = self._repo.get_setting(self._learned_key(annotator)) is None
             try:
                 learned = self._learned_for(annotator)
             except ImportError:
@@ -357,8 +436,9 @@ class Project:
         else:
             self._learned_dirty.add(annotator)
 
-    def apply(self, annotation: Annotation, op: Operation) -> tuple[Annotation, Operation]:
-        """Apply one user action and commit it before returning.
+    def apply(self, annotation: Annotation, op: Operation) -> EditResult:
+        """Apply one user action and commit it before returning; the result carries the
+        saved annotation, the inverse operation and what changed.
 
         Raises ``ValidationError`` when the edit is refused, ``ConflictError`` when
         the annotation changed elsewhere, ``StorageUnavailable`` when nothing could
@@ -369,26 +449,17 @@ class Project:
             validate_annotation(after, text)
         change = diff(annotation, after)
         if change.empty:
-            return annotation, inverse
-        saved = self._write(lambda: self.repo.save_diff(annotation, change, after))
+            return EditResult(annotation, inverse, change)
+        saved = self._write(lambda: self._repo.save_diff(annotation, change, after))
         self._learn(text, annotation, change, op)
-        return saved, inverse
+        return EditResult(saved, inverse, change)
 
     def put_annotation(self, annotation: Annotation) -> Annotation:
         a = self._annotator(annotation.annotator)
-        return self._write(lambda: self.repo.put_annotation(annotation, a))
+        return self._write(lambda: self._repo.put_annotation(annotation, a))
 
-    def _write(self, fn):  # type: ignore[no-untyped-def]
-        try:
-            return fn()
-        except ConflictError:
-            raise
-        except OperationalError as exc:
-            raise StorageUnavailable(f"The database cannot be written: {exc.orig}") from exc
-        except StorageError as exc:
-            if exc.code == "E212":
-                raise StorageUnavailable(str(exc.args[0])) from exc
-            raise
+    def _write(self, fn: Callable[[], T]) -> T:
+        return guarded(fn)
 
     # project options --------------------------------------------------------------------
 
@@ -396,18 +467,18 @@ class Project:
         """Does Enter refuse while suggestions on screen are undecided? (default: no,
         Enter accepts them, as Prodigy accepts the task on screen)"""
         if self._require_decisions is None:  # asked on every header update: read once
-            self._require_decisions = self.repo.get_setting(REQUIRE_DECISIONS_KEY) == "1"
+            self._require_decisions = self._repo.get_setting(REQUIRE_DECISIONS_KEY) == "1"
         return self._require_decisions
 
     def set_finish_requires_decisions(self, on: bool) -> None:
-        self._write(lambda: self.repo.set_setting(REQUIRE_DECISIONS_KEY, "1" if on else "0"))
+        self._write(lambda: self._repo.set_setting(REQUIRE_DECISIONS_KEY, "1" if on else "0"))
         self._require_decisions = on
 
     # suggestions ----------------------------------------------------------------------
 
     def suggestion_source(self) -> str | None:
         """The annotation set of the latest pipeline run, e.g. ``suggestions:rules-1``."""
-        return self.repo.get_setting(CURRENT_SUGGESTIONS_KEY)
+        return _suggest.suggestion_source(self)
 
     def preferred_pipeline(self) -> str | None:
         """The pipeline (``name-version``) behind the current suggestions, if installed."""
@@ -430,52 +501,15 @@ class Project:
         return name
 
     def current_suggestions(self, doc_id: int) -> Annotation | None:
-        source = self.suggestion_source()
-        if source is None:
-            return None
-        a = self.repo.annotator(source)
-        return self.repo.load_annotation(doc_id, a) if a else None
+        return _suggest.current_suggestions(self, doc_id)
 
     def ensure_suggestions(self, doc_id: int, suggester: Suggester) -> bool:
-        """Compute and store this document's suggestions if the current set has none.
-
-        The first pipeline used becomes the current set; after that (a batch run, or an
-        earlier window) another pipeline changes nothing: the window shows the current
-        set, and ``annotator suggest --model`` is how a project changes it.
-        Returns True when new suggestions were stored. An article longer than
-        ``WINDOW_SUGGEST_CHARS`` raises E303 (the window says so and opens it for
-        annotating by hand); suggestions a batch run stored for it are used as usual."""
-        from annotator.app.suggest import (
-            WINDOW_SUGGEST_CHARS,
-            store_suggestions,
-            suggestion_set_name,
-        )
-
-        name = suggestion_set_name(suggester)
+        """Compute and store this document's suggestions if the current set has none
+        (see ``annotator.app.suggest.ensure_suggestions``); True when new ones were stored."""
         with self._suggest_lock:
-            current = self.suggestion_source()
-            if current is None:
-                self.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
-            elif current != name:
+            result = _suggest.ensure_suggestions(self, doc_id, suggester)
+            if result is None:
                 return False
-            a = self.ensure_annotator(name, AnnotatorKind.MODEL)
-            if self.repo.has_annotation([doc_id], a):
-                return False
-            doc = self.get_document(doc_id)
-            if len(doc.text) > WINDOW_SUGGEST_CHARS:
-                # the pipeline would keep the window's NLP thread busy for minutes
-                # (about 5,000 words a second with en_core_web_sm on one core)
-                raise AnnotatorError(
-                    f"This article has {len(doc.text):,} characters; suggestions are made "
-                    f"while you annotate only for articles of up to "
-                    f"{WINDOW_SUGGEST_CHARS:,}. Run 'annotator suggest' to pre-annotate it "
-                    "(it works through long articles piece by piece), or annotate it by hand.",
-                    code="E303",
-                )
-            result = suggester.suggest(
-                doc.text, doc.tokens or [], scheme_labels=self.scheme.names()
-            )
-            store_suggestions(self, a, [(doc, result)])
             self._referents[doc_id] = dict(result.referents)
             return True
 
@@ -495,7 +529,7 @@ class Project:
         while the annotator works; an edit waits for one batch at most)."""
         total = indexed = 0
         while not (cancel and cancel()):
-            done, left = self._write(lambda: self.repo.index_for_search(batch))
+            done, left = self._write(lambda: self._repo.index_for_search(batch))
             indexed += done
             total = total or indexed + left
             if progress and total:
@@ -516,7 +550,7 @@ class Project:
         cancel: CancelFn | None = None,
     ) -> ImportReport:
         return import_paths(
-            self.repo,
+            self._repo,
             [Path(p) for p in paths],
             fmt=fmt,
             annotator=annotator,
@@ -531,23 +565,17 @@ class Project:
         self, doc_id: int, annotator: str, text: str, flagged: bool = False
     ) -> DocumentNote | None:
         """Save ``annotator``'s note on the document; blank and unflagged removes it."""
-        from annotator.app.notes import set_note
-
-        return set_note(self, doc_id, annotator, text, flagged)
+        return _notes.set_note(
+            self._repo.notes, self.ensure_annotator(annotator), doc_id, text, flagged
+        )
 
     def note(self, doc_id: int, annotator: str) -> DocumentNote | None:
-        from annotator.app.notes import note
-
-        return note(self, doc_id, annotator)
+        return _notes.note(self._repo.notes, self._repo.annotator(annotator), doc_id)
 
     def notes(self, doc_id: int) -> list[DocumentNote]:
         """Every annotator's note on the document, flagged first (for reviewers)."""
-        from annotator.app.notes import notes
-
-        return notes(self, doc_id)
+        return self._repo.notes.for_document(doc_id)
 
     def flagged_documents(self) -> int:
         """How many documents someone flagged for review."""
-        from annotator.app.notes import flagged_document_count
-
-        return flagged_document_count(self)
+        return self._repo.notes.count_flagged_documents()

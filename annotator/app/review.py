@@ -20,7 +20,6 @@ from annotator.core import (
     Span,
     SpanKey,
 )
-from annotator.core.operations import diff
 
 if TYPE_CHECKING:
     from annotator.app.project import Project
@@ -37,7 +36,7 @@ def human_annotators(project: Project) -> list[str]:
         for a in project.annotators()
         if a.kind == AnnotatorKind.HUMAN
         and a.id is not None
-        and project.repo.list_documents(a.id, limit=1, status=AnnotationStatus.DONE)
+        and project.annotated_document_ids(a, [AnnotationStatus.DONE])
     ]
 
 
@@ -46,11 +45,11 @@ def finished_annotations(
 ) -> dict[str, dict[int, Annotation]]:
     out: dict[str, dict[int, Annotation]] = {}
     for name in names:
-        a = project.repo.annotator(project.resolve_annotator_name(name))
+        a = project.annotator(project.resolve_annotator_name(name))
         if a is None:
             known = ", ".join(x.name for x in project.annotators()) or "none"
             raise AnnotatorError(f"No annotator {name!r}. Known: {known}.", code="E510")
-        out[name] = all_as_labels(project.repo.load_annotations(a, statuses=FINISHED), a)
+        out[name] = all_as_labels(project.load_annotations(a, statuses=FINISHED), a)
     return out
 
 
@@ -76,11 +75,7 @@ def agreement_report(
 
 
 def _with_tokens(project: Project, ids: Sequence[int]) -> list[Document]:
-    docs = project.repo.get_documents(ids)
-    for doc in docs:
-        if doc.tokens is None:
-            doc.tokens = project.get_document(doc.id or 0).tokens
-    return docs
+    return project.documents(ids)
 
 
 # majority vote --------------------------------------------------------------------------
@@ -148,8 +143,8 @@ def open_gold(project: Project, doc_id: int) -> Annotation:
 
 def adopt_version(project: Project, doc_id: int, source: str) -> Annotation:
     """Make ``source``'s whole annotation of the document the gold one (one transaction)."""
-    who = project.repo.annotator(project.resolve_annotator_name(source))
-    version = project.repo.load_annotation(doc_id, who) if who is not None else None
+    who = project.annotator(project.resolve_annotator_name(source))
+    version = project.load_annotation(doc_id, who.name) if who is not None else None
     if who is None or version is None:
         raise AnnotatorError(f"{source} has not annotated this document.", code="E512")
     version = as_labels(version, who)
@@ -159,10 +154,7 @@ def adopt_version(project: Project, doc_id: int, source: str) -> Annotation:
     adopted.relations = list(version.relations)
     adopted.rejected = set()
     adopted.status = AnnotationStatus.IN_PROGRESS
-    change = diff(gold, adopted)
-    if change.empty:
-        return gold
-    return project.repo.save_diff(gold, change, adopted)
+    return project.save_version(gold, adopted)
 
 
 def gold_pairs(
@@ -171,35 +163,30 @@ def gold_pairs(
     """Each document's gold annotation; without one, ``fallback``: an annotator's
     finished annotation, ``majority`` of the finished human annotations, or ``none``
     (the document is left out)."""
-    gold = project.repo.annotator(GOLD)
+    gold = project.annotator(GOLD)
     fallback_set = None
     if fallback not in ("none", "majority"):
-        fallback_set = project.repo.annotator(project.resolve_annotator_name(fallback))
+        fallback_set = project.annotator(project.resolve_annotator_name(fallback))
         if fallback_set is None:
             raise AnnotatorError(f"No annotator {fallback!r} to fall back to.", code="E513")
     humans = [a for a in project.annotators() if a.kind == AnnotatorKind.HUMAN]
     after = 0
     while True:
-        ids = project.repo.document_ids(after=after, limit=500)
+        ids = project.document_ids(after=after, limit=500)
         if not ids:
             return
         after = ids[-1]
-        golds = (
-            all_as_labels(project.repo.load_annotations(gold, ids, status), gold) if gold else {}
-        )
+        golds = all_as_labels(project.load_annotations(gold, ids, status), gold) if gold else {}
         missing = [i for i in ids if i not in golds]
         chosen: dict[int, Annotation] = dict(golds)
         if missing and fallback_set is not None:
             chosen.update(
                 all_as_labels(
-                    project.repo.load_annotations(fallback_set, missing, FINISHED), fallback_set
+                    project.load_annotations(fallback_set, missing, FINISHED), fallback_set
                 )
             )
         elif missing and fallback == "majority" and humans:
-            per = [
-                all_as_labels(project.repo.load_annotations(a, missing, FINISHED), a)
-                for a in humans
-            ]
+            per = [all_as_labels(project.load_annotations(a, missing, FINISHED), a) for a in humans]
             for doc_id in missing:
                 versions = [p[doc_id] for p in per if doc_id in p]
                 if versions:

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annotator.core import (
     Annotation,
     AnnotationStatus,
     Annotator,
+    AnnotatorError,
     AnnotatorKind,
+    AnnotatorRole,
     Document,
+    LabelScheme,
     Layer,
     Origin,
     Span,
     SpanKey,
     Token,
 )
-from annotator.nlp.tokenize import tokenize_many
 
 if TYPE_CHECKING:
-    from annotator.app.project import Project
     from annotator.nlp.suggester import Suggester, Suggestions
+
+SUGGESTIONS_PREFIX = "suggestions:"
+CURRENT_SUGGESTIONS_KEY = "current_suggestions"
 
 # Longest article the window makes suggestions for when it opens it: the pipeline
 # would keep the window's NLP thread busy for long (200,000 characters are about
@@ -37,6 +41,29 @@ WINDOW_SUGGEST_CHARS = 200_000
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
+
+
+class SuggestHost(Protocol):
+    """What suggesting needs of the open project (``Project`` is one): this module never
+    imports the facade, which calls it."""
+
+    lang: str
+    scheme: LabelScheme
+
+    def setting(self, key: str, default: str | None = None) -> str | None: ...
+    def set_setting(self, key: str, value: str) -> None: ...
+    def ensure_annotator(
+        self, name: str, kind: AnnotatorKind = ..., role: AnnotatorRole = ...
+    ) -> Annotator: ...
+    def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None: ...
+    def has_annotation(self, doc_id: int, annotator: Annotator) -> bool: ...
+    def get_document(self, doc_id: int, *, tokenize_missing: bool = True) -> Document: ...
+    def documents(self, doc_ids: Sequence[int]) -> list[Document]: ...
+    def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]: ...
+    def annotated_document_ids(
+        self, annotator: Annotator, statuses: Sequence[AnnotationStatus] | None = None
+    ) -> list[int]: ...
+    def put_annotations(self, items: Sequence[Annotation], annotator: Annotator) -> None: ...
 
 
 @dataclass
@@ -52,13 +79,58 @@ class SuggestReport:
 
 
 def suggestion_set_name(suggester: Suggester) -> str:
-    from annotator.app.project import SUGGESTIONS_PREFIX
-
     return SUGGESTIONS_PREFIX + suggester.info.key
 
 
+def suggestion_source(project: SuggestHost) -> str | None:
+    """The annotation set of the latest pipeline run, e.g. ``suggestions:rules-1``."""
+    return project.setting(CURRENT_SUGGESTIONS_KEY)
+
+
+def current_suggestions(project: SuggestHost, doc_id: int) -> Annotation | None:
+    source = suggestion_source(project)
+    return project.load_annotation(doc_id, source) if source is not None else None
+
+
+def ensure_suggestions(
+    project: SuggestHost, doc_id: int, suggester: Suggester
+) -> Suggestions | None:
+    """Compute and store this document's suggestions if the current set has none.
+
+    The first pipeline used becomes the current set; after that (a batch run, or an
+    earlier window) another pipeline changes nothing: the window shows the current
+    set, and ``annotator suggest --model`` is how a project changes it.
+    Returns what was stored, or None when nothing was. An article longer than
+    ``WINDOW_SUGGEST_CHARS`` raises E303 (the window says so and opens it for
+    annotating by hand); suggestions a batch run stored for it are used as usual.
+    The caller holds the project's suggestion lock."""
+    name = suggestion_set_name(suggester)
+    current = suggestion_source(project)
+    if current is None:
+        project.set_setting(CURRENT_SUGGESTIONS_KEY, name)
+    elif current != name:
+        return None
+    a = project.ensure_annotator(name, AnnotatorKind.MODEL)
+    if project.has_annotation(doc_id, a):
+        return None
+    doc = project.get_document(doc_id)
+    if len(doc.text) > WINDOW_SUGGEST_CHARS:
+        # the pipeline would keep the window's NLP thread busy for minutes
+        # (about 5,000 words a second with en_core_web_sm on one core)
+        raise AnnotatorError(
+            f"This article has {len(doc.text):,} characters; suggestions are made "
+            f"while you annotate only for articles of up to "
+            f"{WINDOW_SUGGEST_CHARS:,}. Run 'annotator suggest' to pre-annotate it "
+            "(it works through long articles piece by piece), or annotate it by hand.",
+            code="E303",
+        )
+    result = suggester.suggest(doc.text, doc.tokens or [], scheme_labels=project.scheme.names())
+    store_suggestions(project, a, [(doc, result)])
+    return result
+
+
 def store_suggestions(
-    project: Project, annotator: Annotator, results: Sequence[tuple[Document, Suggestions]]
+    project: SuggestHost, annotator: Annotator, results: Sequence[tuple[Document, Suggestions]]
 ) -> None:
     annotations = [
         Annotation(
@@ -70,7 +142,7 @@ def store_suggestions(
         )
         for doc, result in results
     ]
-    project.repo.put_annotations(annotations, annotator)
+    project.put_annotations(annotations, annotator)
 
 
 def merge_suggestions(
@@ -107,24 +179,16 @@ def merge_suggestions(
 
 
 def _documents(
-    project: Project, ids: Sequence[int], page: int
+    project: SuggestHost, ids: Sequence[int], page: int
 ) -> Iterator[tuple[Document, list[Token]]]:
     """Documents with tokens, tokenizing (and storing tokens of) those that have none."""
     for i in range(0, len(ids), page):
-        docs = project.repo.get_documents(ids[i : i + page])
-        missing = [d for d in docs if d.tokens is None]
-        if missing:
-            for doc, toks in zip(
-                missing, tokenize_many((d.text for d in missing), project.lang), strict=True
-            ):
-                doc.tokens = toks
-            project.repo.set_tokens([(d.id or 0, d.tokens or []) for d in missing])
-        for doc in docs:
+        for doc in project.documents(ids[i : i + page]):
             yield doc, doc.tokens or []
 
 
 def run_suggest(
-    project: Project,
+    project: SuggestHost,
     suggester: Suggester,
     *,
     batch_size: int = 64,
@@ -135,15 +199,13 @@ def run_suggest(
 ) -> SuggestReport:
     """Suggest for every document, committing every ``batch_size`` documents so an
     interrupted run keeps what it did; ``only_missing`` resumes such a run."""
-    from annotator.app.project import CURRENT_SUGGESTIONS_KEY
-
     name = suggestion_set_name(suggester)
     annotator = project.ensure_annotator(name, AnnotatorKind.MODEL)
-    project.repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
+    project.set_setting(CURRENT_SUGGESTIONS_KEY, name)
     report = SuggestReport(pipeline=suggester.info.key, annotation_set=name)
-    ids = project.repo.document_ids(limit=10**9)
+    ids = project.document_ids(limit=10**9)
     if only_missing:
-        done = set(project.repo.annotated_document_ids(annotator))
+        done = set(project.annotated_document_ids(annotator))
         report.skipped_existing = sum(1 for i in ids if i in done)
         ids = [i for i in ids if i not in done]
     total = len(ids)

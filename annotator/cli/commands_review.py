@@ -49,7 +49,7 @@ def role(
         return
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         project.ensure_annotator(name)
-        project.repo.set_role(name, wanted)
+        project.set_role(name, wanted)
         out.print(f"{name} is now a {wanted}")
 
 

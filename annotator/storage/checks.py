@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from annotator.storage.engine import (
     SEARCH_SHADOW_TABLES,
@@ -144,7 +144,7 @@ def search_index_problems(conn: Connection) -> list[str]:
     """The FTS5 search table, its shadow tables and its delete trigger (SQLite)."""
     names = (SEARCH_TABLE, *SEARCH_SHADOW_TABLES, SEARCH_TRIGGER)
     marks = ", ".join("?" for _ in names)
-    objects = dict(
+    objects: dict[str, str] = dict(
         conn.exec_driver_sql(
             f"SELECT name, type FROM sqlite_master WHERE name IN ({marks})", names
         ).all()
@@ -165,7 +165,8 @@ def search_index_problems(conn: Connection) -> list[str]:
                 f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH 'a' LIMIT 1"
             ).all()
         except SQLAlchemyError as exc:
-            problems.append(f"search table {SEARCH_TABLE} cannot be read: {exc.orig}")
+            why = exc.orig if isinstance(exc, DBAPIError) else exc
+            problems.append(f"search table {SEARCH_TABLE} cannot be read: {why}")
     return problems
 
 
@@ -256,7 +257,14 @@ def unsettled_annotations(conn: Connection, threshold: float = 0.5) -> list[Unse
         case((s.c.confidence.is_not(None) & (s.c.confidence < threshold), 1), else_=0)
     )
     rows = conn.execute(
-        select(a.c.id, a.c.document_id, who.c.name, a.c.status, func.count(), hidden)
+        select(
+            AnnotationRow.id,
+            AnnotationRow.document_id,
+            AnnotatorRow.name,
+            AnnotationRow.status,
+            func.count(),
+            hidden,
+        )
         .join(a, a.c.id == s.c.annotation_id)
         .join(who, who.c.id == a.c.annotator_id)
         .where(
@@ -267,7 +275,11 @@ def unsettled_annotations(conn: Connection, threshold: float = 0.5) -> list[Unse
         .group_by(a.c.id, a.c.document_id, who.c.name, a.c.status)
         .order_by(a.c.id)
     ).all()
-    return [Unsettled(*row[:5], int(row[5] or 0)) for row in rows]
+    typed = cast(Sequence[tuple[int, int, str, str, int, int | None]], rows)
+    return [
+        Unsettled(aid, doc_id, name, status, n, int(n_hidden or 0))
+        for aid, doc_id, name, status, n, n_hidden in typed
+    ]
 
 
 def sqlite_path(db: Database) -> Path:

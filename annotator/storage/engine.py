@@ -43,7 +43,14 @@ class SchemaDamagedError(StorageError):
     code = "E205"
 
 
-WRITE_FAILED = "E212"  # the code ``Project`` turns into ``StorageUnavailable``
+class WriteFailedError(StorageError):
+    """Nothing could be written (locked, disk full, file or server gone): the facade
+    turns this into ``StorageUnavailable``, so the window keeps the edit and retries."""
+
+    code = "E212"
+
+
+WRITE_FAILED = WriteFailedError.code
 
 
 def describe_operational_error(exc: BaseException, *, busy_timeout_ms: int | None = None) -> str:

@@ -1,33 +1,27 @@
 """Queries of the ``document_notes`` table: one note (text + flag) per document and
 annotator. Reads return :class:`~annotator.core.notes.DocumentNote`; every write is one
-transaction through the repository's error handling (a locked or lost database is a
+transaction through the stores' error handling (``storage/base.py``) (a locked or lost database is a
 ``StorageError`` the facade turns into ``StorageUnavailable``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, delete, distinct, func, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.notes import DocumentNote
+from annotator.storage.base import ANNOTATORS, NOTES, Store
 from annotator.storage.engine import StorageError
 from annotator.storage.models import AnnotatorRow, DocumentNoteRow
 
-if TYPE_CHECKING:
-    from annotator.storage.repository import Repository
-
-_N: Table = DocumentNoteRow.__table__  # type: ignore[assignment]
-_P: Table = AnnotatorRow.__table__  # type: ignore[assignment]
+_N = NOTES
+_P = ANNOTATORS
 
 
-class NoteStore:
-    def __init__(self, repo: Repository) -> None:
-        self._repo = repo
-
+class NoteStore(Store):
     def put(
         self,
         doc_id: int,
@@ -50,12 +44,13 @@ class NoteStore:
             "updated_at": stamp,
         }
         try:
-            with self._repo._write_tx() as s:
+            with self._write_tx() as s:
                 dialect = s.get_bind().dialect.name
                 if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other servers
                     s.execute(
                         delete(_N).where(
-                            _N.c.document_id == doc_id, _N.c.annotator_id == annotator_id
+                            DocumentNoteRow.document_id == doc_id,
+                            DocumentNoteRow.annotator_id == annotator_id,
                         )
                     )
                     s.execute(_N.insert().values(**values))
@@ -63,7 +58,7 @@ class NoteStore:
                 ins = (sqlite_insert if dialect == "sqlite" else pg_insert)(_N).values(**values)
                 s.execute(
                     ins.on_conflict_do_update(
-                        index_elements=[_N.c.document_id, _N.c.annotator_id],
+                        index_elements=[DocumentNoteRow.document_id, DocumentNoteRow.annotator_id],
                         set_={
                             "text": ins.excluded.text,
                             "flagged": ins.excluded.flagged,
@@ -82,18 +77,29 @@ class NoteStore:
 
     def delete(self, doc_id: int, annotator_id: int) -> bool:
         """Remove the note; True when there was one."""
-        with self._repo._write_tx() as s:
-            result = s.execute(
-                delete(_N).where(_N.c.document_id == doc_id, _N.c.annotator_id == annotator_id)
+        with self._write_tx() as s:
+            result = s.connection().execute(
+                delete(_N).where(
+                    DocumentNoteRow.document_id == doc_id,
+                    DocumentNoteRow.annotator_id == annotator_id,
+                )
             )
             return bool(result.rowcount)
 
     def get(self, doc_id: int, annotator_id: int) -> DocumentNote | None:
-        with self._repo.db.session() as s:
+        with self.db.session() as s:
             row = s.execute(
-                select(_P.c.name, _N.c.text, _N.c.flagged, _N.c.updated_at)
-                .join(_P, _P.c.id == _N.c.annotator_id)
-                .where(_N.c.document_id == doc_id, _N.c.annotator_id == annotator_id)
+                select(
+                    AnnotatorRow.name,
+                    DocumentNoteRow.text,
+                    DocumentNoteRow.flagged,
+                    DocumentNoteRow.updated_at,
+                )
+                .join(_P, AnnotatorRow.id == DocumentNoteRow.annotator_id)
+                .where(
+                    DocumentNoteRow.document_id == doc_id,
+                    DocumentNoteRow.annotator_id == annotator_id,
+                )
             ).first()
         if row is None:
             return None
@@ -102,28 +108,35 @@ class NoteStore:
 
     def for_document(self, doc_id: int) -> list[DocumentNote]:
         """Every annotator's note on the document, flagged first, then by name."""
-        with self._repo.db.session() as s:
+        with self.db.session() as s:
             rows = s.execute(
-                select(_P.c.name, _N.c.text, _N.c.flagged, _N.c.updated_at)
-                .join(_P, _P.c.id == _N.c.annotator_id)
-                .where(_N.c.document_id == doc_id)
-                .order_by(_N.c.flagged.desc(), _P.c.name)
+                select(
+                    AnnotatorRow.name,
+                    DocumentNoteRow.text,
+                    DocumentNoteRow.flagged,
+                    DocumentNoteRow.updated_at,
+                )
+                .join(_P, AnnotatorRow.id == DocumentNoteRow.annotator_id)
+                .where(DocumentNoteRow.document_id == doc_id)
+                .order_by(DocumentNoteRow.flagged.desc(), AnnotatorRow.name)
             ).all()
         return [DocumentNote(doc_id, n, t, bool(f), u) for n, t, f, u in rows]
 
     def count_flagged_documents(self) -> int:
         """Documents at least one annotator flagged."""
-        with self._repo.db.session() as s:
+        with self.db.session() as s:
             found = s.scalar(
-                select(func.count(distinct(_N.c.document_id))).where(_N.c.flagged.is_(True))
+                select(func.count(distinct(DocumentNoteRow.document_id))).where(
+                    DocumentNoteRow.flagged.is_(True)
+                )
             )
         return int(found or 0)
 
     def flagged_document_ids(self, annotator_id: int | None = None) -> list[int]:
         """Flagged documents in id order; one annotator's only when ``annotator_id`` is given
         (served by ``ix_document_notes_annotator``)."""
-        q = select(_N.c.document_id).distinct().where(_N.c.flagged.is_(True))
+        q = select(DocumentNoteRow.document_id).distinct().where(DocumentNoteRow.flagged.is_(True))
         if annotator_id is not None:
-            q = q.where(_N.c.annotator_id == annotator_id)
-        with self._repo.db.session() as s:
-            return list(s.scalars(q.order_by(_N.c.document_id)))
+            q = q.where(DocumentNoteRow.annotator_id == annotator_id)
+        with self.db.session() as s:
+            return list(s.scalars(q.order_by(DocumentNoteRow.document_id)))

@@ -33,6 +33,7 @@ from annotator.core import (
     name_problem,
     text_problem,
 )
+from annotator.storage.base import insert_ignore
 from annotator.storage.engine import Database, StorageError
 from annotator.storage.models import (
     AnnotationRow,
@@ -189,22 +190,24 @@ def _copy_annotators(sconn: Connection, dst: Database, report: CopyReport) -> di
                 f"annotator {r.name[:40]!r}: {problem}; not copied, nor its annotations"
             )
     with dst.write_engine.begin() as t:
-        have = {name: i for i, name in t.execute(select(P.c.id, P.c.name))}
+        have: dict[str, int] = {
+            name: i for i, name in t.execute(select(AnnotatorRow.id, AnnotatorRow.name))
+        }
         fresh = [
             {"name": r.name, "kind": r.kind, "role": r.role} for r in source if r.name not in have
         ]
         if fresh:
             t.execute(insert(P), fresh)
             report.annotators_created = len(fresh)
-            have = {name: i for i, name in t.execute(select(P.c.id, P.c.name))}
+            have = {name: i for i, name in t.execute(select(AnnotatorRow.id, AnnotatorRow.name))}
     return {r.id: have[r.name] for r in source}
 
 
 def _copy_settings(sconn: Connection, dst: Database, report: CopyReport) -> None:
     """Settings the target lacks are copied; differing ones keep the target's value."""
-    source = dict(sconn.execute(select(T.c.key, T.c.value)).all())
+    source: dict[str, str] = dict(sconn.execute(select(T.c.key, T.c.value)).all())
     with dst.write_engine.begin() as t:
-        have = dict(t.execute(select(T.c.key, T.c.value)).all())
+        have: dict[str, str] = dict(t.execute(select(T.c.key, T.c.value)).all())
         fresh = [{"key": k, "value": v} for k, v in source.items() if k not in have]
         if fresh:
             t.execute(insert(T), fresh)
@@ -346,7 +349,9 @@ def _copy_batch(
     ]
     with dst.write_engine.begin() as t:
         doc_map = _put_documents(t, docs, report)
-        names = {v: k for k, v in t.execute(select(P.c.name, P.c.id))}
+        names: dict[int, str] = {
+            v: k for k, v in t.execute(select(AnnotatorRow.name, AnnotatorRow.id))
+        }
         existing: dict[tuple[int, int], _Ann] = {}
         for chunk in _chunks(list(set(doc_map.values()))):
             for row in t.execute(select(A).where(A.c.document_id.in_(chunk))):
@@ -360,7 +365,7 @@ def _copy_batch(
                 fresh.append(ann)
         _insert_annotations(t, fresh, doc_map, annotators, report)
         if assignments:
-            stmt = _insert_ignore(t, G)
+            stmt = insert_ignore(t, G)
             rows = [
                 {
                     "document_id": doc_map[g.document_id],
@@ -371,16 +376,6 @@ def _copy_batch(
             before = t.scalar(select(func.count()).select_from(G)) or 0
             t.execute(stmt, rows)
             report.assignments += (t.scalar(select(func.count()).select_from(G)) or 0) - before
-
-
-def _insert_ignore(conn: Connection, table: Table) -> Any:
-    if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    elif conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
-    else:  # pragma: no cover - other servers: plain insert, duplicates fail loudly
-        return insert(table)
-    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def _put_documents(t: Connection, docs: Sequence[Any], report: CopyReport) -> dict[int, int]:

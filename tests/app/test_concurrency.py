@@ -41,7 +41,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def _project_with_docs(url: str, n: int = 2) -> tuple[Project, list[int]]:
     project = Project.open(url)
-    ids, _ = project.repo.insert_documents([Document(article(i)) for i in range(n)])
+    ids, _ = project._repo.insert_documents([Document(article(i)) for i in range(n)])
     return project, ids
 
 

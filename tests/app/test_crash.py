@@ -118,7 +118,7 @@ def test_crash_sigkill_mid_burst_keeps_every_acknowledged_action(url: str, kill_
 
 def _project(url: str, n: int = 1) -> tuple[Project, list[int]]:
     project = Project.open(url)
-    ids, _ = project.repo.insert_documents([Document(article(i)) for i in range(n)])
+    ids, _ = project._repo.insert_documents([Document(article(i)) for i in range(n)])
     return project, ids
 
 
@@ -138,13 +138,13 @@ def test_crash_sigkill_mid_import_leaves_no_half_document(url: str, tmp_path: Pa
     _assert_consistent(url)
     with Project.open(url) as project:
         n_docs = project.count_documents()
-        imported = project.repo.annotator("imported")
+        imported = project.annotator("imported")
         assert imported is not None
-        annotated = project.repo.annotated_document_ids(imported)
+        annotated = project.annotated_document_ids(imported)
         assert n_docs >= 1000  # the acknowledged batch is there
         assert n_docs % 1000 == 0 or n_docs == 2100  # whole batches only
         assert len(annotated) == n_docs  # no document without its annotation
-        for _doc, ann in project.repo.iter_annotations(imported):
+        for _doc, ann in project.iter_annotations(imported):
             assert [(s.label, s.end - s.start) for s in ann.spans] == [("GPE", 6)]
         # importing again finishes the job without duplicates
         report = project.import_paths([src])

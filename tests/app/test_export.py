@@ -298,7 +298,7 @@ def test_export_suggestions_means_the_current_suggestion_set(
     project: Project, tmp_path: Path
 ) -> None:
     name = "suggestions:rules-test"
-    project.repo.set_setting("current_suggestions", name)
+    project.set_setting("current_suggestions", name)
     report = project.import_paths([GOLD], annotator=name)
     assert report.problems == []
     out = tmp_path / "s.jsonl"

@@ -112,7 +112,7 @@ def test_zip_bomb_member_is_named_and_the_good_member_imported(
     # The member is judged by its header, never unpacked: no 200 MB line in memory.
     assert peak < 32 * 1024 * 1024, peak
     assert elapsed < 10, elapsed
-    alice = project.repo.annotator("alice")
+    alice = project.annotator("alice")
     assert alice is not None and project.count_documents() == 2
 
 
@@ -297,12 +297,12 @@ def test_db_copy_skips_rows_the_rules_refuse_and_copies_the_rest(tmp_path: Path)
     lists them and copies everything else, to SQLite and to PostgreSQL alike."""
     source = tmp_path / "old.db"
     with Project.open(source) as project:
-        (good, _nul), _ = project.repo.insert_documents(
+        (good, _nul), _ = project._repo.insert_documents(
             [Document("Putin spoke in Moscow.", external_id="good"), Document("a\x00b", "nul")]
         )
-        who = project.repo.ensure_annotator("alice")
+        who = project._repo.ensure_annotator("alice")
         spans = [Span(0, 5, "PERSON"), Span(15, 21, "X" * 200), Span(6, 11, "MY LABEL")]
-        project.repo.put_annotation(
+        project._repo.put_annotation(
             Annotation(good, "alice", spans=spans, status=AnnotationStatus.DONE), who
         )
     for backend in backends():
@@ -316,9 +316,9 @@ def test_db_copy_skips_rows_the_rules_refuse_and_copies_the_rest(tmp_path: Path)
             assert "span 6-11 of document good: label 'MY LABEL' contains whitespace" in skipped
             with Project.open(target) as copy:
                 (row,) = copy.list_documents("alice")
-                alice = copy.repo.annotator("alice")
+                alice = copy.annotator("alice")
                 assert alice is not None
-                ann = copy.repo.load_annotation(row.id, alice)
+                ann = copy._repo.load_annotation(row.id, alice)
                 assert ann is not None and [s.label for s in ann.spans] == ["PERSON"]
 
 
@@ -327,7 +327,7 @@ def test_db_copy_skips_rows_the_rules_refuse_and_copies_the_rest(tmp_path: Path)
 def test_db_copy_to_postgresql_skips_a_document_the_server_refuses(tmp_path: Path) -> None:
     source = tmp_path / "old.db"
     with Project.open(source) as project:
-        project.repo.insert_documents(
+        project._repo.insert_documents(
             [Document(f"Document number {i}.", external_id=f"d{i}") for i in range(4)]
             + [Document("A FORBIDDEN one.", external_id="bad")]
         )
@@ -343,7 +343,7 @@ def test_db_copy_to_postgresql_skips_a_document_the_server_refuses(tmp_path: Pat
 def test_cli_db_copy_lists_skipped_rows_and_exits_1(tmp_path: Path) -> None:
     source = tmp_path / "old.db"
     with Project.open(source) as project:
-        project.repo.insert_documents([Document("fine text"), Document("a\x00b", "nul")])
+        project._repo.insert_documents([Document("fine text"), Document("a\x00b", "nul")])
     result = _cli("db", "copy", "--from", str(source), "--to", str(tmp_path / "new.db"))
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -354,10 +354,10 @@ def test_cli_db_copy_lists_skipped_rows_and_exits_1(tmp_path: Path) -> None:
 def test_iob_export_refuses_a_label_its_importer_would_split(
     project: Project, tmp_path: Path
 ) -> None:
-    (doc_id,), _ = project.repo.insert_documents([Document("Maria Lopez spoke in Lima.")])
-    who = project.repo.ensure_annotator("alice")
+    (doc_id,), _ = project._repo.insert_documents([Document("Maria Lopez spoke in Lima.")])
+    who = project._repo.ensure_annotator("alice")
     stored = [Span(0, 11, "MY LABEL"), Span(21, 25, "GPE")]  # stored before the rules
-    project.repo.put_annotation(
+    project._repo.put_annotation(
         Annotation(doc_id, "alice", spans=stored, status=AnnotationStatus.DONE), who
     )
     out = tmp_path / "out.iob"
@@ -369,10 +369,10 @@ def test_iob_export_refuses_a_label_its_importer_would_split(
 
 def test_iob_export_reads_back_with_the_same_entities(project: Project, tmp_path: Path) -> None:
     text_ = "Maria Lopez met Ana in Lima.\nThe UN-WHO office said nothing."
-    (doc_id,), _ = project.repo.insert_documents([Document(text_)])
-    who = project.repo.ensure_annotator("alice")
+    (doc_id,), _ = project._repo.insert_documents([Document(text_)])
+    who = project._repo.ensure_annotator("alice")
     spans = [Span(0, 11, "PERSON"), Span(16, 19, "B-PER"), Span(23, 27, "GPE")]
-    project.repo.put_annotation(
+    project._repo.put_annotation(
         Annotation(doc_id, "alice", spans=spans, status=AnnotationStatus.DONE), who
     )
     out = tmp_path / "out.iob"
@@ -448,10 +448,10 @@ def test_cli_import_of_a_non_utf8_file_name_prints_it_without_a_traceback(
 
 def _done_project(project: Project, n: int, *, size: int = 200) -> None:
     docs = [Document(f"Article {i}. " + "Putin spoke in Moscow. " * (size // 23)) for i in range(n)]
-    ids, _ = project.repo.insert_documents(docs)
-    who = project.repo.ensure_annotator("alice")
+    ids, _ = project._repo.insert_documents(docs)
+    who = project._repo.ensure_annotator("alice")
     for doc_id in ids:
-        project.repo.put_annotation(
+        project._repo.put_annotation(
             Annotation(doc_id, "alice", spans=[], status=AnnotationStatus.DONE), who
         )
 
@@ -584,7 +584,7 @@ def test_one_malformed_iob_line_is_skipped_and_the_rest_of_the_document_kept(
     ]
     first = project.get_document(project.list_documents("a")[0].id)
     assert first.text == "Maria Lopez spoke in Lima\nThe UN here"
-    ann = project.repo.load_annotation(first.id or 0, project.repo.annotator("imported"))  # type: ignore[arg-type]
+    ann = project._repo.load_annotation(first.id or 0, project.annotator("imported"))  # type: ignore[arg-type]
     assert ann is not None
     assert [(first.text[s.start : s.end], s.label) for s in ann.spans] == [
         ("Maria Lopez", "PER"),
@@ -605,7 +605,7 @@ def test_inside_tag_without_a_beginning_is_a_warning_with_its_line(
         ("a.iob", 6, "I-ORG does not follow B-ORG or I-ORG"),
     ]
     doc = project.get_document(project.list_documents("a")[0].id)
-    ann = project.repo.load_annotation(doc.id or 0, project.repo.annotator("imported"))  # type: ignore[arg-type]
+    ann = project._repo.load_annotation(doc.id or 0, project.annotator("imported"))  # type: ignore[arg-type]
     assert ann is not None
     assert [(doc.text[s.start : s.end], s.label) for s in ann.spans] == [
         ("New York", "LOC"),
@@ -657,9 +657,9 @@ def test_a_resumed_import_counts_only_the_annotations_it_added(
     # The first run was killed after its first batch had committed.
     project.import_paths([_jsonl(tmp_path / "first.jsonl", rows[:4])])
     doc_id = project.list_documents("imported")[0].id
-    who = project.repo.annotator("imported")
+    who = project.annotator("imported")
     assert who is not None
-    before = project.repo.load_annotation(doc_id, who)
+    before = project._repo.load_annotation(doc_id, who)
     report = project.import_paths([_jsonl(tmp_path / "all.jsonl", rows)])
     assert (report.imported, report.duplicates) == (6, 4)
     assert (report.annotations, report.annotations_present, report.annotations_replaced) == (
@@ -667,7 +667,7 @@ def test_a_resumed_import_counts_only_the_annotations_it_added(
         4,
         0,
     )
-    after = project.repo.load_annotation(doc_id, who)
+    after = project._repo.load_annotation(doc_id, who)
     assert before is not None and after is not None
     assert after.version == before.version  # not rewritten: an open window keeps it
     changed = [dict(rows[0], spans=[]), *rows[1:]]

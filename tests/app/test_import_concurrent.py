@@ -59,9 +59,9 @@ def test_import_two_processes_overlapping_files_store_each_text_once(
     imported = [int(out.splitlines()[-1].split()[1]) for out, _ in outputs]
     assert sum(imported) == 9000  # each text counted as new by exactly one of them
     with Project.open(url) as project:
-        assert project.repo.count_documents() == 9000
+        assert project._repo.count_documents() == 9000
         shas = [Document(_text(n)).sha256 for n in range(9000)]
-        ids = project.repo.document_ids_by_sha(shas)
+        ids = project._repo.document_ids_by_sha(shas)
         assert len(ids) == 9000 and len(set(ids.values())) == 9000
         for n in (0, 2999, 3000, 5999, 6000, 8999):
-            assert project.repo.get_document(ids[shas[n]]).external_id == f"r{n}"
+            assert project._repo.get_document(ids[shas[n]]).external_id == f"r{n}"

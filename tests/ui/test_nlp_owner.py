@@ -66,7 +66,7 @@ def test_window_pipeline_choice_happens_off_the_ui_thread(tmp_path: Path) -> Non
     db = tmp_path / "p.db"
     with Project.open(db) as project:
         assert project.import_paths([SEEDS]).imported == 5
-        project.repo.set_setting("current_suggestions", "suggestions:rules-1")
+        project.set_setting("current_suggestions", "suggestions:rules-1")
     result = _run_child(db, tmp_path)
     assert result["errors"] == []
     owner = result["nlp_thread"]

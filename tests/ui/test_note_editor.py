@@ -144,7 +144,7 @@ def review_db(tmp_path: Path) -> Path:
         project.set_note(doc_id, "alice", "Is Trump a PERSON here?", True)
         project.set_note(doc_id, "bob", "fine by me", False)
         project.ensure_annotator("rita")
-        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        project.set_role("rita", AnnotatorRole.REVIEWER)
     return db
 
 

@@ -156,7 +156,7 @@ def test_learned_project_from_before_counts_existing_labels_once(trump_db: Path)
     with Project.open(trump_db) as project:
         a = project.open_annotation(_doc(project, "a"), "alice")
         a, _ = project.apply(a, ops.relabel(_trumps(a)[0], "PERSON"))
-        project.repo.set_setting("learned_entities:alice", "not json")  # unreadable: empty
+        project.set_setting("learned_entities:alice", "not json")  # unreadable: empty
     with Project.open(trump_db) as project:
         assert project.open_annotation(_doc(project, "b"), "alice").spans == []
 

@@ -26,7 +26,7 @@ def _many_docs(path: Path, n: int) -> None:
             doc = Document(text, external_id=f"doc-{i:04d}")
             doc.tokens = [Token(0, 7, True), Token(8, 14, True), Token(15, 15 + len(str(i)), True)]
             docs.append(doc)
-        p.repo.insert_documents(docs)
+        p._repo.insert_documents(docs)
 
 
 def test_document_list_model_pages_and_passes_qtmodeltester(qtmodeltester: Any, tmp_path: Path):

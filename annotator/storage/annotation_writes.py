@@ -1,0 +1,238 @@
+"""Writing annotations inside an open transaction: whole ones (imports, suggestion runs,
+adopting a version), many new ones in bulk, and the difference one edit makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from annotator.core import Annotation, Annotator, Relation, Span, SpanKey
+from annotator.core.operations import AnnotationDiff
+from annotator.storage.base import ANNOTATIONS, REJECTIONS, RELATIONS, SPANS, chunks
+from annotator.storage.engine import StorageError
+from annotator.storage.models import AnnotationRow, RejectionRow, RelationRow, SpanRow
+from annotator.storage.rows import rejection_values, span_values
+
+_A, _S, _R, _J = ANNOTATIONS, SPANS, RELATIONS, REJECTIONS
+
+# Statements of the per-keystroke save path, built once: constructing a statement costs
+# more than executing it. Values come in as bound parameters.
+BUMP_VERSION = (
+    update(_A)
+    .where(AnnotationRow.id == bindparam("aid"), AnnotationRow.version == bindparam("expected"))
+    .values(
+        version=AnnotationRow.version + 1,
+        status=bindparam("status"),
+        flagged=bindparam("flagged"),
+        n_spans=bindparam("n_spans"),
+        updated_at=bindparam("stamp"),
+    )
+)
+_SPAN_MATCH = (
+    (SpanRow.annotation_id == bindparam("aid"))
+    & (SpanRow.start == bindparam("s_start"))
+    & (SpanRow.end == bindparam("s_end"))
+    & (SpanRow.label == bindparam("s_label"))
+    & (SpanRow.layer == bindparam("s_layer"))
+)
+_DELETE_SPAN = delete(_S).where(_SPAN_MATCH)
+# One changed span in place: its id stays, so its relations need no rewriting.
+_UPDATE_SPAN = (
+    update(_S)
+    .where(_SPAN_MATCH)
+    .values(
+        label=bindparam("n_label"),
+        layer=bindparam("n_layer"),
+        origin=bindparam("n_origin"),
+        kind=bindparam("n_kind"),
+        confidence=bindparam("n_confidence"),
+    )
+)
+_DELETE_RELATION = delete(_R).where(
+    (RelationRow.annotation_id == bindparam("aid"))
+    & (RelationRow.head_id == bindparam("head"))
+    & (RelationRow.child_id == bindparam("child"))
+    & (RelationRow.label == bindparam("r_label"))
+)
+_DELETE_REJECTION = delete(_J).where(
+    (RejectionRow.annotation_id == bindparam("aid"))
+    & (RejectionRow.start == bindparam("s_start"))
+    & (RejectionRow.end == bindparam("s_end"))
+    & (RejectionRow.label == bindparam("s_label"))
+    & (RejectionRow.layer == bindparam("s_layer"))
+)
+_SPAN_IDS = select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.layer).where(
+    SpanRow.annotation_id == bindparam("aid")
+)
+
+
+def _key_params(aid: int, key: SpanKey) -> dict[str, object]:
+    return {
+        "aid": aid,
+        "s_start": key.start,
+        "s_end": key.end,
+        "s_label": key.label,
+        "s_layer": key.layer,
+    }
+
+
+def span_ids(c: Connection, annotation_id: int) -> dict[SpanKey, int]:
+    return {
+        SpanKey(a, b, lab, lay): i
+        for i, a, b, lab, lay in c.execute(_SPAN_IDS, {"aid": annotation_id})
+    }
+
+
+def _relation_rows(
+    annotation_id: int, relations: Iterable[Relation], ids: dict[SpanKey, int]
+) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for rel in relations:
+        if rel.head not in ids or rel.child not in ids:
+            raise StorageError(f"Relation {rel.label} points at a missing span.", code="E213")
+        rows.append(
+            {
+                "annotation_id": annotation_id,
+                "head_id": ids[rel.head],
+                "child_id": ids[rel.child],
+                "label": str(rel.label),
+            }
+        )
+    return rows
+
+
+def insert_contents(c: Connection, annotation_id: int, annotation: Annotation) -> None:
+    """Spans, relations and rejections of an annotation whose row holds none yet."""
+    if annotation.spans:
+        c.execute(insert(_S), span_values(annotation_id, annotation.spans))
+    if annotation.relations:
+        ids = span_ids(c, annotation_id)
+        c.execute(insert(_R), _relation_rows(annotation_id, annotation.relations, ids))
+    if annotation.rejected:
+        c.execute(insert(_J), rejection_values(annotation_id, annotation.rejected))
+
+
+def bulk_insert_annotations(
+    c: Connection, items: Sequence[tuple[Annotation, Annotator]], stamp: datetime
+) -> None:
+    """New annotations with their spans, relations and rejections in a few statements
+    (one round trip per table and chunk, instead of several per annotation)."""
+    for chunk in chunks(items):
+        ann_ids = [
+            r[0]
+            for r in c.execute(
+                insert(_A).returning(AnnotationRow.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "document_id": ann.document_id,
+                        "annotator_id": who.id,
+                        "status": str(ann.status),
+                        "version": 1,
+                        "flagged": ann.flagged,
+                        "n_spans": len(ann.spans),
+                        "updated_at": stamp,
+                    }
+                    for ann, who in chunk
+                ],
+            )
+        ]
+        span_rows = [
+            row
+            for aid, (ann, _who) in zip(ann_ids, chunk, strict=True)
+            for row in span_values(aid, ann.spans)
+        ]
+        new_span_ids: list[int] = []
+        if span_rows:
+            new_span_ids = [
+                r[0]
+                for r in c.execute(
+                    insert(_S).returning(SpanRow.id, sort_by_parameter_order=True), span_rows
+                )
+            ]
+        rel_rows: list[dict[str, object]] = []
+        rej_rows: list[dict[str, object]] = []
+        pos = 0
+        for aid, (ann, _who) in zip(ann_ids, chunk, strict=True):
+            ids = {sp.key: new_span_ids[pos + i] for i, sp in enumerate(ann.spans)}
+            pos += len(ann.spans)
+            rel_rows += _relation_rows(aid, ann.relations, ids)
+            rej_rows += rejection_values(aid, ann.rejected)
+        if rel_rows:
+            c.execute(insert(_R), rel_rows)
+        if rej_rows:
+            c.execute(insert(_J), rej_rows)
+
+
+def _changed_in_place(change: AnnotationDiff) -> dict[SpanKey, Span]:
+    """Removed span -> added span that replaces it on the same characters (an accept,
+    a relabel, a new quote kind): written as one UPDATE of the row. Only one-to-one
+    pairs: where several spans on a range change, delete and insert stay exact."""
+    removed: dict[tuple[int, int], list[SpanKey]] = {}
+    for key in change.removed_spans:
+        removed.setdefault((key.start, key.end), []).append(key)
+    added: dict[tuple[int, int], list[Span]] = {}
+    for span in change.added_spans:
+        added.setdefault((span.start, span.end), []).append(span)
+    return {
+        olds[0]: news[0]
+        for where, olds in removed.items()
+        if len(olds) == 1 and len(news := added.get(where, [])) == 1
+    }
+
+
+def write_diff(c: Connection, aid: int, change: AnnotationDiff) -> None:
+    """The rows that ``change`` touches, after the version check has passed."""
+    in_place = _changed_in_place(change)
+    moved = {old: new.key for old, new in in_place.items()}
+    removed_relations = list(change.removed_relations)
+    added_relations = list(change.added_relations)
+    if moved:
+        # A relation of a span changed in place still points at the same row: the diff
+        # lists it as removed (old key) and added (new key); both are no-ops here.
+        kept = {
+            Relation(moved.get(r.head, r.head), moved.get(r.child, r.child), r.label)
+            for r in removed_relations
+        }
+        gone = set(added_relations) & kept
+        added_relations = [r for r in added_relations if r not in gone]
+        removed_relations = [
+            r
+            for r in removed_relations
+            if Relation(moved.get(r.head, r.head), moved.get(r.child, r.child), r.label) not in gone
+        ]
+    if removed_relations:
+        ids = span_ids(c, aid)
+        c.execute(
+            _DELETE_RELATION,
+            [
+                {"aid": aid, "head": ids.get(r.head), "child": ids.get(r.child),
+                 "r_label": str(r.label)}
+                for r in removed_relations
+            ],
+        )  # fmt: skip
+    deleted = [k for k in change.removed_spans if k not in in_place]
+    if deleted:
+        # relations to removed spans go with them (ON DELETE CASCADE)
+        c.execute(_DELETE_SPAN, [_key_params(aid, k) for k in deleted])
+    if in_place:
+        c.execute(
+            _UPDATE_SPAN,
+            [
+                _key_params(aid, old) | {
+                    "n_label": new.label, "n_layer": str(new.layer), "n_origin": str(new.origin),
+                    "n_kind": str(new.kind) if new.kind else None, "n_confidence": new.confidence,
+                }
+                for old, new in in_place.items()
+            ],
+        )  # fmt: skip
+    inserted = [s for s in change.added_spans if s.key not in set(moved.values())]
+    if inserted:
+        c.execute(insert(_S), span_values(aid, inserted))
+    if added_relations:
+        c.execute(insert(_R), _relation_rows(aid, added_relations, span_ids(c, aid)))
+    if change.rejected_removed:
+        c.execute(_DELETE_REJECTION, [_key_params(aid, k) for k in change.rejected_removed])
+    if change.rejected_added:
+        c.execute(insert(_J), rejection_values(aid, change.rejected_added))

@@ -1,0 +1,238 @@
+"""Documents: storing imported texts once (by sha256), reading them back with their
+tokens, and the full-text search index (SQLite)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from annotator.core import Document, Token, encode_tokens
+from annotator.storage.base import DOCUMENTS, SETTINGS, Store, chunks, insert_ignore, now
+from annotator.storage.engine import Database, StorageError
+from annotator.storage.models import DocumentRow, SettingRow
+from annotator.storage.rows import DOCUMENT_COLUMNS, copy_document, document_from
+
+_D = DOCUMENTS
+SEARCH_INDEXED_UPTO = "search_indexed_upto"
+_DOC_CACHE = 32  # decoded documents kept per open project
+_SHA_OF = select(DocumentRow.sha256).where(DocumentRow.id == bindparam("doc_id"))
+_DOCUMENT = select(*DOCUMENT_COLUMNS).where(DocumentRow.id == bindparam("doc_id"))
+
+_INSERT_COLUMNS = ("external_id", "sha256", "text", "title", "meta", "tokens", "created_at")
+_SQLITE_INSERT_DOCUMENTS = (
+    f"INSERT INTO documents ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING"
+)
+
+
+class DocumentStore(Store):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._doc_cache: OrderedDict[int, Document] = OrderedDict()
+        self._cache_lock = threading.Lock()  # the window calls from worker threads
+
+    def insert_documents(self, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
+        """Insert new documents in one transaction; return (new ids, ids of duplicates).
+
+        A text already stored (same sha256) is not stored again; each ``Document``
+        gets its ``id`` set either way."""
+        with self._write_tx() as s:
+            return insert_documents_in(s, docs)
+
+    def count_documents(self) -> int:
+        with self.db.session() as s:
+            return s.scalar(select(func.count(DocumentRow.id))) or 0
+
+    def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
+        with self.db.session() as s:
+            q = (
+                select(DocumentRow.id)
+                .where(DocumentRow.id > after)
+                .order_by(DocumentRow.id)
+                .limit(limit)
+            )
+            return list(s.scalars(q))
+
+    def get_document(self, doc_id: int) -> Document:
+        with self.db.session() as s:
+            conn = s.connection()
+            # Texts never change after import, but decoding a long article's tokens
+            # costs milliseconds and every action asks for its document: reuse the
+            # decoded copy while the stored sha256 (one indexed lookup) still matches.
+            sha = conn.scalar(_SHA_OF, {"doc_id": doc_id})
+            if sha is None:
+                raise StorageError(f"No document with id {doc_id}.", code="E202")
+            with self._cache_lock:
+                cached = self._doc_cache.get(doc_id)
+                if cached is not None and cached.sha256 == sha:
+                    self._doc_cache.move_to_end(doc_id)
+                    return copy_document(cached)
+            row = conn.execute(_DOCUMENT, {"doc_id": doc_id}).first()
+            if row is None:
+                raise StorageError(f"No document with id {doc_id}.", code="E202")
+            doc = document_from(row)
+        if doc.tokens is not None:
+            with self._cache_lock:
+                self._doc_cache[doc_id] = copy_document(doc)
+                while len(self._doc_cache) > _DOC_CACHE:
+                    self._doc_cache.popitem(last=False)
+        return doc
+
+    def get_documents(self, doc_ids: Sequence[int]) -> list[Document]:
+        out: dict[int, Document] = {}
+        with self.db.session() as s:
+            for chunk in chunks(doc_ids):
+                for row in s.execute(select(*DOCUMENT_COLUMNS).where(DocumentRow.id.in_(chunk))):
+                    out[row[0]] = document_from(row)
+        return [out[i] for i in doc_ids if i in out]
+
+    def set_tokens(self, items: Iterable[tuple[int, list[Token]]]) -> None:
+        rows = [{"doc_id": doc_id, "tokens": encode_tokens(toks)} for doc_id, toks in items]
+        if not rows:
+            return
+        with self._write_tx() as s:
+            s.execute(update(_D).where(DocumentRow.id == bindparam("doc_id")), rows)
+
+    def ids_without_tokens(self, limit: int = 1000) -> list[int]:
+        with self.db.session() as s:
+            q = (
+                select(DocumentRow.id)
+                .where(DocumentRow.tokens.is_(None))
+                .order_by(DocumentRow.id)
+                .limit(limit)
+            )
+            return list(s.scalars(q))
+
+    def document_by_sha(self, sha256: str) -> int | None:
+        with self.db.session() as s:
+            return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
+
+    def document_ids_by_sha(self, shas: Sequence[str]) -> dict[str, int]:
+        """sha256 -> id of the texts already stored (a resumed import asks per batch)."""
+        with self.db.session() as s:
+            return _ids_by_sha(s, shas)
+
+    # search index ---------------------------------------------------------------------
+
+    def index_for_search(self, batch: int = 2000) -> tuple[int, int]:
+        """Add the next ``batch`` documents to the full-text index (SQLite); returns
+        (documents indexed now, documents still waiting). A no-op elsewhere."""
+        if not self.db.is_sqlite:
+            return 0, 0
+        with self._write_tx() as s:
+            c = s.connection()
+            setting = select(SettingRow.value).where(SettingRow.key == SEARCH_INDEXED_UPTO)
+            upto = int(c.execute(setting).scalar() or 0)
+            next_ids = (
+                select(DocumentRow.id)
+                .where(DocumentRow.id > upto)
+                .order_by(DocumentRow.id)
+                .limit(batch)
+                .subquery()
+            )
+            last = c.execute(select(func.max(next_ids.c.id))).scalar()
+            if last is None:
+                return 0, 0
+            done = c.exec_driver_sql(
+                "INSERT INTO documents_fts(rowid, title, text) "
+                "SELECT id, title, text FROM documents WHERE id > ? AND id <= ?",
+                (upto, last),
+            ).rowcount
+            c.execute(delete(SETTINGS).where(SettingRow.key == SEARCH_INDEXED_UPTO))
+            c.execute(insert(SETTINGS).values(key=SEARCH_INDEXED_UPTO, value=str(last)))
+            # "+id": not the rowid range, whose scan reads every remaining row's page
+            # (a document is about a page of text), but the sha256 key's index, some
+            # forty times smaller; at 100,000 documents this count took longer than
+            # indexing a batch.
+            left = c.exec_driver_sql(
+                "SELECT count(*) FROM documents WHERE +id > ?", (last,)
+            ).scalar()
+        return done, int(left or 0)
+
+
+def _ids_by_sha(s: Session, shas: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    uniq = list(dict.fromkeys(shas))
+    for chunk in chunks(uniq):
+        for sha, i in s.execute(
+            select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(chunk))
+        ):
+            out[sha] = i
+    return out
+
+
+def insert_documents_in(s: Session, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
+    """Store ``docs`` inside an open write transaction: (new ids, ids of texts already
+    stored); each ``Document`` gets its ``id`` set."""
+    # No lookup first: the insert skips texts already stored (ON CONFLICT DO NOTHING)
+    # and reports the rows it made; only the rest are looked up, after it.
+    fresh: list[tuple[Any, ...]] = []  # in _INSERT_COLUMNS order
+    seen: set[str] = set()
+    stamp = now()
+    for d in docs:
+        if d.sha256 in seen:
+            continue
+        seen.add(d.sha256)
+        tokens = encode_tokens(d.tokens) if d.tokens is not None else None
+        fresh.append((d.external_id, d.sha256, d.text, d.title, d.meta, tokens, stamp))
+    created: dict[str, int] = {}
+    if fresh:
+        conn = s.connection()
+        if conn.dialect.name == "sqlite":
+            created = _insert_new_sqlite(conn, fresh)
+        else:
+            # RETURNING gives the new ids without a second lookup by sha256.
+            # ON CONFLICT DO NOTHING: another process importing the same text at the same
+            # time stores it once; ours is then found by sha256 below instead of failing.
+            stmt = insert_ignore(s, _D).returning(DocumentRow.sha256, DocumentRow.id)
+            rows = [dict(zip(_INSERT_COLUMNS, row, strict=True)) for row in fresh]
+            created = {sha: i for sha, i in conn.execute(stmt, rows)}
+    existing = _ids_by_sha(s, [d.sha256 for d in docs if d.sha256 not in created])
+    new_ids: list[int] = []
+    dup_ids: list[int] = []
+    for d in docs:
+        if d.sha256 in created:
+            d.id = created.pop(d.sha256)
+            new_ids.append(d.id)
+        else:
+            d.id = existing.get(d.sha256) or _lookup(s, d.sha256)
+            dup_ids.append(d.id)
+    return new_ids, dup_ids
+
+
+def _insert_new_sqlite(conn: Connection, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    """Insert ``rows`` with one driver-level executemany; {sha256: id} of those made.
+
+    The import's hot path: SQLAlchemy's insert() compiles per row bind parameters and
+    insertmanyvalues batches, about as long as SQLite's own work on the rows. Values go
+    through the columns' own bind processors (JSON meta, the UTC time-stamp), so what
+    is stored is exactly what insert() stores. The write transaction holds SQLite's
+    write lock from its start (BEGIN IMMEDIATE), so the rows this insert makes are
+    exactly those with an id above the largest one before it."""
+    dialect = conn.dialect
+    processors = [
+        (i, proc)
+        for i, name in enumerate(_INSERT_COLUMNS)
+        if (proc := _D.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(row)
+        for i, proc in processors:
+            values[i] = proc(values[i])
+        params.append(tuple(values))
+    before = conn.execute(select(func.max(DocumentRow.id))).scalar() or 0
+    conn.exec_driver_sql(_SQLITE_INSERT_DOCUMENTS, params)
+    made = select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.id > before)
+    return {sha: i for sha, i in conn.execute(made)}
+
+
+def _lookup(s: Session, sha: str) -> int:
+    found = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
+    assert found is not None
+    return found
