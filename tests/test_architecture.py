@@ -82,3 +82,15 @@ def test_core_contract_names_every_library_the_project_imports(graph: grimp.Impo
     }
     assert used, "the graph holds no third-party import at all: it was built wrongly"
     assert used <= forbidden, f"add to the core contract's forbidden_modules: {used - forbidden}"
+
+
+def test_no_two_modules_import_each_other() -> None:
+    # a pair importing each other (even inside a function) has no order to read or test in
+    graph = grimp.build_graph("annotator", cache_dir=None)
+    pairs = sorted(
+        f"{a} <-> {b}"
+        for a in graph.modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if a < b and a in graph.find_modules_directly_imported_by(b)
+    )
+    assert not pairs, "modules that import each other: " + "; ".join(pairs)

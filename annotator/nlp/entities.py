@@ -27,7 +27,7 @@ def entity_spans(
     """Non-overlapping entity spans in character offsets of ``doc.text``.
 
     Leading "the"/possessive determiners and a trailing possessive 's are cut
-    (gold guidelines A.1–2); labels outside ``scheme_labels`` are counted in
+    (resources/guidelines.md, Entities); labels outside ``scheme_labels`` are counted in
     ``dropped`` instead of returned. ``confidence`` is the pipeline's own score
     for the entity (see :func:`entity_scores`), else ``None``: never made up.
     """

@@ -1,4 +1,4 @@
-"""Quote, speaker and cue suggestions from a dependency parse (QUOTES.md §2–5).
+"""Quote, speaker and cue suggestions from a dependency parse (docs/QUOTES.md §2–5).
 
 Input is a parsed spaCy ``Doc`` (tagger + lemmatizer + parser); output is a
 list of ``QuoteCandidate`` in token indices. Turning them into ``Span`` and
@@ -40,7 +40,7 @@ from annotator.nlp.quotes_lexicon import CueEntry, CueLexicon, cue_lexicon
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _REL_PRON = frozenset({"who", "which", "that", "whom"})
 # children that end a speaker noun phrase: relative clauses, participles,
-# appositions and clauses are not part of the mention (gold guidelines B)
+# appositions and clauses are not part of the mention (docs/QUOTES.md, SPEAKER)
 _NP_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "ccomp", "dep"})
 _CLAUSE_UP = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
 _BLOCKING_HEADS = frozenset({"refuse", "decline", "deny", "fail", "avoid"})
@@ -704,7 +704,7 @@ def _has_person_before(doc: Doc, tok: Token) -> bool:
 def pronoun_referent(doc: Doc, pron: Token, paras: list[int]) -> tuple[int, int] | None:
     """The most recent compatible entity (he/she: PERSON; they: PERSON or ORG)
     in the same or two previous paragraphs, or None when two different
-    candidates are too close to choose (QUOTES.md §3)."""
+    candidates are too close to choose (docs/QUOTES.md §3)."""
     labels = ("PERSON",) if pron.lower_ in ("he", "she", "him", "her") else ("PERSON", "ORG")
     cands = [
         e for e in doc.ents

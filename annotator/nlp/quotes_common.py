@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from annotator.core import QuoteKind
 from annotator.nlp.quotes_marks import QuoteSegment, find_quote_segments
 
-# QUOTES.md §5: high = direct + same-sentence cue + named speaker; medium =
+# docs/QUOTES.md §5: high = direct + same-sentence cue + named speaker; medium =
 # resolved pronoun or floating quote; low = indirect, orphan or a cue in the
 # neighbouring sentence.
 CONF_HIGH = 0.9
@@ -34,7 +34,7 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 # a dash or colon links a quote and its speaker ("…” – Peskov" / "Peskov: “…”")
 DASHES = frozenset({"-", "–", "—", "--"})
-MIN_DIRECT_WORDS = 4  # shorter quoted segments are mostly scare quotes (QUOTES.md §1)
+MIN_DIRECT_WORDS = 4  # shorter quoted segments are mostly scare quotes (docs/QUOTES.md §1)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Pairing quotation marks character by character (QUOTES.md §1).
+"""Pairing quotation marks character by character (docs/QUOTES.md §1).
 
 spaCy's ``is_quote`` is not used: it takes the apostrophe of ``players’`` for a
 quote. Pairing works per paragraph; a paragraph that ends inside an open quote

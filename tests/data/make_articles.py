@@ -1,5 +1,5 @@
 """Source of tests/data/articles_cc0.jsonl: original news-style articles (CC0)
-with hand-made quote annotations following /work/shared/gold/GUIDELINES.md.
+with hand-made quote annotations following the quote scheme of docs/QUOTES.md.
 
 Annotations are written as text snippets (with an occurrence number when a
 snippet repeats) so that they can be read and checked; this script turns

@@ -2,8 +2,8 @@
 with hand-made gold annotations of the quotes layer (QUOTE/SPEAKER/CUE + relations).
 
 The articles were written for this file, before looking at the quote rules, so they can
-serve as a held-out evaluation set. Annotation follows /work/shared/gold/GUIDELINES.md
-(section B) and QUOTES.md. Offsets are computed here and checked.
+serve as a held-out evaluation set. Annotation follows the quote scheme of docs/QUOTES.md
+(resources/guidelines.md in short). Offsets are computed here and checked.
 
 Run:  python tests/data/make_heldout.py
 """
