@@ -17,7 +17,6 @@ from annotator.core import (
     Document,
     Layer,
     Origin,
-    QuoteKind,
     Span,
     SpanKey,
     default_layer,
@@ -43,28 +42,11 @@ from annotator.core.operations import (
 from annotator.core.seen import DISPLAY_THRESHOLD
 from annotator.ui.article_view import ArticleView
 from annotator.ui.operations import EditSession
+from annotator.ui.quote_kind import guess_kind
 from annotator.ui.span_table import SpanTable
 
 # Suggestions below this confidence are hidden unless asked for (L).
 LOW_CONFIDENCE = DISPLAY_THRESHOLD
-
-_OPENING_MARKS = "\"“„«»‘‚'"
-_CLOSING_MARKS = "\"”“»«’'"
-
-
-def guess_kind(text: str) -> QuoteKind:
-    """direct when the span is one quoted segment, mixed when it holds a quoted fragment."""
-    stripped = text.strip()
-    trimmed = stripped.rstrip(".,;:!?")
-    if (
-        len(stripped) >= 2
-        and stripped[0] in _OPENING_MARKS
-        and (stripped[-1] in _CLOSING_MARKS or trimmed[-1:] in _CLOSING_MARKS)
-    ):
-        return QuoteKind.DIRECT
-    if any(mark in stripped for mark in '“”"«»„'):
-        return QuoteKind.MIXED
-    return QuoteKind.INDIRECT
 
 
 def _target_label(label: RelationLabel) -> str:
@@ -139,13 +121,15 @@ class AnnotationEditor(QObject):
         if self.show_low_confidence:
             return spans_sorted(annotation.spans)
         return spans_sorted(
-            s
-            for s in annotation.spans
-            if not (
-                s.origin == Origin.SUGGESTED
-                and s.confidence is not None
-                and s.confidence < LOW_CONFIDENCE
-            )
+            [
+                s
+                for s in annotation.spans
+                if not (
+                    s.origin == Origin.SUGGESTED
+                    and s.confidence is not None
+                    and s.confidence < LOW_CONFIDENCE
+                )
+            ]
         )
 
     def shown_keys(self) -> set[SpanKey]:
@@ -185,16 +169,20 @@ class AnnotationEditor(QObject):
         )
 
     def _on_changed(self, before: Annotation, after: Annotation) -> None:
-        old = {s.key: s for s in before.spans}
-        touched = [s for s in spans_sorted(after.spans) if old.get(s.key) != s]
+        result = self.session.last_result if self.session is not None else None
+        if result is not None and result.annotation is after:
+            touched = result.touched  # what the save wrote, not compared again
+        else:  # a queued edit written later, a reload: nothing saved says what changed
+            old = {s.key: s for s in before.spans}
+            touched = [s.key for s in spans_sorted(after.spans) if old.get(s.key) != s]
         previous = self.current
         self.refresh()
         visible = {s.key for s in self._visible}
-        if touched and touched[0].key in visible:
+        if touched and touched[0] in visible:
             # A new or changed span (also one restored by undo) becomes current.
-            self.set_current(touched[0].key)
+            self.set_current(touched[0])
         elif previous is not None and previous not in visible:
-            self._current_after(old.get(previous))
+            self._current_after(before.span_by_key(previous))
         else:
             self._show_current(scroll=False)
 
@@ -339,20 +327,18 @@ class AnnotationEditor(QObject):
                 return
             text = self.document.text[snapped[0] : snapped[1]] if self.document else ""
             kind = guess_kind(text) if name == "QUOTE" else None
-            span = Span(snapped[0], snapped[1], name, layer, Origin.MANUAL, kind)
-            if self._perform(AddSpan(span, description=f"add {name}")):
+            added = Span(snapped[0], snapped[1], name, layer, Origin.MANUAL, kind)
+            if self._perform(AddSpan(added, description=f"add {name}")):
                 self.view.clear_selection()
-                self.set_current(span.key)
+                self.set_current(added.key)
             return
         span = self._need_current()
-        if span is None:
-            return
-        if span.label == name:
+        if span is None or span.label == name:
             return
         op = relabel(span, name, layer)
         if name == "QUOTE" and span.kind is None and self.document is not None:
-            kind: QuoteKind | None = guess_kind(span.text(self.document.text))
-            op = ReplaceSpan(op.old, op.new.with_(kind=kind), op.description)
+            guessed = guess_kind(span.text(self.document.text))
+            op = ReplaceSpan(op.old, op.new.with_(kind=guessed), op.description)
         elif name != "QUOTE" and span.kind is not None:
             op = ReplaceSpan(op.old, op.new.with_(kind=None), op.description)
         self._perform(op)

@@ -25,6 +25,7 @@ from annotator.core.operations import Operation
 from annotator.ui.undo import DocumentHistory, EditCommand
 
 if TYPE_CHECKING:
+    from annotator.app.edits import EditResult
     from annotator.app.project import Project
 
 RETRY_MS = (1000, 2000, 4000, 8000, 15000)
@@ -61,6 +62,7 @@ class EditSession(QObject):
         self._pending: deque[Operation] = deque()
         self._attempt = 0
         self.last_error = ""
+        self.last_result: EditResult | None = None  # the latest save and its diff
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.flush)
@@ -111,7 +113,8 @@ class EditSession(QObject):
     def _commit(self, op: Operation) -> Operation:
         if not self._pending:
             try:
-                saved, inverse = self.project.apply(self._saved, op)
+                result = self.last_result = self.project.apply(self._saved, op)
+                saved, inverse = result
             except StorageUnavailable as exc:
                 self.last_error = exc.args[0]
             else:
