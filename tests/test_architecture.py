@@ -94,3 +94,18 @@ def test_no_two_modules_import_each_other() -> None:
         if a < b and a in graph.find_modules_directly_imported_by(b)
     )
     assert not pairs, "modules that import each other: " + "; ".join(pairs)
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines() -> None:
+    # past that a module holds several jobs; migrations are generated and exempt
+    package = ROOT / "annotator"
+    long = sorted(
+        f"{path.relative_to(ROOT)} ({n})"
+        for path in package.rglob("*.py")
+        if "migrations" not in path.relative_to(package).parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    )
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: " + ", ".join(long)
