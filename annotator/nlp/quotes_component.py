@@ -89,7 +89,7 @@ def make_quote_component(nlp: Language, name: str) -> QuoteComponent:
 
 def findings(
     doc: Doc, finder: QuoteFinder, *, quotes: bool = True, indirect_cognition: bool = False
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
     """What the suggester needs from a processed Doc, in character offsets."""
     ent_labels = [e.label_ for e in doc.ents]
     ents: list[EntityRow] = [

@@ -1,0 +1,192 @@
+"""Reading a dependency parse for attribution: which verb is a cue, who its
+subject is, and how far the speaker's noun phrase reaches (docs/QUOTES.md §3–4).
+The quote finders build on :class:`ParseReader`."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from annotator.nlp.quotes_common import (
+    DASHES,
+    trim,
+)
+from annotator.nlp.quotes_lexicon import CueEntry, CueLexicon, cue_lexicon
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_REL_PRON = frozenset({"who", "which", "that", "whom"})
+# children that end a speaker noun phrase: relative clauses, participles,
+# appositions and clauses are not part of the mention (docs/QUOTES.md, SPEAKER)
+_NP_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "ccomp", "dep"})
+_CLAUSE_UP = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
+_BLOCKING_HEADS = frozenset({"refuse", "decline", "deny", "fail", "avoid"})
+
+
+class ParseReader:
+    """The cue lexicon and the parse questions every quote rule asks."""
+
+    def __init__(self, lexicon: CueLexicon | None = None) -> None:
+        self.lex = lexicon or cue_lexicon()
+        self._doc_words: list[bool] = []
+        self._doc_punct: list[bool] = []
+
+    # -- cues ---------------------------------------------------------------
+
+    def cue_of(self, tok: Token, *, cognition: bool) -> tuple[tuple[int, int], CueEntry] | None:
+        """The cue span and entry when ``tok`` is a reporting verb (or "according")."""
+        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN", "VBD", "VBZ", "VBP"):
+            return None
+        lemma = tok.lemma_.lower()
+        for child in tok.children:
+            if child.dep_ == "prt":
+                pv = self.lex.particle_verbs.get((lemma, child.lower_))
+                if pv is not None:
+                    return (min(tok.i, child.i), max(tok.i, child.i) + 1), pv
+        entry = self.lex.entry(lemma, cognition=cognition)
+        if entry is None:
+            return None
+        if tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so":
+            return None  # "so-called" marks scare quotes, it reports nothing
+        if any(c.dep_ == "neg" for c in tok.children):
+            return None  # "did not say": negated speech is not a quote
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in _BLOCKING_HEADS:
+            return None  # "refused to comment"
+        if lemma in self.lex.light_verb_nouns:
+            nouns = self.lex.light_verb_nouns[lemma]
+            for child in tok.children:
+                if child.dep_ == "dobj" and child.lemma_.lower() in nouns:
+                    return (tok.i, child.i + 1), entry
+            if lemma in self.lex.only_with_object:
+                return None
+        return (tok.i, tok.i + 1), entry
+
+    def _is_cue_token(self, tok: Token) -> bool:
+        return self.cue_of(tok, cognition=False) is not None
+
+    # -- speakers -----------------------------------------------------------
+
+    def subject_of(self, verb: Token) -> Token | None:
+        """The speaker token of a reporting verb: its subject, the agent of a
+        passive, the antecedent of "who", or the subject of the verb it hangs on."""
+        seen = 0
+        v = verb
+        while seen < 4:
+            seen += 1
+            passive = False
+            for child in v.children:
+                if child.dep_ in ("nsubj", "csubj"):
+                    return self._antecedent(v, child)
+                if child.dep_ == "nsubjpass":
+                    passive = True
+            if passive:
+                for child in v.children:
+                    if child.dep_ == "agent":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                return pobj
+                return None  # agentless passive: no speaker
+            # "TASS quoted X as saying": X is the speaker, not TASS
+            if v.dep_ == "pcomp" and v.head.lower_ == "as":
+                for child in v.head.head.children:
+                    if child.dep_ == "dobj":
+                        return child
+            if v.dep_ == "relcl":
+                return v.head
+            if v.dep_ in _CLAUSE_UP and v.head is not v:
+                v = v.head
+                continue
+            return None
+        return None
+
+    @staticmethod
+    def _antecedent(verb: Token, subj: Token) -> Token:
+        if subj.lower_ in _REL_PRON and verb.dep_ == "relcl":
+            # the noun just before ", who" is the antecedent more often than the
+            # parser's attachment ("a reaction from Kiev and its backers, who …")
+            i = subj.i - 1
+            doc = subj.doc
+            while i >= 0 and doc[i].is_punct:
+                i -= 1
+            if i >= 0 and doc[i].pos_ in ("NOUN", "PROPN"):
+                tok = doc[i]
+                while tok.dep_ == "conj" and tok.head.i < tok.i:
+                    tok = tok.head
+                return tok
+            return verb.head
+        return subj
+
+    @staticmethod
+    def _according(tok: Token) -> tuple[tuple[int, int], Token | None] | None:
+        if tok.lower_ != "according":
+            return None
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if nxt is None or nxt.lower_ != "to":
+            return None
+        pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        if pobj is None and nxt.i + 1 < len(tok.doc):
+            pobj = tok.doc[nxt.i + 1]
+            while pobj.head.i > pobj.i and pobj.head.i - nxt.i < 8:
+                pobj = pobj.head
+        return (tok.i, nxt.i + 1), pobj
+
+    def np_span(self, head: Token) -> tuple[int, int]:
+        """The speaker mention: the head with its determiners, modifiers, titles,
+        prepositional complements and conjuncts; no relative clause, apposition,
+        possessive 's or anything after a comma."""
+        start = head.left_edge.i
+        for tok in head.doc[start : head.i]:
+            if tok.dep_ == "punct" or tok.text in DASHES or tok.text == ",":
+                start = tok.i + 1
+        end = self._np_right(head)
+        if head.ent_type_ and head.ent_iob_ != "O":
+            # a name the parser cut short: widen to the whole entity
+            ent_end = head.i + 1
+            while ent_end < len(head.doc) and head.doc[ent_end].ent_iob_ == "I":
+                ent_end += 1
+            end = max(end, ent_end)
+        span = trim(head.doc, start, end)
+        return span or (head.i, head.i + 1)
+
+    def _np_right(self, tok: Token) -> int:
+        end = tok.i + 1
+        for child in tok.rights:
+            if child.dep_ in _NP_STOP or child.dep_ == "case":
+                break
+            if child.dep_ == "prep" and child.lower_ not in ("of", "for", "at", "from"):
+                break
+            end = self._np_right(child) if child.dep_ in ("conj", "cc") else child.right_edge.i + 1
+            # stop at the first comma inside the candidate range
+        doc = tok.doc
+        for i in range(tok.i + 1, end):
+            if doc[i].text in (",", "(", ";", ":") or doc[i].text in DASHES or doc[i].is_quote:
+                return i
+        return end
+
+
+def _right(tok: Token) -> int:
+    return tok.right_edge.i + 1
+
+
+def pronoun_referent(doc: Doc, pron: Token, paras: list[int]) -> tuple[int, int] | None:
+    """The most recent compatible entity (he/she: PERSON; they: PERSON or ORG)
+    in the same or two previous paragraphs, or None when two different
+    candidates are too close to choose (docs/QUOTES.md §3)."""
+    labels = ("PERSON",) if pron.lower_ in ("he", "she", "him", "her") else ("PERSON", "ORG")
+    cands = [
+        e
+        for e in doc.ents
+        if e.label_ in labels and e.end <= pron.i and paras[pron.i] - paras[e.start] <= 2
+    ]
+    if not cands:
+        return None
+    # prefer entities that are subjects: they are what later "he said" refers to
+    subjects = [e for e in cands if e.root.dep_ in _SUBJ or e.root.head.dep_ in _SUBJ]
+    pool = subjects or cands
+    best = pool[-1]
+    surname = best.text.split()[-1]
+    for other in reversed(pool[:-1]):
+        if other.text.split()[-1] == surname:
+            continue
+        if other.sent == best.sent and not subjects:
+            return None  # two different people in one sentence: leave it open
+        break
+    return best.start, best.end
