@@ -56,6 +56,7 @@ from annotator.agreement.token_figures import ALL, TokenTally, label_segments, m
 from annotator.agreement.units import (
     KINDS,
     Corpus,
+    DocId,
     IntArray,
     Vocabulary,
     build_corpus,
@@ -65,9 +66,11 @@ from annotator.core.model import Annotation, Token
 
 
 def agreement(
-    annotations: Mapping[str, Mapping[Hashable, Annotation]],
-    tokens: Mapping[Hashable, Sequence[Token] | npt.NDArray[np.integer[Any]]],
-    texts: Mapping[Hashable, str],
+    annotations: Mapping[str, Mapping[DocId, Annotation]],
+    # keyed by the same ids; Any, because the caller's mappings are often keyed by a
+    # wider type (``int | None``) and Mapping is invariant in its key
+    tokens: Mapping[Any, Sequence[Token] | npt.NDArray[np.integer[Any]]],
+    texts: Mapping[Any, str],
     *,
     layer: str | None = None,
 ) -> AgreementReport:
@@ -148,7 +151,7 @@ def agreement(
     return AgreementReport(
         annotators=annotators,
         layers=layers,
-        documents=doc_ids,
+        documents=list[Hashable](doc_ids),
         pairs=pairs,
         fleiss_kappa=token_tally.fleiss_kappa(),
         krippendorff_alpha=token_tally.krippendorff_alpha(),

@@ -13,7 +13,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,7 @@ import numpy.typing as npt
 from annotator.agreement.kappa import OUTSIDE, label_rank_order
 from annotator.core.model import Annotation, QuoteKind, RelationLabel
 
+DocId = TypeVar("DocId", bound=Hashable)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -30,7 +31,7 @@ _KIND_CODE: dict[Any, int] = {None: -1, **{k: i for i, k in enumerate(KINDS)}}
 
 @dataclass
 class Corpus:
-    doc_ids: list[Hashable]
+    doc_ids: Sequence[Hashable]
     offsets: IntArray  # doc i occupies [offsets[i], offsets[i + 1])
     tok_start: IntArray  # corpus offsets; a token belongs to the span it starts in
     texts: list[str]
@@ -41,7 +42,7 @@ class Corpus:
 
 
 def build_corpus(
-    doc_ids: list[Hashable], tokens: Mapping[Hashable, Any], texts: Mapping[Hashable, str]
+    doc_ids: Sequence[DocId], tokens: Mapping[DocId, Any], texts: Mapping[DocId, str]
 ) -> Corpus:
     doc_texts = [texts[d] for d in doc_ids]
     offsets = np.zeros(len(doc_ids) + 1, dtype=np.int64)
@@ -115,7 +116,7 @@ class RawSpans:
 
 
 def read_annotator(
-    by_doc: Mapping[Hashable, Annotation], doc_ids: list[Hashable], layers: Sequence[str]
+    by_doc: Mapping[DocId, Annotation], doc_ids: Sequence[DocId], layers: Sequence[str]
 ) -> RawSpans:
     layer_code: dict[Any, int] = {name: i for i, name in enumerate(layers)}
     spans: list[Any] = []
