@@ -313,7 +313,8 @@ def key_identity(sequence: QKeySequence) -> str:
     without Shift), and binding both makes Qt find the shortcut ambiguous and do nothing."""
     chords = []
     for i in range(sequence.count()):
-        combo = sequence[i]
+        # operator[] exists at run time; PySide6's stubs do not declare it
+        combo = sequence[i]  # type: ignore[index]
         key, mods = combo.key(), combo.keyboardModifiers()
         if key == Qt.Key.Key_Backtab:
             key, mods = Qt.Key.Key_Tab, mods | Qt.KeyboardModifier.ShiftModifier
@@ -353,7 +354,7 @@ def set_label_keys(
 def make_actions(
     parent: QWidget,
     specs: Sequence[ActionSpec],
-    slot_for: Callable[[ActionSpec], Callable[[], None]],
+    slot_for: Callable[[ActionSpec], Callable[[], object]],
 ) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     for spec in specs:

@@ -6,7 +6,7 @@ import getpass
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
@@ -17,6 +17,7 @@ from annotator.ui.heap import settle_after_start
 from annotator.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from annotator.app.pipelines import Suggester
     from annotator.app.project import Project
 
 _windows: list[MainWindow] = []  # keeps the open window alive while switching projects
@@ -39,7 +40,7 @@ def build_main_window(
     *,
     model: str | None = None,
     load_model: bool = False,
-    suggester: Any = None,
+    suggester: Suggester | None = None,
     owns_project: bool = False,
 ) -> MainWindow:
     """A main window on an open project (tests pass ``load_model=False`` or a suggester)."""

@@ -8,8 +8,8 @@ backend is involved); only wrapping them in a ``FigureCanvasQTAgg`` happens here
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from annotator.ui.workers import TaskContext, TaskHandle, TaskManager
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure
 
     from annotator.app.agreement import AgreementReport
@@ -52,7 +53,10 @@ LAYER_COLUMNS = (
 )
 
 
-def _fmt(x: Any) -> str:
+_Shown = tuple["AgreementReport", dict[str, "Figure"]]  # what the dashboard draws
+
+
+def _fmt(x: object) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return f"{x:.3f}" if isinstance(x, float) else str(x)
@@ -70,13 +74,13 @@ def elide_middle(name: str, limit: int = TICK_CHARS) -> str:
     return f"{name[:head]}…{name[len(name) - (limit - 1 - head) :]}"
 
 
-def document_names(project: Project, doc_ids: Sequence[Any]) -> dict[Any, str]:
+def document_names(project: Project, doc_ids: Sequence[Hashable]) -> dict[Hashable, str]:
     """External id (else headline, else #id) of each document, by keyset-paged list
     queries that stop after the highest id wanted (no texts are read)."""
     from annotator.app.review import GOLD
 
     wanted = {i for i in doc_ids if isinstance(i, int)}
-    names: dict[Any, str] = {}
+    names: dict[Hashable, str] = {}
     after: int | None = None
     top = max(wanted, default=0)
     while wanted and len(names) < len(wanted) and (after is None or after < top):
@@ -90,7 +94,7 @@ def document_names(project: Project, doc_ids: Sequence[Any]) -> dict[Any, str]:
     return {i: names.get(i) or f"#{i}" for i in doc_ids}
 
 
-def label_documents(figure: Figure, report: AgreementReport, names: dict[Any, str]) -> None:
+def label_documents(figure: Figure, report: AgreementReport, names: dict[Hashable, str]) -> None:
     """Name the documents on the per-document chart's axis instead of numbering them."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
@@ -116,7 +120,7 @@ def label_documents(figure: Figure, report: AgreementReport, names: dict[Any, st
 
 
 def _charts(
-    report: AgreementReport, a: str | None, b: str | None, names: dict[Any, str]
+    report: AgreementReport, a: str | None, b: str | None, names: dict[Hashable, str]
 ) -> dict[str, Figure]:
     from annotator.app.agreement import figure_confusion, figure_label_f1, figure_per_document
 
@@ -138,7 +142,7 @@ class _ChartSlot(QWidget):
         self.label = QLabel(placeholder)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.layout_.addWidget(self.label)
-        self.canvas: Any = None
+        self.canvas: FigureCanvasQTAgg | None = None
 
     def set_figure(self, figure: Figure) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -246,7 +250,7 @@ class Dashboard(QDialog):
         self.resize(1280, 860)
 
         self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
         self.layer_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.a_box.currentIndexChanged.connect(lambda _i: self._confusion_changed())
         self.b_box.currentIndexChanged.connect(lambda _i: self._confusion_changed())
@@ -296,10 +300,10 @@ class Dashboard(QDialog):
             )
         )
 
-    def _run(self, fn: Any) -> None:
+    def _run(self, fn: Callable[[TaskContext], _Shown]) -> None:
         handle = self.tasks.run("dashboard", fn, None, self._failed)
 
-        def done(result: Any) -> None:
+        def done(result: _Shown) -> None:
             if self._task is handle:
                 self._show(*result)
 
@@ -369,7 +373,7 @@ class Dashboard(QDialog):
         else:
             self.confusion_chart.set_message("Choose two different annotators.")
 
-    def _fill(self, table: QTableWidget, header: list[str], rows: list[list[Any]]) -> None:
+    def _fill(self, table: QTableWidget, header: list[str], rows: list[list[object]]) -> None:
         table.clear()
         table.setColumnCount(len(header))
         table.setHorizontalHeaderLabels(header)

@@ -7,8 +7,9 @@ search) resets the model and starts paging again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -34,6 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import AnnotationStatus
+
+if TYPE_CHECKING:
+    from annotator.app.project import DocumentRow
 
 _Index = QModelIndex | QPersistentModelIndex
 _EMPTY = QModelIndex()
@@ -72,7 +76,7 @@ class DocumentSource(Protocol):
         status: AnnotationStatus | None = None,
         search: str | None = None,
         after_id: int | None = None,
-    ) -> list[Any]: ...
+    ) -> list[DocumentRow]: ...
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -82,7 +86,7 @@ class DocumentListModel(QAbstractTableModel):
         super().__init__(parent)
         self._source = source
         self._annotator = annotator
-        self._rows: list[Any] = []  # DocumentRow(id, external_id, title, status, n_spans)
+        self._rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}
         # Documents whose annotation this window has seen: their span count is known even
         # when it is 0. A listed "to do" row with 0 spans usually has no annotation yet
@@ -110,7 +114,7 @@ class DocumentListModel(QAbstractTableModel):
         self._load_page()
         self.endResetModel()
 
-    def _load_page(self) -> list[Any]:
+    def _load_page(self) -> list[DocumentRow]:
         page = self._source.list_documents(
             self._annotator,
             limit=PAGE,
@@ -226,7 +230,7 @@ class DocumentListModel(QAbstractTableModel):
             return row.id
         return None
 
-    def _count_known(self, row: Any) -> bool:
+    def _count_known(self, row: DocumentRow) -> bool:
         status = AnnotationStatus(row.status)
         return bool(row.n_spans) or status != AnnotationStatus.TODO or row.id in self._counted
 
@@ -235,7 +239,11 @@ class _KeepKeys(QObject):
     """Keeps Return/Tab/Esc inside a widget instead of firing the window's actions."""
 
     def __init__(
-        self, parent: QObject, keys: set[int], on_return: Any = None, on_escape: Any = None
+        self,
+        parent: QObject,
+        keys: set[Qt.Key],
+        on_return: Callable[[], object] | None = None,
+        on_escape: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self._keys = keys

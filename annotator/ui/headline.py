@@ -87,3 +87,30 @@ class HeadlineLabel(QLabel):
             self.setToolTip(self._full)
         if shown != super().text():
             super().setText(shown)
+
+
+def hint_text(
+    first: list[str],
+    *,
+    labels: int,
+    suggested: int,
+    hidden: int,
+    must_decide: bool,
+    link_mode: str | None,
+) -> str:
+    """The line under the headline: ``first`` (the mode's, the status), then the counts
+    of labels, undecided and hidden suggestions, and what a link being chosen needs."""
+    parts = [*first, f"{labels} labels"]
+    if suggested and must_decide:
+        parts.append(f"{suggested} suggestions to decide (A accept, X reject, Shift+A all)")
+    elif suggested:
+        plural = "s" if suggested != 1 else ""
+        parts.append(
+            f"{suggested} suggestion{plural} undecided: Enter accepts "
+            f"{'them' if plural else 'it'} (A accept, X reject)"
+        )
+    if hidden:
+        parts.append(f"{hidden} low-confidence hidden (L), never saved unless shown")
+    if link_mode is not None:
+        parts.append(f"choosing the {link_mode}: click or Tab, Enter confirms")
+    return " · ".join(parts)

@@ -165,8 +165,9 @@ class LabelPicker(QFrame):
         row = 0
         if keep is not None and not self.filter.text():
             row = next((i for i in range(self._count()) if self._name(i) == keep), 0)
-        if self._count():
-            self.list.setCurrentItem(self.list.topLevelItem(row))
+        first = self.list.topLevelItem(row) if self._count() else None
+        if first is not None:
+            self.list.setCurrentItem(first)
 
     def _count(self) -> int:
         return self.list.topLevelItemCount()
@@ -290,5 +291,6 @@ class LabelPicker(QFrame):
         }[key]
         current = self.list.currentItem()
         at = self.list.indexOfTopLevelItem(current) if current is not None else 0
-        row = max(0, min(count - 1, at + step))
-        self.list.setCurrentItem(self.list.topLevelItem(row))
+        item = self.list.topLevelItem(max(0, min(count - 1, at + step)))
+        if item is not None:
+            self.list.setCurrentItem(item)

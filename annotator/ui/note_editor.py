@@ -9,9 +9,9 @@ mode the marker and the panel reflect every annotator's notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,8 @@ from annotator.core import AnnotatorError
 from annotator.core.notes import MAX_NOTE_LENGTH, DocumentNote
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.app.project import Project
+    from annotator.core import Document
 
 FLAG = "⚑"
 NOTE = "✎"
@@ -81,7 +82,7 @@ class NoteDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self._save_if_valid)
+            QShortcut(QKeySequence(seq), self, self._save_if_valid)
         if note is not None:
             self.text.setPlainText(note.text)
             self.flag.setChecked(note.flagged)
@@ -108,12 +109,37 @@ class NoteDialog(QDialog):
             self.accept()
 
 
-class NoteController(QObject):
-    """The window's side of notes: the action, the header marker, the review panel."""
+class NoteHost(Protocol):
+    """What notes need of the window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    project: Project
+    annotator: str
+
+    @property
+    def doc_id(self) -> int | None: ...
+
+    @property
+    def document(self) -> Document | None: ...
+
+    @property
+    def reviewing(self) -> bool:
+        """In review mode: everyone's notes are shown."""
+        ...
+
+    def say(self, text: str) -> None: ...
+
+    def update_header(self) -> None: ...
+
+
+class NoteController(QObject):
+    """The window's side of notes: the action, the header marker."""
+
+    saved = Signal(int)  # a note of this document was saved or removed
+
+    def __init__(self, window: NoteHost, parent: QWidget) -> None:
+        super().__init__(parent)
         self.w = window
+        self.parent_widget = parent  # the dialog's
         # (document, review mode) -> its notes, so the header (redrawn on every edit)
         # costs no query; refreshed when the article changes or a note is saved.
         self._cache: tuple[int, bool, list[DocumentNote]] | None = None
@@ -121,7 +147,7 @@ class NoteController(QObject):
 
     def notes_shown(self, doc_id: int) -> list[DocumentNote]:
         """The annotator's own note; in review mode everyone's."""
-        review = self.w.review.active
+        review = self.w.reviewing
         if self._cache is not None and self._cache[:2] == (doc_id, review):
             return self._cache[2]
         project = self.w.project
@@ -149,7 +175,7 @@ class NoteController(QObject):
         title = w.document.external_id or f"#{doc_id}"
         shown = w.project.note(doc_id, w.annotator)
         while True:
-            dialog = NoteDialog(title, shown, w)
+            dialog = NoteDialog(title, shown, self.parent_widget)
             self.dialog = dialog
             try:
                 if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -176,10 +202,8 @@ class NoteController(QObject):
             w.say("Note removed.")
         else:
             w.say("Article flagged for review." if saved.flagged else "Note saved.")
-        panel = w.review.panel
-        if w.review.active and panel is not None:
-            panel.notes.set_notes(w.project.notes(doc_id))
-        w._update_header()
+        self.saved.emit(doc_id)
+        w.update_header()
         return True
 
 

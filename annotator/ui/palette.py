@@ -33,6 +33,7 @@ def learned_suggestions_on() -> bool:
 def remember_learned_suggestions(on: bool) -> None:
     user_settings.settings().setValue(LEARNED_SETTING, on)
 
+
 _SWATCH = QSize(26, 16)
 
 
@@ -53,8 +54,11 @@ def _swatch(paint: str, colour: str, widget: QWidget) -> QIcon:
         p.fillRect(r, mark_background(colour, pal, marks[paint]))
     elif paint in ("QUOTE", "QUOTE suggested", "QUOTE low"):
         # a margin bar and an underline; suggestions thinner and fainter
-        width, bar, alpha = {"QUOTE": (2.0, 4, 1.0), "QUOTE suggested": (1.5, 3, 0.7),
-                             "QUOTE low": (1.3, 2, 0.5)}[paint]
+        width, bar, alpha = {
+            "QUOTE": (2.0, 4, 1.0),
+            "QUOTE suggested": (1.5, 3, 0.7),
+            "QUOTE low": (1.3, 2, 0.5),
+        }[paint]
         line.setAlphaF(alpha)
         pen = QPen(line, width)
         if paint == "QUOTE low":
@@ -140,8 +144,9 @@ class LabelPalette(QWidget):
         self.scheme = scheme
         while self._grid.count():
             item = self._grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons.clear()
         # Entity labels with keys first (1–9), then the quote labels, then the rest.
         ents = [s for s in scheme.labels if s.layer == Layer.ENTS]
@@ -181,8 +186,9 @@ class LabelPalette(QWidget):
     def _fill_legend(self) -> None:
         while self._legend.count():
             item = self._legend.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         person = self.scheme.get("PERSON")
         sample = person.colour if person else "#E69F00"
         highlight = self.palette().color(self.palette().ColorRole.Highlight).name()

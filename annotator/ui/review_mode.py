@@ -16,11 +16,12 @@ nothing of each other's work while annotating (no anchoring).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
+from annotator.app.agreement import AgreementReport, Disagreement, compare_versions
 from annotator.app.review import GOLD, agreement_report, human_annotators, majority_annotation
 from annotator.core import (
     Annotation,
@@ -45,18 +46,21 @@ from annotator.ui.review_panel import (
 from annotator.ui.workers import TaskContext, TaskHandle
 
 if TYPE_CHECKING:
-    from annotator.agreement.report import AgreementReport
+    from annotator.app.project import DocumentRow
     from annotator.ui.dashboard import Dashboard
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.modes import ReviewHost
 
 _FINISHED = (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
 _LIST_PAGE = 1000
 
 
 class ReviewMode(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    """The reviewing mode (see :class:`annotator.ui.modes.DocumentMode`)."""
+
+    def __init__(self, window: ReviewHost, parent: QWidget) -> None:
+        super().__init__(parent)
         self.w = window
+        self.parent_widget = parent  # the dashboard's
         self.project = window.project
         self.active = False
         self.names: list[str] = []  # the annotators compared, in the order of Alt+1..n
@@ -79,12 +83,33 @@ class ReviewMode(QObject):
         self._annotating_state: QByteArray | None = None
         self._gold_status: AnnotationStatus | None = None  # of the open article
         window.editor.currentChanged.connect(self._follow_current)
-        self.update_actions()
+
+    # -- the mode interface (annotator.ui.modes.DocumentMode) ----------------------------------
+
+    @property
+    def owner(self) -> str:
+        return GOLD
+
+    @property
+    def suggests(self) -> bool:
+        return False  # gold: no suggestions are merged into it
+
+    def annotation_for(self, doc_id: int) -> Annotation:
+        return self.gold_for(doc_id)
+
+    def on_changed(self, before: Annotation, after: Annotation) -> None:
+        # Gold changed: neither this annotator's progress nor their list.
+        self.gold_changed(after)
+
+    def notes_saved(self, doc_id: int) -> None:
+        """A note was saved: the panel shows everyone's notes of the article."""
+        if self.active and self.panel is not None:
+            self.panel.notes.set_notes(self.project.notes(doc_id))
 
     # -- who may review -------------------------------------------------------------------
 
     def is_reviewer(self) -> bool:
-        me = self.project.repo.annotator(self.w.annotator)
+        me = self.project.annotator(self.w.annotator)
         return me is not None and me.role == AnnotatorRole.REVIEWER
 
     def compared_annotators(self) -> list[str]:
@@ -120,20 +145,20 @@ class ReviewMode(QObject):
     def set_active(self, on: bool) -> None:
         w = self.w
         if on and not self.is_reviewer():
-            w._sync_check("review_mode", False)
+            w.sync_check("review_mode", False)
             w.say(
                 f"Review mode is for reviewers; {w.annotator} annotates. "
                 f"(A project owner can run: annotator role {w.annotator} reviewer)"
             )
             return
         if on == self.active:
-            w._sync_check("review_mode", on)
+            w.sync_check("review_mode", on)
             return
-        if not w._can_leave():
-            w._sync_check("review_mode", self.active)
+        if not w.can_leave():
+            w.sync_check("review_mode", self.active)
             return
         self.active = on
-        w._sync_check("review_mode", on)
+        w.sync_check("review_mode", on)
         self._clear_document()
         if on:
             self.names = self.compared_annotators()
@@ -148,10 +173,7 @@ class ReviewMode(QObject):
         self.update_actions()
         w.refresh_progress()  # the reviewer's own work, or gold's
         # Re-open the article on the other annotation (gold, or the reviewer's own).
-        w._detach_session()
-        w.undo_stack.clear()
-        if w.doc_id is not None:
-            w.open_document(w.doc_id)
+        w.reopen_document()
         w.say(
             "Review mode: you are editing the gold version; Tab walks the disagreements."
             if on
@@ -198,7 +220,7 @@ class ReviewMode(QObject):
             w.docs_dock.show()
         else:  # reset while reviewing: the default layout
             w.docs_dock.show()
-            w._default_dock_sizes()
+            w.default_dock_sizes()
         w.guidelines_dock.setVisible(guidelines)
         if self.docs_dock is not None and self.panel_dock is not None:
             # a state saved before they existed does not mention them
@@ -215,10 +237,10 @@ class ReviewMode(QObject):
         self.panel.itemChosen.connect(lambda row: self.go(row))
         # Created on first use, so the saved window state (restored at start-up) never
         # shows review docks to an annotator.
-        self.docs_dock = w._dock(
+        self.docs_dock = w.add_dock(
             "Review documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        self.panel_dock = w._dock("Review", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.panel_dock = w.add_dock("Review", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
 
     # -- the corpus report ----------------------------------------------------------------------
 
@@ -233,7 +255,7 @@ class ReviewMode(QObject):
         def run(ctx: TaskContext) -> tuple[AgreementReport, list[ReviewRow]]:
             report = agreement_report(project, names)
             ctx.check()
-            listed: dict[int, Any] = {}
+            listed: dict[int, DocumentRow] = {}
             offset = 0
             while True:  # titles and gold statuses, one paged query at a time
                 page = project.list_documents(GOLD, offset=offset, limit=_LIST_PAGE)
@@ -253,7 +275,7 @@ class ReviewMode(QObject):
 
         handle = self.w.tasks.run("agreement", run, None, self._report_failed)
 
-        def done(result: Any) -> None:
+        def done(result: tuple[AgreementReport, list[ReviewRow]]) -> None:
             if self._report_task is handle and self.active:
                 self._report_ready(*result)
 
@@ -315,8 +337,6 @@ class ReviewMode(QObject):
 
     def attached(self, gold: Annotation) -> None:
         """The window opened ``gold`` for editing: compare the versions in a worker."""
-        from annotator.agreement.report import agreement
-
         w = self.w
         doc = w.document
         assert doc is not None and self.panel is not None
@@ -329,32 +349,18 @@ class ReviewMode(QObject):
         self.panel.clear("Comparing the annotators' versions…")
         self.panel.notes.set_notes(self.project.notes(doc_id))  # "unclear speaker…", flags
         names, project = list(self.names), self.project
+        Compared = tuple[int, dict[str, Annotation | None], list[Disagreement]]
 
-        def run(_ctx: TaskContext) -> tuple[int, dict[str, Annotation | None], list[Any]]:
-            versions = {name: project.labels(doc_id, name) for name in names}
-            # Like the corpus report: only finished work is compared.
-            done = {
-                n: a
-                for n, a in versions.items()
-                if a is not None and a.status == AnnotationStatus.DONE
-            }
-            rows: list[Any] = []
-            if len(done) >= 2:
-                report = agreement(
-                    {n: {doc_id: a} for n, a in done.items()},
-                    {doc_id: doc.tokens or []},
-                    {doc_id: doc.text},
-                )
-                rows = report.disagreements
-            return doc_id, versions, rows
+        def run(_ctx: TaskContext) -> Compared:
+            return (doc_id, *compare_versions(project, doc, names))
 
-        def loaded(result: Any) -> None:
+        def loaded(result: Compared) -> None:
             got_id, versions, rows = result
             if not self.active or w.doc_id != got_id or w.session is None:
                 return
             self._show_versions(versions, review_items(rows))
 
-        self.w.tasks.run("compare versions", run, loaded, w._task_failed)
+        self.w.tasks.run("compare versions", run, loaded, w.report_failure)
 
     def _show_versions(
         self, versions: dict[str, Annotation | None], items: list[ReviewItem]
@@ -377,13 +383,13 @@ class ReviewMode(QObject):
             )
         if items:
             self.go(0, scroll=False)
-        w._update_header()
+        w.update_header()
 
     def gold_changed(self, after: Annotation) -> None:
         if self.panel is not None and self.loaded_doc == after.document_id:
             self.panel.model.set_gold(after)
             self.panel.update_caption()
-        if self.doc_list is not None:
+        if self.doc_list is not None and after.document_id is not None:
             self.doc_list.model.set_gold(after.document_id, after.status)
         if after.status != self._gold_status:
             # Gold finished (or reopened): the status bar counts gold articles.
@@ -422,7 +428,7 @@ class ReviewMode(QObject):
         finally:
             self._following = False
         w.view.scroll_to(*w.view.omap.range_to_qt(item.start, item.end))
-        w._update_header()
+        w.update_header()
 
     def _follow_current(self, key: SpanKey | None) -> None:
         """A click on a gold span: show the disagreement it belongs to."""
@@ -546,7 +552,7 @@ class ReviewMode(QObject):
             from annotator.ui.dashboard import Dashboard
 
             names = self.names or self.compared_annotators()
-            self.dashboard = Dashboard(self.project, names, w.tasks, w)
+            self.dashboard = Dashboard(self.project, names, w.tasks, self.parent_widget)
             if self.report is not None:
                 self.dashboard.set_report(self.report)
             else:

@@ -24,7 +24,7 @@ def recent_projects() -> list[str]:
     value = settings().value("recent", [])
     if isinstance(value, str):  # QSettings returns a bare string for one-item lists
         value = [value]
-    return [str(v) for v in value or []]
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def remember_project(url: str) -> None:

@@ -65,9 +65,7 @@ def span_background(
 
 
 def mark_background(colour: str, palette: QPalette, mark: Mark) -> QColor:
-    return span_background(
-        colour, palette, suggested=mark != Mark.DECIDED, low=mark == Mark.LOW
-    )
+    return span_background(colour, palette, suggested=mark != Mark.DECIDED, low=mark == Mark.LOW)
 
 
 def mark_colour(colour: str, palette: QPalette) -> QColor:

@@ -74,13 +74,13 @@ def main(db: str) -> int:
     window.show()
     seen: dict[str, Any] = {"opened": [], "errors": []}
     window.documentOpened.connect(lambda doc_id: seen["opened"].append(doc_id))
-    original_failed = window._task_failed
+    original_failed = window.report_failure
 
     def failed(exc: BaseException, tb: str) -> None:
         seen["errors"].append(f"{exc}\n{tb}")
         original_failed(exc, tb)
 
-    window._task_failed = failed  # type: ignore[method-assign]
+    window.report_failure = failed  # type: ignore[method-assign]
 
     def suggestions_shown() -> int:
         ann = window.editor.annotation
@@ -97,7 +97,7 @@ def main(db: str) -> int:
         if state["step"] == 0 and suggestions_shown() and window.model_state == "ready":
             seen["first_suggestions"] = suggestions_shown()
             state["step"] = 1
-            window.on_next_document()  # the next article: suggested by the NLP thread
+            window.documents.step_document(+1)  # the next article: suggested by the NLP thread
         elif state["step"] == 1 and len(seen["opened"]) >= 2 and suggestions_shown():
             seen["second_suggestions"] = suggestions_shown()
             state["step"] = 2

@@ -183,7 +183,7 @@ def test_focus_returns_to_the_article_after_dialogs(qtbot: Any, window: Any) -> 
     qtbot.waitUntil(lambda: focus_is(view), timeout=2000)
 
     closed = _close_when_shown(QApplication.activeModalWidget, qtbot)
-    window.on_export()  # the export dialog, cancelled
+    window.files.export()  # the export dialog, cancelled
     assert closed and closed[0] != "QMessageBox"
     qtbot.waitUntil(lambda: focus_is(view), timeout=2000)
 
@@ -404,7 +404,7 @@ def review_window(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
     with Project.open(db) as project:
         assert project.import_paths([source]).imported == 1
         project.ensure_annotator("rita")
-        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        project.set_role("rita", AnnotatorRole.REVIEWER)
     project = Project.open(db)
     win = build_main_window(project, "rita")
     qtbot.addWidget(win)

@@ -395,12 +395,12 @@ def test_deleting_a_quote_removes_the_speaker_and_cue_made_for_it(window: Any) -
     speaker, cue = ann.speaker_of(quote.key), ann.cue_of(quote.key)
     assert speaker is not None and cue is not None
     window.editor.set_current(quote.key)
-    window.on_reject()
+    window.editor.reject()
     after = window.editor.annotation
     assert after.span_by_key(quote.key) is None
     assert after.span_by_key(speaker) is None and after.span_by_key(cue) is None
     assert not [s for s in after.spans if s.label in ("SPEAKER", "CUE")]
-    window.on_undo()
+    window.documents.undo()
     back = window.editor.annotation
     assert back.span_by_key(quote.key) is not None
     assert back.speaker_of(quote.key) == speaker and back.cue_of(quote.key) == cue

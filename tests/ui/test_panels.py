@@ -140,14 +140,14 @@ def test_export_defaults_next_to_the_project_file_then_to_the_last_folder(
     try:
         key(win, "Return")  # one finished article: something to export
         QTimer.singleShot(0, lambda: answer(out_dir / "mine.jsonl"))
-        win.on_export()
+        win.files.export()
         assert seen[0].parent == seeds_db.parent.resolve()  # next to seeds.db, not $HOME
         assert seen[0].parent != Path.home()
         qtbot.waitUntil(
             lambda: (out_dir / "mine.jsonl").exists() and not win.tasks.busy, timeout=15000
         )
         QTimer.singleShot(0, lambda: answer(None))
-        win.on_export()
+        win.files.export()
         assert seen[1].parent == out_dir  # remembered in QSettings
         assert user_settings.last_export_folder() == str(out_dir)
     finally:
@@ -239,7 +239,7 @@ def gold_db(seeds_db: Path) -> Path:
     with Project.open(seeds_db) as project:
         assert project.import_paths([SEEDS_GOLD]).problems == []
         project.ensure_annotator("rita")
-        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        project.set_role("rita", AnnotatorRole.REVIEWER)
     return seeds_db
 
 
@@ -411,7 +411,7 @@ def two_annotators_db(tmp_path: Path) -> Path:
     with Project.open(db) as project:
         assert project.import_paths([source]).imported == 3
         project.ensure_annotator("rita")
-        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        project.set_role("rita", AnnotatorRole.REVIEWER)
     return db
 
 

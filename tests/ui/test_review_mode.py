@@ -80,7 +80,7 @@ def review_db(tmp_path: Path) -> Path:
         report = project.import_paths([source])
         assert report.problems == [] and report.imported == 3
         project.ensure_annotator("rita")
-        project.repo.set_role("rita", AnnotatorRole.REVIEWER)
+        project.set_role("rita", AnnotatorRole.REVIEWER)
     return db
 
 
@@ -228,7 +228,7 @@ def test_review_flow_adopt_take_edit_finish_export(
 
     # Export gold (done only) from the window: a worker writes the file.
     out = tmp_path / "gold.jsonl"
-    win.export_to(out, fmt="jsonl", gold=True, status="done")
+    win.files.export_to(out, fmt="jsonl", gold=True, status="done")
     qtbot.waitUntil(lambda: out.exists() and not win.tasks.busy, timeout=15000)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 1 and records[0]["text"] == TEXT_A
@@ -268,7 +268,7 @@ def test_review_alt_key_takes_a_label_and_spacy_export_of_gold(
     assert gold_keys(reader, doc_c) == keys_of([*AGREED_C, _at(TEXT_C, "Rome", "GPE")])
     key(win, "Return")
     out = tmp_path / "gold.spacy"
-    win.export_to(out, fmt="spacy", gold=True, status="done")
+    win.files.export_to(out, fmt="spacy", gold=True, status="done")
     qtbot.waitUntil(lambda: out.exists() and not win.tasks.busy, timeout=15000)
     import spacy
     from spacy.tokens import DocBin
