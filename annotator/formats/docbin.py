@@ -25,26 +25,18 @@ back):
 ``quotes_of(doc)`` turns that into one record per QUOTE (kind, speaker and cue
 spans); ``annotation_from_doc(doc)`` gives back the whole ``Annotation``.
 
-``DocBinWriter`` streams: it packs each ``Doc`` as ``DocBin.add`` would, appends
-the token arrays and per-document records to temporary files beside the output,
-and on ``close`` writes the same zlib-compressed msgpack
-object ``DocBin.to_bytes`` would, reading the spooled parts back in chunks. So
-memory holds one document plus the set of distinct strings, not the whole corpus,
-and the file is an ordinary DocBin.
+``DocBinWriter`` fills spaCy's own ``DocBin`` (``DocBin.add``, ``DocBin.to_bytes``)
+one shard at a time, so memory holds one shard, not the whole corpus: an export up to
+``DEFAULT_SHARD_DOCS`` documents is one ordinary ``.spacy`` file, a larger one a folder
+of them that ``spacy train`` reads as one corpus (``annotator.formats.docbin_shards``).
 """
 
 from __future__ import annotations
 
-import os
-import struct
-import tempfile
-import zlib
-from array import array
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
-
-import srsly
+from typing import TYPE_CHECKING, Any
 
 from annotator.core import (
     Annotation,
@@ -59,6 +51,16 @@ from annotator.core import (
     Token,
     validate_label,
 )
+from annotator.formats.docbin_shards import (
+    EXTENSION,
+    check_target,
+    docbin_files,
+    publish,
+    remove_output,
+    remove_part,
+    shard_name,
+    write_manifest,
+)
 from annotator.formats.export_base import (
     PlacedSpan,
     SpanPlacementError,
@@ -66,7 +68,6 @@ from annotator.formats.export_base import (
     describe,
     part_path,
     place_spans,
-    remove_part,
     tokens_of,
     write_failed,
 )
@@ -77,8 +78,11 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 DEFAULT_SPAN_KEY = "quotes"
-_DOCBIN_VERSION = "0.1"  # DocBin.version in spaCy 3.x
-_CHUNK = 1 << 20
+# Documents per shard: measured with bench/bench_export.py (see the report there).
+DEFAULT_SHARD_DOCS = 2000
+# Tokens per shard, for long articles: a DocBin holds 13 uint64 attributes per token,
+# so this bounds a shard's token array near 100 MB whatever the documents' length.
+DEFAULT_SHARD_TOKENS = 1_000_000
 
 
 def words_and_spaces(
@@ -228,61 +232,27 @@ def quotes_of(doc: Doc) -> list[dict[str, Any]]:
 
 
 def read_docbin(path: Path, lang: str = "en") -> Iterator[Doc]:
+    """The Docs of an export: one ``.spacy`` file or a folder of them, in corpus order."""
     from spacy.tokens import DocBin
 
-    yield from DocBin().from_disk(path).get_docs(blank_pipeline(lang).vocab)
+    vocab = blank_pipeline(lang).vocab
+    for file in docbin_files(path):
+        yield from DocBin().from_disk(file).get_docs(vocab)
 
 
-# streaming writer ------------------------------------------------------------------------
-
-
-def _map_header(n: int) -> bytes:
-    return bytes([0x80 | n]) if n < 16 else b"\xde" + struct.pack(">H", n)
-
-
-def _bin_header(n: int) -> bytes:
-    return b"\xc6" + struct.pack(">I", n)
-
-
-def _array_header(n: int) -> bytes:
-    return b"\xdd" + struct.pack(">I", n)
-
-
-class _Spool:
-    """Bytes appended to an anonymous temporary file, counted."""
-
-    def __init__(self, folder: Path) -> None:
-        # Closed in close(); a with-block cannot span the writer's lifetime.
-        self.file: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix=".export-")  # noqa: SIM115
-        self.size = 0
-        self.count = 0
-
-    def write(self, data: bytes, items: int = 1) -> None:
-        self.file.write(data)
-        self.size += len(data)
-        self.count += items
-
-    def chunks(self) -> Iterator[bytes]:
-        self.file.flush()
-        self.file.seek(0)
-        while chunk := self.file.read(_CHUNK):
-            yield chunk
-
-    def close(self) -> None:
-        self.file.close()
+# writer -----------------------------------------------------------------------------------
 
 
 class DocBinWriter:
-    """Writes a ``.spacy`` file readable by ``DocBin().from_disk`` in flat memory.
+    """Writes spaCy's own ``DocBin``, one shard at a time, so memory holds one shard.
 
-    ``add_doc`` packs a ``Doc`` exactly as ``DocBin.add`` does (same attributes,
-    strings, span groups, user data; a test holds the two byte-equal after
-    decompression) but straight into the spool files, and with one reused msgpack
-    packer: ``srsly.msgpack_dumps`` builds a new packer per call, whose set-up looks
-    up msgpack encoders among the installed packages' entry points and costs more
-    than packing a whole document."""
+    Documents go into an in-memory ``DocBin`` (``store_user_data=True``); when it holds
+    ``shard_docs`` documents or ``shard_tokens`` tokens, the next document starts a new
+    one and the full one is written with ``DocBin.to_bytes``. An export that never fills
+    a shard is one ``.spacy`` file at ``path``; a larger one is a folder named ``path``
+    of shard files (``annotator.formats.docbin_shards`` says why spaCy reads both)."""
 
-    extension = ".spacy"
+    extension = EXTENSION
 
     def __init__(
         self,
@@ -290,37 +260,40 @@ class DocBinWriter:
         *,
         lang: str = "en",
         span_key: str = DEFAULT_SPAN_KEY,
+        shard_docs: int | None = None,
+        shard_tokens: int | None = None,
     ) -> None:
-        from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, TAG
-        from spacy.tokens import DocBin
-
+        # Read at call time, not bound as defaults, so one setting changes every export.
+        shard_docs = DEFAULT_SHARD_DOCS if shard_docs is None else shard_docs
+        shard_tokens = DEFAULT_SHARD_TOKENS if shard_tokens is None else shard_tokens
+        if shard_docs < 1 or shard_tokens < 1:
+            raise ValueError("shard_docs and shard_tokens must be at least 1")
         self.path = Path(path)
+        self._part = part_path(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            check_target(self.path)
             remove_part(self.path)  # left by an export that was killed while closing
         except OSError as exc:
             raise write_failed(self.path, exc) from exc
         self.lang = lang
         self.span_key = span_key
+        self.shard_docs = shard_docs
+        self.shard_tokens = shard_tokens
         self.vocab = blank_pipeline(lang).vocab
-        self.attrs: list[int] = list(DocBin(store_user_data=True).attrs)
-        # The token strings DocBin.add collects, read as hashes in one array.
-        self._string_attrs = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
-        self._morph = [MORPH]
-        self._pack = srsly.msgpack.Packer(use_bin_type=True).pack
-        folder = self.path.parent
-        self._tokens = _Spool(folder)
-        self._spaces = _Spool(folder)
-        self._lists = {
-            name: _Spool(folder) for name in ("cats", "flags", "span_groups", "user_data")
-        }
-        self._lengths = array("i")
-        self._strings: set[str] = set()
-        self._seen: set[int] = set()
+        self._bin = _new_docbin()
+        self._bin_tokens = 0
+        self._shards: list[int] = []  # documents in each shard written so far
+        self._count = 0
         self._closed = False
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return self._count
+
+    @property
+    def shards(self) -> int:
+        """Shard files written so far (0 while everything fits in one file)."""
+        return len(self._shards)
 
     def add(self, document: Document, annotation: Annotation) -> None:
         self.add_doc(build_doc(document, annotation, vocab=self.vocab, span_key=self.span_key))
@@ -330,121 +303,71 @@ class DocBinWriter:
             self.add_doc(doc)
 
     def add_doc(self, doc: Doc) -> None:
-        import numpy
-        from spacy.attrs import SPACY
+        held = len(self._bin)
+        # A shard is written when the next document arrives, so an export of exactly
+        # shard_docs documents is still one file; one long document may be a shard alone.
+        if held and (held >= self.shard_docs or self._bin_tokens + len(doc) > self.shard_tokens):
+            self._write_shard()
+        self._bin.add(doc)
+        self._bin_tokens += len(doc)
+        self._count += 1
 
-        tokens = doc.to_array(self.attrs)
-        if tokens.ndim == 1:
-            tokens = tokens.reshape((tokens.shape[0], 1))
-        spaces = numpy.asarray(doc.to_array(SPACY), dtype=bool)
-        self._tokens.write(numpy.ascontiguousarray(tokens, dtype="uint64").tobytes("C"))
-        self._spaces.write(spaces.tobytes("C"))
-        self._lengths.append(len(doc))
-        self._collect_strings(doc)
-        pack = self._pack
-        self._lists["cats"].write(pack(doc.cats))
-        self._lists["flags"].write(pack({"has_unknown_spaces": doc.has_unknown_spaces}))
-        self._lists["span_groups"].write(pack(self._span_groups_bytes(doc)))
-        self._lists["user_data"].write(pack(pack(doc.user_data)))
+    def _write_shard(self) -> None:
+        if not self._shards:
+            self._part.mkdir()
+        self._save(self._bin, self._part / shard_name(len(self._shards)))
+        self._shards.append(len(self._bin))
+        self._bin = _new_docbin()
+        self._bin_tokens = 0
 
-    def _collect_strings(self, doc: Doc) -> None:
-        import numpy
-
-        strings = self.vocab.strings if doc.vocab is self.vocab else doc.vocab.strings
-        seen, out = self._seen, self._strings
-        for h in numpy.unique(doc.to_array(self._string_attrs)).tolist():
-            if h not in seen:
-                seen.add(h)
-                out.add(strings[h])
-        for h in numpy.unique(doc.to_array(self._morph)).tolist():
-            if -h - 1 not in seen:  # its own key space: str(token.morph) differs from "_"
-                seen.add(-h - 1)
-                morph = strings[h] if h else ""
-                out.add("" if morph == "_" else morph)
-        for group in doc.spans.values():
-            for span in group:
-                out.add(span.label_)
-                if span.kb_id in strings:
-                    out.add(span.kb_id_)
-                if span.id in strings:
-                    out.add(span.id_)
-
-    def _span_groups_bytes(self, doc: Doc) -> bytes:
-        # SpanGroups.to_bytes / SpanGroup.to_bytes of spaCy 3.x, with the reused packer.
-        if len(doc.spans) == 0:
-            return b"\x90"
-        msg: dict[bytes, list[str]] = {}
-        for key, group in doc.spans.items():
-            data = {
-                "name": group.name,
-                "attrs": group.attrs,
-                "spans": [
-                    struct.pack(
-                        ">QQQllll",
-                        s.id,
-                        s.kb_id,
-                        s.label,
-                        s.start,
-                        s.end,
-                        s.start_char,
-                        s.end_char,
-                    )
-                    for s in group
-                ],
-            }
-            msg.setdefault(self._pack(data), []).append(key)
-        return self._pack(msg)
-
-    def _parts(self) -> Iterator[bytes]:
-        """The msgpack object of ``DocBin.to_bytes``, in pieces."""
-        pack = self._pack
-        lengths = self._lengths.tobytes()  # native int32, as numpy's int32 tobytes
-        yield _map_header(10)
-        yield pack("version") + pack(_DOCBIN_VERSION)
-        yield pack("attrs") + pack(self.attrs)
-        for name, spool in (("tokens", self._tokens), ("spaces", self._spaces)):
-            yield pack(name) + _bin_header(spool.size)
-            yield from spool.chunks()
-        yield pack("lengths") + pack(lengths)
-        yield pack("strings") + pack(sorted(self._strings))
-        for name in ("cats", "flags", "span_groups", "user_data"):
-            spool = self._lists[name]
-            yield pack(name) + _array_header(spool.count)
-            yield from spool.chunks()
+    def _save(self, docbin: DocBin, path: Path) -> None:
+        try:
+            data = docbin.to_bytes()
+        except ValueError as exc:  # spaCy's E870: over 4 GiB of data in one DocBin
+            raise WriterError(
+                f"{self.path.name}: too much token data for one DocBin ({len(docbin)} "
+                f"documents, {self._bin_tokens:,} tokens); export with smaller shards."
+            ) from exc
+        with path.open("wb") as f:
+            f.write(data)
 
     def close(self) -> None:
         if self._closed:
             return
-        if self._tokens.size >= 1 << 32:
-            self.abort()
-            raise WriterError(
-                f"{self.path.name}: more than 4 GiB of token data for one DocBin; "
-                "export fewer documents per file."
-            )
-        tmp = part_path(self.path)
         try:
-            with tmp.open("wb") as f:
-                z = zlib.compressobj()
-                for part in self._parts():
-                    f.write(z.compress(part))
-                f.write(z.flush())
-            os.replace(tmp, self.path)
+            if self._shards:
+                if len(self._bin):
+                    self._write_shard()
+                write_manifest(self._part, self._shards, span_key=self.span_key)
+            else:
+                self._save(self._bin, self._part)
+            publish(self._part, self.path)
         except OSError as exc:
-            remove_part(self.path)
+            self._remove_part()
             raise write_failed(self.path, exc) from exc
         except BaseException:
-            remove_part(self.path)
+            self._remove_part()
             raise
         finally:
             self._release()
 
     def abort(self) -> None:
         self._release()
+        self._remove_part()
+
+    def _remove_part(self) -> None:
+        with contextlib.suppress(OSError):
+            remove_output(self._part)
 
     def _release(self) -> None:
         self._closed = True
-        for spool in (self._tokens, self._spaces, *self._lists.values()):
-            spool.close()
+        self._bin = _new_docbin()
+
+
+def _new_docbin() -> DocBin:
+    from spacy.tokens import DocBin
+
+    return DocBin(store_user_data=True)
 
 
 def docbin_of(docs: Iterable[Doc]) -> DocBin:
