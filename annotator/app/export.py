@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from annotator.app.importing import CancelFn, ProgressFn
 from annotator.app.labels import as_labels
 from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
+from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
 from annotator.formats.records import Problem
 from annotator.formats.registry import writer_for
@@ -120,7 +121,8 @@ def annotation_pairs(
 def _targets(out: Path, fmt: str, dev: float | None) -> dict[str, Path]:
     _, ext = writer_for(fmt)
     if dev is None:
-        if out.is_dir():
+        # A folder of DocBin shards is one earlier export to replace, not a folder to fill.
+        if out.is_dir() and not is_docbin_folder(out):
             return {"all": out / f"annotations{ext}"}
         return {"all": out}
     if out.exists() and not out.is_dir():
