@@ -25,21 +25,15 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import cast
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
     QFontDatabase,
-    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPalette,
-    QPen,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -49,37 +43,24 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from annotator.core import DEFAULT_SCHEME, LabelScheme, Layer, Origin, Relation, Span, SpanKey
 from annotator.core.model import RelationLabel
 from annotator.core.offsets import OffsetMap
+from annotator.ui.article_overlay import (
+    MARGIN_WIDTH,
+    Placed,
+    QuoteMargin,
+    paint_current,
+    paint_links,
+    paint_quotes,
+    quote_lanes,
+)
 from annotator.ui.theme import (
     FALLBACK_COLOUR,
     LOW_CONFIDENCE,
     Mark,
     mark_background,
-    mark_colour,
     mark_of,
-    text_on,
 )
 
-# px, left of the text: relation tags of the selected quote, then one bar per quote
-# lane (overlapping quotes side by side)
-MARGIN_WIDTH = 34
-_TAG_WIDTH = 11  # one "S" / "C" tag
-_BAR_RIGHT = MARGIN_WIDTH - 3  # right edge of lane 0's bar
-_LANE_STEP = 5  # px between the bars of overlapping quotes
-_MAX_LANE = 1  # deeper overlaps share the last lane
-# Quote-layer strokes by state: (line width, alpha); suggestions thin and faint.
-_QUOTE_LINE = {Mark.DECIDED: (2.0, 1.0), Mark.SUGGESTED: (1.5, 0.8), Mark.LOW: (1.3, 0.6)}
-_BAR = {Mark.DECIDED: (4, 1.0), Mark.SUGGESTED: (3, 0.6), Mark.LOW: (2, 0.4)}
-_RELATION_TAG = {RelationLabel.SPEAKER: "S", RelationLabel.CUE: "C"}
 _LAYER_NAMES = {layer: str(layer) for layer in Layer}  # what Span.key holds
-
-
-class _Placed(NamedTuple):
-    """A span with its Qt positions, converted once per document (a tuple: an
-    article's thousand spans are placed on every open)."""
-
-    span: Span
-    a: int
-    b: int
 
 
 class ArticleView(QPlainTextEdit):
@@ -107,17 +88,17 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self._base_point_size = font.pointSizeF()
         self.setViewportMargins(MARGIN_WIDTH, 0, 0, 0)
-        self._margin = _QuoteMargin(self)
+        self._margin = QuoteMargin(self, self)
         self.updateRequest.connect(self._on_update_request)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._sync_selections())
 
         self.scheme: LabelScheme = DEFAULT_SCHEME
         self.omap = OffsetMap("")
-        self._ents: list[_Placed] = []
+        self._ents: list[Placed] = []
         self._ent_ends: list[int] = []
         self._built = (0, -1)  # Qt range whose entities have selections
-        self._quotes: list[_Placed] = []  # QUOTE, SPEAKER, CUE, sorted by start
-        self._by_key: dict[SpanKey, _Placed] = {}
+        self._quotes: list[Placed] = []  # QUOTE, SPEAKER, CUE, sorted by start
+        self._by_key: dict[SpanKey, Placed] = {}
         self._relations: list[Relation] = []
         self._lanes: dict[SpanKey, int] = {}  # QUOTE -> lane among overlapping quotes
         self._selection_cache: dict[Span, QTextEdit.ExtraSelection] = {}
@@ -153,14 +134,14 @@ class ArticleView(QPlainTextEdit):
     def set_spans(self, spans: Iterable[Span], relations: Sequence[Relation]) -> None:
         """Show these spans (already filtered by the caller, e.g. low-confidence hidden)."""
         to_qt = self.omap.to_qt
-        ents: list[_Placed] = []
-        quotes: list[_Placed] = []
-        by_key: dict[SpanKey, _Placed] = {}
+        ents: list[Placed] = []
+        quotes: list[Placed] = []
+        by_key: dict[SpanKey, Placed] = {}
         ents_layer = Layer.ENTS
         layer_name = _LAYER_NAMES  # str(layer) is a Python-level call per span
         for span in spans:
             start, end, layer = span.start, span.end, span.layer
-            placed = _Placed(span, to_qt(start), to_qt(end))
+            placed = Placed(span, to_qt(start), to_qt(end))
             by_key[SpanKey(start, end, span.label, layer_name[layer])] = placed
             (ents if layer == ents_layer else quotes).append(placed)
         quotes.sort(key=lambda p: (p.a, -p.b))
@@ -169,7 +150,7 @@ class ArticleView(QPlainTextEdit):
         self._ents, self._quotes, self._by_key = ents, quotes, by_key
         self._ent_ends = [p.b for p in ents]
         self._relations = list(relations)
-        self._lanes = _quote_lanes(quotes)
+        self._lanes = quote_lanes(quotes)
         if self.current not in by_key:
             self.current = None
         if self.active_quote not in by_key:
@@ -376,8 +357,9 @@ class ArticleView(QPlainTextEdit):
                     s, e = max(lo, ls), min(hi, le)
                     if s >= e:
                         continue
-                    x1 = line.cursorToX(s)[0]
-                    x2 = line.cursorToX(e)[0]
+                    # PySide6 types the (x, position) pair it returns as object
+                    x1 = cast(tuple[float, int], line.cursorToX(s))[0]
+                    x2 = cast(tuple[float, int], line.cursorToX(e))[0]
                     rects.append(
                         QRectF(
                             origin.x() + min(x1, x2),
@@ -418,216 +400,20 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
-            self._paint_quotes(painter)
-            self._paint_links(painter)
-            self._paint_current(painter)
+            paint_quotes(self, painter)
+            paint_links(self, painter)
+            paint_current(self, painter)
         finally:
             painter.end()
 
-    def _visible_quotes(self) -> list[_Placed]:
+    def _visible_quotes(self) -> list[Placed]:
         first, last = self._visible_qt_range()
         return [p for p in self._quotes if p.b >= first and p.a <= last + 1]
-
-    def _stroke(self, label: str, mark: Mark, *, emphasised: bool = False) -> QPen:
-        width, alpha = _QUOTE_LINE[mark]
-        colour = mark_colour(self._colour(label), self.palette())
-        if emphasised:
-            width, alpha = max(width, 2.0) + 1.0, 1.0
-        colour.setAlphaF(alpha)
-        pen = QPen(colour, width)
-        if mark == Mark.LOW and not emphasised:
-            pen.setStyle(Qt.PenStyle.DotLine)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        return pen
-
-    def _paint_quotes(self, painter: QPainter) -> None:
-        """Quote-layer marks: lines, never tints over the text, so entities stay legible.
-
-        QUOTE: an underline (a lane higher per overlapping quote). SPEAKER / CUE: a
-        box once decided (rounded / square), an underline while suggested. The
-        selected quote gets a faint tint, and the speaker and cue linked to it a tint
-        and a box whatever their state."""
-        linked = self._linked_to_active()
-        for placed in self._visible_quotes():
-            span = placed.span
-            mark = mark_of(span)
-            rects = self._range_rects(placed.a, placed.b)
-            if not rects:
-                continue
-            colour = mark_colour(self._colour(span.label), self.palette())
-            if span.label == "QUOTE":
-                active = span.key == self.active_quote
-                if active:
-                    tint = QColor(colour)
-                    tint.setAlphaF(0.12)
-                    for r in rects:
-                        painter.fillRect(r, tint)
-                painter.setPen(self._stroke(span.label, mark, emphasised=active))
-                lift = 2.5 * min(self._lanes.get(span.key, 0), _MAX_LANE)
-                for r in rects:
-                    y = r.bottom() - 1.0 - lift
-                    painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
-                continue
-            emphasised = span.key in linked
-            if emphasised:
-                fill = QColor(colour)
-                fill.setAlphaF(0.20)
-                for r in rects:
-                    painter.fillRect(r.adjusted(-1, 0, 1, 0), fill)
-            if mark == Mark.DECIDED or emphasised:
-                painter.setPen(QPen(colour, 2.0 if emphasised else 1.4))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for r in rects:
-                    box = r.adjusted(-1.5, 0.5, 1.5, -0.5)
-                    if span.label == "SPEAKER":
-                        painter.drawRoundedRect(box, 4, 4)
-                    else:
-                        painter.drawRect(box)
-            else:
-                painter.setPen(self._stroke(span.label, mark))
-                for r in rects:
-                    y = r.bottom() - 1.0
-                    painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
 
     def _linked_to_active(self) -> set[SpanKey]:
         if self.active_quote is None:
             return set()
         return {r.child for r in self._relations if r.head == self.active_quote}
-
-    def _active_links(self) -> list[tuple[Relation, _Placed]]:
-        """The selected quote's relations whose speaker / cue is shown."""
-        if self.active_quote is None or self.active_quote not in self._by_key:
-            return []
-        out = []
-        for rel in self._relations:
-            if rel.head == self.active_quote:
-                child = self._by_key.get(rel.child)
-                if child is not None:
-                    out.append((rel, child))
-        return out
-
-    def _paint_links(self, painter: QPainter) -> None:
-        """Thin curves from the selected quote to its speaker and cue.
-
-        A curve rises only into the gap above its line, not across the line above;
-        what it means is said by the tag in the margin (see ``_paint_tags``)."""
-        links = self._active_links()
-        if not links or self.active_quote is None:
-            return
-        head = self._by_key[self.active_quote]
-        head_rects = self._range_rects(head.a, head.b, visible_only=False)
-        if not head_rects:
-            return
-        gap = 2.5  # px: the hump of a same-line link stays in the leading above it
-        for _rel, child in links:
-            child_rects = self._range_rects(child.a, child.b, visible_only=False)
-            if not child_rects:
-                continue
-            target = child_rects[0]
-            # Start from the quote fragment nearest to the target.
-            source = min(head_rects, key=lambda r: abs(r.center().y() - target.center().y()))
-            x = min(max(target.center().x(), source.left()), source.right())
-            if target.bottom() <= source.top() + 1:
-                # the target is above: from the quote's top to the target's bottom, an
-                # S-curve that stays in the gaps between lines
-                start, end = QPointF(x, source.top()), QPointF(target.center().x(), target.bottom())
-            elif target.top() >= source.bottom() - 1:
-                start, end = QPointF(x, source.bottom()), QPointF(target.center().x(), target.top())
-            else:
-                start, end = QPointF(x, source.top()), QPointF(target.center().x(), target.top())
-            path = QPainterPath(start)
-            if abs(start.y() - end.y()) < 1:
-                # the same line: a low hump in the gap above it
-                if abs(start.x() - end.x()) < 1:
-                    start = QPointF(source.left(), source.top())
-                    path = QPainterPath(start)
-                top = start.y() - gap
-                path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
-            else:
-                mid = (start.y() + end.y()) / 2
-                path.cubicTo(QPointF(start.x(), mid), QPointF(end.x(), mid), end)
-            colour = mark_colour(self._colour(child.span.label), self.palette())
-            colour.setAlphaF(0.6)  # it may cross text on the way: keep that text readable
-            pen = QPen(colour, 1.3)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-            painter.setBrush(pen.color())
-            painter.drawEllipse(end, 2.4, 2.4)
-
-    def _paint_current(self, painter: QPainter) -> None:
-        placed = self._by_key.get(self.current) if self.current else None
-        if placed is None:
-            return
-        colour = self.palette().color(QPalette.ColorRole.Highlight)
-        if self.link_mode is not None:
-            colour = mark_colour(
-                self._colour("SPEAKER" if self.link_mode == RelationLabel.SPEAKER else "CUE"),
-                self.palette(),
-            )
-        pen = QPen(colour, 2.2)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for r in self._range_rects(placed.a, placed.b):
-            painter.drawRoundedRect(r.adjusted(-3, -1.5, 3, 1.5), 3, 3)
-
-    def paint_margin(self, widget: QWidget, event: QPaintEvent) -> None:
-        """The margin: a bar per visible QUOTE (a lane each where quotes overlap, the
-        selected one wider), and the selected quote's "S" / "C" tags on the lines of
-        its speaker and cue, where they cover no text."""
-        painter = QPainter(widget)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        try:
-            painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Window))
-            for placed in self._visible_quotes():
-                if placed.span.label != "QUOTE":
-                    continue
-                rects = self._range_rects(placed.a, placed.b)
-                if not rects:
-                    continue
-                active = placed.span.key == self.active_quote
-                width, alpha = _BAR[mark_of(placed.span)]
-                colour = mark_colour(self._colour("QUOTE"), self.palette())
-                colour.setAlphaF(1.0 if active else alpha)
-                if active:
-                    width = 5
-                lane = min(self._lanes.get(placed.span.key, 0), _MAX_LANE)
-                top = min(r.top() for r in rects) + 2
-                bottom = max(r.bottom() for r in rects) - 2
-                x = _BAR_RIGHT - width - lane * _LANE_STEP
-                painter.fillRect(QRectF(x, top, width, bottom - top), colour)
-            self._paint_tags(painter)
-        finally:
-            painter.end()
-
-    def _paint_tags(self, painter: QPainter) -> None:
-        """Opaque "S" / "C" pills in the margin beside the selected quote's speaker and cue."""
-        links = self._active_links()
-        if not links:
-            return
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.6))
-        font.setBold(True)
-        painter.setFont(font)
-        text_height = QFontMetricsF(font).height()
-        used: dict[int, int] = {}  # line top (px) -> tags already on that line
-        for rel, child in links:
-            rects = self._range_rects(child.a, child.b)
-            if not rects:
-                continue
-            line = rects[0]
-            slot = used.get(round(line.top()), 0)
-            used[round(line.top())] = slot + 1
-            height = min(line.height() - 2, text_height + 2)
-            pill = QRectF(
-                2 + slot * (_TAG_WIDTH + 1), line.center().y() - height / 2, _TAG_WIDTH, height
-            )
-            colour = mark_colour(self._colour(child.span.label), self.palette())
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(pill, 3, 3)
-            painter.setPen(text_on(colour))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, _RELATION_TAG[rel.label])
 
     # -- mouse and hover ----------------------------------------------------------------
 
@@ -717,34 +503,3 @@ def origin_text(span: Span) -> str:
         low = " (low)" if span.confidence < LOW_CONFIDENCE else ""
         parts.append(f"confidence {span.confidence:.2f}{low}")
     return " · ".join(parts)
-
-
-def _quote_lanes(quotes: Sequence[_Placed]) -> dict[SpanKey, int]:
-    """A lane per QUOTE so that overlapping quotes get bars and underlines side by side
-    (greedy interval colouring of quotes sorted by start)."""
-    lane_ends: list[int] = []
-    lanes: dict[SpanKey, int] = {}
-    for placed in quotes:
-        if placed.span.label != "QUOTE":
-            continue
-        for i, end in enumerate(lane_ends):
-            if end <= placed.a:
-                lane_ends[i] = placed.b
-                lanes[placed.span.key] = i
-                break
-        else:
-            lanes[placed.span.key] = len(lane_ends)
-            lane_ends.append(placed.b)
-    return lanes
-
-
-class _QuoteMargin(QWidget):
-    def __init__(self, view: ArticleView) -> None:
-        super().__init__(view)
-        self._view = view
-
-    def sizeHint(self) -> QSize:
-        return QSize(MARGIN_WIDTH, 0)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        self._view.paint_margin(self, event)

@@ -385,7 +385,7 @@ def test_dense_selected_quote_paints_nothing_over_lines_it_does_not_hold(
 
 
 def test_dense_relation_tags_are_in_the_margin_beside_speaker_and_cue(dense_view: Any) -> None:
-    from annotator.ui.article_view import _TAG_WIDTH
+    from annotator.ui.article_overlay import _TAG_WIDTH
     from annotator.ui.theme import mark_colour
 
     view = dense_view
