@@ -24,8 +24,14 @@ def _pairs(n: int) -> list[tuple[Document, Annotation]]:
     return out
 
 
-def _write(path: Path, pairs: list[tuple[Document, Annotation]], **options: int) -> DocBinWriter:
-    writer = DocBinWriter(path, **options)
+def _write(
+    path: Path,
+    pairs: list[tuple[Document, Annotation]],
+    *,
+    shard_docs: int | None = None,
+    shard_tokens: int | None = None,
+) -> DocBinWriter:
+    writer = DocBinWriter(path, shard_docs=shard_docs, shard_tokens=shard_tokens)
     for doc, ann in pairs:
         writer.add(doc, ann)
     writer.close()
