@@ -83,22 +83,6 @@ class SpanTable:
     key_start: IntArray  # start on a per-label axis: label * corpus length + start
     key_end: IntArray
 
-    def take(self, idx: IntArray | npt.NDArray[np.bool_]) -> SpanTable:
-        return SpanTable(*(getattr(self, f)[idx] for f in _TABLE_FIELDS))
-
-
-_TABLE_FIELDS = (
-    "doc",
-    "start",
-    "end",
-    "label",
-    "kind",
-    "spk_start",
-    "spk_end",
-    "key_start",
-    "key_end",
-)
-
 
 @dataclass
 class RawSpans:
