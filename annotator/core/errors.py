@@ -116,6 +116,7 @@ REGISTRY: tuple[ErrorCode, ...] = (
         "annotator.nlp",
         ("E301", "An NLP resource file cannot be read."),
         ("E302", "A spaCy pipeline cannot be loaded."),
+        ("E304", "No installed spaCy pipeline of that name or path."),
     ),
     *_codes(
         "annotator.formats",

@@ -87,7 +87,7 @@ def resolve_pipeline(
         f"Unknown spaCy pipeline {name_or_path!r}. Installed pipelines: {names}. "
         "Install one (pip install en_core_web_sm), give the path of a pipeline folder, "
         "or use 'rules' for the built-in rule suggester.",
-        code="E300",
+        code="E304",
     )
 
 

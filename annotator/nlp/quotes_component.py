@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
 COMPONENT = "annotator_quotes"
+BREAKS = "annotator_breaks"
 RESULT_KEY = "annotator_suggest"
 
 CharRange = tuple[int, int]
@@ -141,8 +142,27 @@ def quote_rows(doc: Doc, cands: list[QuoteCandidate]) -> list[QuoteRow]:
     return rows
 
 
+@Language.component(BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence: without this the parser can run a
+    headline into the next paragraph and hang one's clause on the other (the parser
+    and sentencizer respect preset boundaries). First in the pipeline, so that it
+    runs wherever the pipeline runs, texts tokenized by spaCy included."""
+    n = len(doc)
+    if not n or "\n" not in doc.text:
+        return doc
+    flags = doc.to_array([IS_SPACE]).tolist()
+    for i, space in enumerate(flags):
+        if space and i + 1 < n and not flags[i + 1] and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
 def ensure_component(nlp: Language) -> QuoteComponent:
-    """The pipeline's quote component, added last if it is not there yet."""
+    """The pipeline's quote component, added last if it is not there yet (and the
+    paragraph-break rule first)."""
+    if BREAKS not in nlp.component_names:
+        nlp.add_pipe(BREAKS, first=True)
     if COMPONENT not in nlp.component_names:
         nlp.add_pipe(COMPONENT, last=True)
     component = nlp.get_pipe(COMPONENT)

@@ -38,6 +38,7 @@ from annotator.nlp.quotes_component import (
     ensure_component,
     findings,
 )
+from annotator.nlp.tokenize import same_tokenizer, tokenize, tokens_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -61,6 +62,8 @@ class Suggestions:
     dropped_labels: Counter[str] = field(default_factory=Counter)
     # tokens that are neither punctuation nor whitespace (what "words/s" counts)
     words: int = 0
+    # the document's tokens when it came without stored tokens and was tokenized here
+    tokens: list[Token] | None = None
 
 
 def doc_for_tokens(nlp: Language, text: str, tokens: Sequence[Token]) -> Doc:
@@ -126,6 +129,17 @@ class Suggester:
         if finder is not None:
             self.component.finder = finder
         self.piece_chars = max(1, min(PIECE_CHARS, nlp.max_length))
+        self._tokenizes_as_project: bool | None = None
+
+    @property
+    def tokenizes_as_project(self) -> bool:
+        """Whether the pipeline's own tokenizer splits text exactly as the project's
+        (same rules, exceptions and patterns; only the vocabulary differs). Then a
+        document without stored tokens goes into the pipeline as text: spaCy
+        tokenizes it once, in the worker process, and its tokens are stored."""
+        if self._tokenizes_as_project is None:
+            self._tokenizes_as_project = same_tokenizer(self.nlp)
+        return self._tokenizes_as_project
 
     def __repr__(self) -> str:
         return f"Suggester({self.info.key!r})"
@@ -166,7 +180,7 @@ class Suggester:
 
     def suggest_many(
         self,
-        items: Iterable[tuple[K, str, list[Token]]],
+        items: Iterable[tuple[K, str, list[Token] | None]],
         *,
         batch_size: int = 64,
         n_process: int = 1,
@@ -179,7 +193,11 @@ class Suggester:
 
         A long text is cut into pieces; a batch holds at most ``batch_size``
         pieces or documents, so memory stays bounded by ``batch_size`` times
-        ``PIECE_CHARS`` characters however long an article is."""
+        ``PIECE_CHARS`` characters however long an article is.
+
+        ``tokens`` may be ``None`` for a document not tokenized yet: it is tokenized
+        with the project's rules (by the pipeline itself when its tokenizer is the
+        same, see :attr:`tokenizes_as_project`) and the result carries the tokens."""
         labels = self._labels(scheme_labels)
         cfg = {
             COMPONENT: {
@@ -187,13 +205,23 @@ class Suggester:
                 "indirect_cognition": indirect_cognition,
             }
         }
-        pending: deque[tuple[K, str, list[Token], list[Piece]]] = deque()
+        # key, text, tokens (None: from the Doc), pieces, tokenized here
+        pending: deque[tuple[K, str, list[Token] | None, list[Piece], bool]] = deque()
         nlp = self.nlp
+        whole = [Piece(0, 0, 0, 0)]  # stands for "one piece, tokens from the Doc"
 
-        def docs() -> Iterator[Doc]:
-            for key, text, tokens in items:
+        def docs() -> Iterator[Doc | str]:
+            for key, text, stored in items:
+                fresh = stored is None
+                if stored is None:
+                    if len(text) <= self.piece_chars and self.tokenizes_as_project:
+                        pending.append((key, text, None, whole, True))
+                        yield text
+                        continue
+                    stored = tokenize(text)
+                tokens = stored
                 pieces = cut_pieces(text, tokens, self.piece_chars)
-                pending.append((key, text, tokens, pieces))
+                pending.append((key, text, tokens, pieces, fresh))
                 if len(pieces) == 1:
                     yield doc_for_tokens(nlp, text, tokens)
                     continue
@@ -211,11 +239,17 @@ class Suggester:
         try:
             for doc in done:
                 found.append(doc.user_data[RESULT_KEY])
-                key, text, tokens, pieces = pending[0]
+                key, text, tokens, pieces, fresh = pending[0]
                 if len(found) < len(pieces):
                     continue
                 pending.popleft()
-                yield key, self._combine(text, tokens, pieces, found, labels)
+                if tokens is None:
+                    tokens = tokens_of(doc)
+                    pieces = [Piece(0, len(text), 0, len(tokens))]
+                result = self._combine(text, tokens, pieces, found, labels)
+                if fresh:
+                    result.tokens = tokens
+                yield key, result
                 found = []
         finally:
             close = getattr(done, "close", None)

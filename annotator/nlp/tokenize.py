@@ -41,6 +41,26 @@ def tokens_of(doc: Doc, offset: int = 0) -> list[Token]:
     ]
 
 
+def same_tokenizer(nlp: Language, lang: str = "en") -> bool:
+    """Whether ``nlp`` tokenizes exactly as the project's tokenizer: the same
+    language and the same serialized rules (prefixes, suffixes, infixes, special
+    cases, URL and token patterns); the vocabulary may differ."""
+    import srsly
+
+    if nlp.lang != lang:
+        return False
+    mine = getattr(nlp.tokenizer, "to_bytes", None)
+    theirs = getattr(blank_pipeline(lang).tokenizer, "to_bytes", None)
+    if mine is None or theirs is None:
+        return False  # a custom tokenizer function: use the project's
+    try:
+        ours = srsly.msgpack_loads(mine(exclude=["vocab"]))
+        project = srsly.msgpack_loads(theirs(exclude=["vocab"]))
+    except Exception:  # a custom tokenizer that cannot serialize: use the project's
+        return False
+    return bool(ours == project)
+
+
 def tokenize(text: str, lang: str = "en") -> list[Token]:
     # the tokenizer itself, not make_doc: tokens need no max_length (E088 is about
     # the memory of the pipeline's models, which run on pieces of a long text)

@@ -38,7 +38,7 @@ def test_pipeline_default_prefers_larger_models() -> None:
 def test_pipeline_unknown_name_lists_installed() -> None:
     with pytest.raises(AnnotatorError) as err:
         resolve_pipeline("xx_missing_model", [_spacy_info("en_core_web_sm")])
-    assert "en_core_web_sm" in str(err.value) and err.value.code == "E300"
+    assert "en_core_web_sm" in str(err.value) and err.value.code == "E304"
 
 
 def test_pipeline_load_suggester_without_models_uses_rules(
