@@ -288,9 +288,17 @@ class Project:
             return existing
         base = existing or Annotation(document_id=doc_id, annotator=annotator)
         suggested = self.current_suggestions(doc_id)
-        merged = self._merge_with_learned(base, suggested, self._learned_spans(doc_id, annotator))
+        learned = self._learned_spans(doc_id, annotator)
+        merged = self._merge_with_learned(base, suggested, learned)
         if existing is None:
             return self._write(lambda: self._repo.put_annotation(merged, a))
+        if not learned and (len(merged.spans), len(merged.relations)) == (
+            len(existing.spans),
+            len(existing.relations),
+        ):
+            # Without learned spans the merge only appends: nothing appended, nothing to
+            # write (the usual reopening), and no diff of thousands of spans to find that.
+            return merged
         change = diff(existing, merged)
         if change.empty:
             return merged  # the stored annotation, with its learned suggestions marked

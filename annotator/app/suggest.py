@@ -158,15 +158,17 @@ def merge_suggestions(
     if suggested is not None:
         candidates += suggested.spans
     added: set[SpanKey] = set()
+    rejected = merged.rejected
     for span in candidates:
-        if span.key in have or span.key in merged.rejected:
+        key = span.key  # built once: a reopened article checks thousands of spans
+        if key in have or key in rejected:
             continue
         if span.layer == Layer.ENTS and any(span.overlaps(e) for e in ents):
             continue
         span = span.with_(origin=Origin.SUGGESTED)
         merged.spans.append(span)
-        have.add(span.key)
-        added.add(span.key)
+        have.add(key)
+        added.add(key)
         if span.layer == Layer.ENTS:
             ents.append(span)
     if suggested is not None:

@@ -190,18 +190,18 @@ def write_diff(c: Connection, aid: int, change: AnnotationDiff) -> None:
     added_relations = list(change.added_relations)
     if moved:
         # A relation of a span changed in place still points at the same row: the diff
-        # lists it as removed (old key) and added (new key); both are no-ops here.
-        kept = {
-            Relation(moved.get(r.head, r.head), moved.get(r.child, r.child), r.label)
+        # lists it as removed (old key) and added (new key); both are no-ops here. Not
+        # so when its other end is deleted and inserted again: the delete takes the
+        # relation with it (ON DELETE CASCADE), so it is written again.
+        rewritten = set(change.removed_spans) - moved.keys()
+        still = {
+            r: Relation(moved.get(r.head, r.head), moved.get(r.child, r.child), r.label)
             for r in removed_relations
+            if r.head not in rewritten and r.child not in rewritten
         }
-        gone = set(added_relations) & kept
+        gone = set(added_relations) & set(still.values())
         added_relations = [r for r in added_relations if r not in gone]
-        removed_relations = [
-            r
-            for r in removed_relations
-            if Relation(moved.get(r.head, r.head), moved.get(r.child, r.child), r.label) not in gone
-        ]
+        removed_relations = [r for r in removed_relations if still.get(r) not in gone]
     if removed_relations:
         ids = span_ids(c, aid)
         c.execute(

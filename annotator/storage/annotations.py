@@ -3,6 +3,8 @@ or changed by one edit under optimistic locking."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -30,7 +32,7 @@ from annotator.storage.base import (
     now,
 )
 from annotator.storage.documents import insert_documents_in
-from annotator.storage.engine import StorageError
+from annotator.storage.engine import Database, StorageError
 from annotator.storage.models import AnnotationRow, DocumentRow, RejectionRow, SpanRow
 from annotator.storage.rows import (
     ANNOTATION_HEAD,
@@ -52,14 +54,42 @@ def _statuses(q: _Q, statuses: Sequence[AnnotationStatus] | None) -> _Q:
     return q.where(AnnotationRow.status.in_([str(x) for x in statuses])) if statuses else q
 
 
+_ANNOTATION_CACHE = 16  # decoded annotations kept per open project
+
+
 class AnnotationStore(Store):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # (document, annotator) -> (its row as read, the annotation): opening an article
+        # reads the person's version and the suggestion set, thousands of spans each,
+        # which rarely changed since the last read. Every write of an annotation bumps
+        # its version and time-stamp, so an equal row means equal contents.
+        self._ann_cache: OrderedDict[tuple[int, int], tuple[tuple[Any, ...], Annotation]] = (
+            OrderedDict()
+        )
+        self._ann_lock = threading.Lock()  # the window reads from worker threads
+
     def load_annotation(self, doc_id: int, annotator: Annotator) -> Annotation | None:
+        key = (doc_id, annotator.id or 0)
         with self.db.session() as s:
             conn = s.connection()
             head = conn.execute(_HEAD, {"doc_id": doc_id, "who": annotator.id}).first()
             if head is None:
                 return None
-            return annotations_from(conn, [head], annotator.name)[0]
+            seen = tuple(head)
+            with self._ann_lock:
+                cached = self._ann_cache.get(key)
+                if cached is not None and cached[0] == seen:
+                    self._ann_cache.move_to_end(key)
+                    found = cached[1].copy()
+                    found.annotator = annotator.name
+                    return found
+            ann = annotations_from(conn, [head], annotator.name)[0]
+        with self._ann_lock:
+            self._ann_cache[key] = (seen, ann.copy())
+            while len(self._ann_cache) > _ANNOTATION_CACHE:
+                self._ann_cache.popitem(last=False)
+        return ann
 
     def load_annotations(
         self,

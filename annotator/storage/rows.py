@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from annotator.core import (
     Annotation,
@@ -59,27 +59,35 @@ DOCUMENT_COLUMNS = (
     DocumentRow.tokens,
     DocumentRow.sha256,
 )
-_SPAN_QUERY = select(
-    SpanRow.annotation_id,
-    SpanRow.id,
-    SpanRow.start,
-    SpanRow.end,
-    SpanRow.label,
-    SpanRow.layer,
-    SpanRow.origin,
-    SpanRow.kind,
-    SpanRow.confidence,
+# Built once (constructing a statement costs more than running it on a short article);
+# the annotation ids come in as one expanding IN parameter.
+_SPANS_OF = (
+    select(
+        SpanRow.annotation_id,
+        SpanRow.id,
+        SpanRow.start,
+        SpanRow.end,
+        SpanRow.label,
+        SpanRow.layer,
+        SpanRow.origin,
+        SpanRow.kind,
+        SpanRow.confidence,
+    )
+    .where(SpanRow.annotation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id)
 )
-_RELATION_QUERY = select(
-    RelationRow.annotation_id, RelationRow.head_id, RelationRow.child_id, RelationRow.label
+_RELATIONS_OF = (
+    select(RelationRow.annotation_id, RelationRow.head_id, RelationRow.child_id, RelationRow.label)
+    .where(RelationRow.annotation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(RelationRow.id)
 )
-_REJECTION_QUERY = select(
+_REJECTIONS_OF = select(
     RejectionRow.annotation_id,
     RejectionRow.start,
     RejectionRow.end,
     RejectionRow.label,
     RejectionRow.layer,
-)
+).where(RejectionRow.annotation_id.in_(bindparam("ids", expanding=True)))
 
 
 AnnotatorHead = Row[int, str, str, str]
@@ -126,14 +134,12 @@ def annotations_from(
     with their spans, relations and rejections read in one query per table."""
     if not heads:
         return []
-    ids = [h[0] for h in heads]
-    where = SpanRow.annotation_id == ids[0] if len(ids) == 1 else SpanRow.annotation_id.in_(ids)
-    spans: dict[int, dict[int, Span]] = {i: {} for i in ids}
+    ids = {"ids": [h[0] for h in heads]}
+    spans: dict[int, dict[int, Span]] = {i: {} for i in ids["ids"]}
+    # .all(): one fetchall, not a fetchone per row (an article has thousands of spans)
     for aid, sid, start, end, label, layer, origin, kind, conf in conn.execute(
-        _SPAN_QUERY.where(where).order_by(
-            SpanRow.annotation_id, SpanRow.start, SpanRow.end, SpanRow.id
-        )
-    ):
+        _SPANS_OF, ids
+    ).all():
         spans[aid][sid] = Span(
             start,
             end,
@@ -143,22 +149,12 @@ def annotations_from(
             _KINDS[kind] if kind else None,
             conf,
         )
-    relations: dict[int, list[Relation]] = {i: [] for i in ids}
-    rel_where = (
-        RelationRow.annotation_id == ids[0] if len(ids) == 1 else RelationRow.annotation_id.in_(ids)
-    )
-    for aid, head, child, label in conn.execute(
-        _RELATION_QUERY.where(rel_where).order_by(RelationRow.id)
-    ):
+    relations: dict[int, list[Relation]] = {i: [] for i in ids["ids"]}
+    for aid, head, child, label in conn.execute(_RELATIONS_OF, ids).all():
         by_id = spans[aid]
         relations[aid].append(Relation(by_id[head].key, by_id[child].key, RelationLabel(label)))
-    rejected: dict[int, set[SpanKey]] = {i: set() for i in ids}
-    rej_where = (
-        RejectionRow.annotation_id == ids[0]
-        if len(ids) == 1
-        else RejectionRow.annotation_id.in_(ids)
-    )
-    for aid, start, end, label, layer in conn.execute(_REJECTION_QUERY.where(rej_where)):
+    rejected: dict[int, set[SpanKey]] = {i: set() for i in ids["ids"]}
+    for aid, start, end, label, layer in conn.execute(_REJECTIONS_OF, ids).all():
         rejected[aid].add(SpanKey(start, end, label, layer))
     return [
         _annotation(head, annotator, spans[head[0]], relations[head[0]], rejected[head[0]])

@@ -110,3 +110,24 @@ def test_storage_resize_and_remove_still_write_exactly(db_url: str) -> None:
     assert sorted(loaded.relations, key=repr) == sorted(after.relations, key=repr)
     assert loaded.rejected == after.rejected
     db.dispose()
+
+
+def test_storage_links_survive_when_their_other_end_is_rewritten(db_url: str) -> None:
+    """Two spans on the speaker's words (PERSON and SPEAKER), one removed and one
+    accepted with its quote in one step: the speaker row is deleted and inserted again,
+    so its link is written again even though the quote changed in place."""
+    db, repo, saved = _setup(db_url)
+    quote, speaker = saved.spans[0], saved.spans[1]
+    person = Span(speaker.start, speaker.end, "PERSON", origin=Origin.SUGGESTED)
+    with_person = _save(repo, saved, ops.AddSpan(person))
+    step = ops.Batch(
+        (ops.accept(quote), ops.accept(speaker), ops.RemoveSpan(person.key)),
+        description="finish",
+    )
+    after = _save(repo, with_person, step)
+    loaded = repo.load_annotation(saved.document_id or 0, repo.ensure_annotator("alice"))
+    assert loaded is not None
+    assert {s.key: s for s in loaded.spans} == {s.key: s for s in after.spans}
+    assert sorted(loaded.relations, key=repr) == sorted(after.relations, key=repr)
+    assert loaded.relations, "the quote keeps its speaker"
+    db.dispose()
