@@ -161,3 +161,73 @@ def test_offsets_paragraph_gap_maps_to_the_next_paragraph() -> None:
     # a span across the break keeps its exact stored text
     a, b = omap.range_to_qt(0, 7)
     assert omap.display_text[a:b].replace("\n\n", "\n") == "one\ntwo"
+
+
+def _reference_blocks(text: str, limit: int) -> tuple[list[int], str]:
+    """The reference model with display-only line breaks before the offsets that
+    ``_block_breaks`` picks."""
+    from annotator.core.offsets import _block_breaks
+
+    cuts = set(_block_breaks(text, limit))
+    positions, display, q = [], [], 0
+    for k, ch in enumerate(text):
+        if k in cuts:
+            display.append("\n")
+            q += 1
+        positions.append(q)
+        nxt = text[k + 1 : k + 2]
+        if ch == "\r" and nxt == "\n":
+            continue
+        display.append(ch)
+        q += 2 if ord(ch) > 0xFFFF else 1
+        if ch == "\n" and nxt and nxt not in "\r\n":
+            display.append("\n")
+            q += 1
+    positions.append(q)
+    return positions, "".join(display)
+
+
+def _check_blocks(text: str, limit: int) -> None:
+    import annotator.core.offsets as offsets
+
+    saved = offsets.DISPLAY_BLOCK_CHARS
+    offsets.DISPLAY_BLOCK_CHARS = limit
+    try:
+        omap = OffsetMap(text, paragraph_gap=True)
+    finally:
+        offsets.DISPLAY_BLOCK_CHARS = saved
+    positions, display = _reference_blocks(text, limit)
+    assert omap.display_text == display
+    assert [omap.to_qt(k) for k in range(len(text) + 1)] == positions
+    for k, q in enumerate(positions):
+        if not (k > 0 and text[k - 1] == "\r" and text[k : k + 1] == "\n"):
+            assert omap.from_qt(q) == k
+    # no shown line is longer than the limit
+    assert max((len(line) for line in display.split("\n")), default=0) <= limit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 50,
+        "x" * 57,
+        "short\n" + "a long paragraph of words " * 9 + "\nend",
+        "emoji😀" * 20,
+        "carriage\r" * 12 + "\r\n" + "tail words " * 6,
+    ],
+)
+def test_offsets_long_paragraphs_are_shown_in_blocks(text: str) -> None:
+    _check_blocks(text, 16)
+
+
+@given(st.lists(_chars, max_size=120).map("".join), st.integers(4, 30))
+def test_offsets_property_long_paragraphs_in_blocks(text: str, limit: int) -> None:
+    _check_blocks(text, limit)
+
+
+def test_offsets_a_20_megabyte_paragraph_is_cut_into_blocks() -> None:
+    text = "Ryabkov said the talks went on. " * 625_000  # 20 MB, one paragraph
+    omap = OffsetMap(text, paragraph_gap=True)
+    lines = omap.display_text.split("\n")
+    assert len(lines) >= 2_000 and max(map(len, lines)) <= 10_000
+    assert omap.from_qt(omap.to_qt(len(text) - 5)) == len(text) - 5
