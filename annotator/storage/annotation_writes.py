@@ -38,6 +38,9 @@ _SPAN_MATCH = (
     & (SpanRow.layer == bindparam("s_layer"))
 )
 _DELETE_SPAN = delete(_S).where(_SPAN_MATCH)
+_INSERT_SPANS = insert(_S)
+_INSERT_RELATIONS = insert(_R)
+_INSERT_REJECTIONS = insert(_J)
 # One changed span in place: its id stays, so its relations need no rewriting.
 _UPDATE_SPAN = (
     update(_S)
@@ -106,12 +109,12 @@ def _relation_rows(
 def insert_contents(c: Connection, annotation_id: int, annotation: Annotation) -> None:
     """Spans, relations and rejections of an annotation whose row holds none yet."""
     if annotation.spans:
-        c.execute(insert(_S), span_values(annotation_id, annotation.spans))
+        c.execute(_INSERT_SPANS, span_values(annotation_id, annotation.spans))
     if annotation.relations:
         ids = span_ids(c, annotation_id)
-        c.execute(insert(_R), _relation_rows(annotation_id, annotation.relations, ids))
+        c.execute(_INSERT_RELATIONS, _relation_rows(annotation_id, annotation.relations, ids))
     if annotation.rejected:
-        c.execute(insert(_J), rejection_values(annotation_id, annotation.rejected))
+        c.execute(_INSERT_REJECTIONS, rejection_values(annotation_id, annotation.rejected))
 
 
 def bulk_insert_annotations(
@@ -160,9 +163,9 @@ def bulk_insert_annotations(
             rel_rows += _relation_rows(aid, ann.relations, ids)
             rej_rows += rejection_values(aid, ann.rejected)
         if rel_rows:
-            c.execute(insert(_R), rel_rows)
+            c.execute(_INSERT_RELATIONS, rel_rows)
         if rej_rows:
-            c.execute(insert(_J), rej_rows)
+            c.execute(_INSERT_REJECTIONS, rej_rows)
 
 
 def _changed_in_place(change: AnnotationDiff) -> dict[SpanKey, Span]:
@@ -229,10 +232,10 @@ def write_diff(c: Connection, aid: int, change: AnnotationDiff) -> None:
         )  # fmt: skip
     inserted = [s for s in change.added_spans if s.key not in set(moved.values())]
     if inserted:
-        c.execute(insert(_S), span_values(aid, inserted))
+        c.execute(_INSERT_SPANS, span_values(aid, inserted))
     if added_relations:
-        c.execute(insert(_R), _relation_rows(aid, added_relations, span_ids(c, aid)))
+        c.execute(_INSERT_RELATIONS, _relation_rows(aid, added_relations, span_ids(c, aid)))
     if change.rejected_removed:
         c.execute(_DELETE_REJECTION, [_key_params(aid, k) for k in change.rejected_removed])
     if change.rejected_added:
-        c.execute(insert(_J), rejection_values(aid, change.rejected_added))
+        c.execute(_INSERT_REJECTIONS, rejection_values(aid, change.rejected_added))
