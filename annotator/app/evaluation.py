@@ -19,7 +19,7 @@ def evaluate_sets(project: Project, reference: str, candidate: str) -> Evaluatio
         if project.annotator(resolved) is None:
             known = ", ".join(a.name for a in project.annotators()) or "none"
             raise AnnotatorError(
-                f"No annotation set {name!r} for --{role}. Known: {known}.", code="E400"
+                f"No annotation set {name!r} for --{role}. Known: {known}.", code="E401"
             )
         names[role] = resolved
     sets = []

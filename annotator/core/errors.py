@@ -105,6 +105,7 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E335", "--fallback is given without --gold."),
         ("E336", "An export file could not be written."),
         ("E400", "A label key binding cannot be made."),
+        ("E401", "No annotation set of that name to evaluate."),
         ("E500", "No annotator is named for the assignment."),
         ("E501", "--overlap is not between 1 and the number of annotators."),
         ("E510", "No annotator of that name."),
