@@ -1,5 +1,5 @@
 """Indirect and mixed quotes: what a reporting verb reports, its clause or noun
-phrase, and "according to" (docs/QUOTES.md §5)."""
+phrase, and "according to" (docs/QUOTES.md §4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Reading a dependency parse for attribution: which verb is a cue, who its
-subject is, and how far the speaker's noun phrase reaches (docs/QUOTES.md §3–4).
+subject is, and how far the speaker's noun phrase reaches (docs/QUOTES.md §2–3).
 The quote finders build on :class:`ParseReader`."""
 
 from __future__ import annotations
