@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -94,7 +93,8 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("mainWindow")
         # Qt appends the application name to a title that does not end with it already
-        self.setWindowTitle(f"{self._project_label()} — Quote & Entity Annotator")
+        label = window_layout.project_label(project.url, project.display_url)
+        self.setWindowTitle(f"{label} — Quote & Entity Annotator")
         self.tasks = TaskManager(self)
         self.models = ModelLoader(
             project, self.tasks, model=model, suggester=suggester, load=load_model, parent=self
@@ -112,7 +112,8 @@ class MainWindow(QMainWindow):
         self.notes.saved.connect(self.review.notes_saved)
         self._build_actions()
         self.review.update_actions()
-        self._build_status_bar()
+        self.progress_label, self.pipeline_label = window_layout.status_labels(self.statusBar())
+        self.update_pipeline_label()
         self.keyboard_home = window_layout.restore_settings(
             self, self.view, self.guidelines_dock, project.url
         )
@@ -199,12 +200,6 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Something went wrong", str(exc))
 
     # -- construction -------------------------------------------------------------------
-
-    def _project_label(self) -> str:
-        url = self.project.url
-        if url.startswith("sqlite:///"):
-            return Path(url[len("sqlite:///") :]).name
-        return self.project.display_url
 
     def _build_widgets(self) -> None:
         self.view = ArticleView()
@@ -383,10 +378,6 @@ class MainWindow(QMainWindow):
             action.blockSignals(True)
             action.setChecked(on)
             action.blockSignals(False)
-
-    def _build_status_bar(self) -> None:
-        self.progress_label, self.pipeline_label = window_layout.status_labels(self.statusBar())
-        self.update_pipeline_label()
 
     # -- messages -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ layout saved between runs and put back by View ▸ Reset layout, the shortcuts s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction
@@ -27,6 +28,13 @@ from annotator.ui import settings as user_settings
 from annotator.ui.actions import MENUS, ActionSpec, shortcuts_html
 from annotator.ui.focus import KeyboardHome
 from annotator.ui.headline import HeadlineLabel
+
+
+def project_label(url: str, display_url: str) -> str:
+    """The window title's name of the project: a SQLite file's name, else its URL."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :]).name
+    return display_url
 
 
 def empty_state(
