@@ -79,6 +79,10 @@ class ArticleView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # A scroll bar that comes and goes changes the text width, and a width change
+        # lays the whole article out again: opening a long article after a short one
+        # cost a second layout.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setUndoRedoEnabled(False)
         self.setMouseTracking(True)
         self.setCenterOnScroll(False)

@@ -60,6 +60,14 @@ class HeadlineLabel(QLabel):
         """What is on screen (lines joined by newlines, the last one elided if cut)."""
         return super().text()
 
+    def reserve_lines(self, lines: int) -> None:
+        """Keep room for ``lines`` lines even when the text needs fewer, so that moving
+        to an article with a longer headline does not shift (and re-lay out) the
+        article below it."""
+        m = self.contentsMargins()
+        height = lines * self.fontMetrics().lineSpacing() + m.top() + m.bottom()
+        self.setMinimumHeight(height + 2 * max(self.margin(), 0))
+
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), MIN_WIDTH), hint.height())

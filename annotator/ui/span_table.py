@@ -191,6 +191,8 @@ class SpanTable(QTableView):
         self.setWordWrap(False)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.verticalHeader().setVisible(False)
+        # the columns keep their widths whether or not the list needs scrolling
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         # Fixed widths, not ResizeToContents: that asks every row for its size on each
         # reset (25,000 data() calls and ~0.4 s for a 1,000-span article).

@@ -112,10 +112,12 @@ def headline_labels() -> tuple[HeadlineLabel, HeadlineLabel]:
     font = header.font()
     font.setPointSizeF(font.pointSizeF() * 1.1)
     header.setFont(font)
+    header.reserve_lines(2)  # most headlines take one or two lines
     hint = HeadlineLabel(max_lines=2)
     hint.setObjectName("documentHint")
     hint.setContentsMargins(6, 0, 6, 4)
     hint.setStyleSheet("color: palette(placeholder-text);")
+    hint.reserve_lines(2)
     return header, hint
 
 
