@@ -1,11 +1,14 @@
 """Benchmark: export N annotated documents to a spaCy DocBin.
 
 Prints documents per CPU second (process time, so other load on the machine does
-not skew it) of the full export (read from SQLite in batches,
-build each Doc from the stored tokens, stream into the .spacy file) next to the
-raw cost of building the same Docs from words and spaces (with the same ents and
-span group) and calling ``DocBin.add`` in the same run, plus the resident memory
-of both at 5,000 documents and at the end.
+not skew it) of the full export (read from SQLite in batches, build each Doc from
+the stored tokens, ``DocBin.add`` into spaCy's own DocBin, one shard written per
+``DEFAULT_SHARD_DOCS`` documents) next to the raw cost of building the same Docs
+from words and spaces (with the same ents and span group) and calling
+``DocBin.add`` + ``DocBin.to_disk`` on one DocBin in the same run, plus the resident
+memory of both at 5,000 documents and at the end, and the CPU time each spent in
+the garbage collector's full collections (which the raw loop, reading nothing,
+hardly triggers).
 
     python bench/bench_export.py                 # 20,000 documents
     python bench/bench_export.py --docs 5000 --db /tmp/bench.db --keep
@@ -14,8 +17,10 @@ of both at 5,000 documents and at the end.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -27,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from annotator.app.export import annotation_pairs, export_project  # noqa: E402
 from annotator.app.project import Project  # noqa: E402
 from annotator.core import Layer  # noqa: E402
-from annotator.formats.docbin import words_and_spaces  # noqa: E402
+from annotator.formats.docbin import DEFAULT_SHARD_DOCS, words_and_spaces  # noqa: E402
+from annotator.formats.docbin_shards import docbin_files  # noqa: E402
 from annotator.formats.export_base import place_spans  # noqa: E402
 
 NAMES = ["Maria Lopez", "John Smith", "Olena Kovalenko", "Ahmed Karimi", "Sergei Ryabkov"]
@@ -44,6 +50,33 @@ def rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+class FullCollections:
+    """CPU seconds spent in the garbage collector's full (generation 2) collections."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.count += 1
+            self.seconds += time.process_time() - self._start
+
+    def take(self) -> tuple[int, float]:
+        out = (self.count, self.seconds)
+        self.count, self.seconds = 0, 0.0
+        return out
+
+
+GC = FullCollections()
 
 
 def article(rng: random.Random, i: int) -> dict:
@@ -106,6 +139,9 @@ def build_db(db: Path, n: int) -> None:
     print(f"built {n} annotated documents in {time.process_time() - t0:.1f} s")
 
 
+gcs: dict[str, tuple[int, float]] = {}
+
+
 def bench_export(db: Path, out: Path, n: int) -> tuple[float, dict[int, float]]:
     marks: dict[int, float] = {}
 
@@ -114,9 +150,11 @@ def bench_export(db: Path, out: Path, n: int) -> tuple[float, dict[int, float]]:
             marks[5000] = rss_mb()
 
     with Project.open(db) as project:
+        GC.take()
         t0 = time.process_time()
         report = export_project(project, out, fmt="spacy", gold=True, progress=progress)
         elapsed = time.process_time() - t0
+        gcs["export"] = GC.take()
     assert report.ok and report.documents == n, report
     marks[n] = rss_mb()
     return elapsed, marks
@@ -153,6 +191,7 @@ def bench_raw(db: Path, out: Path, n: int) -> tuple[float, float, float, dict[in
     build_only = time.process_time() - t0
     marks: dict[int, float] = {}
     base = rss_mb()
+    GC.take()
     t0 = time.process_time()
     docbin = DocBin(store_user_data=True)
     for i, (words, spaces, ents, group) in enumerate(inputs, start=1):
@@ -166,6 +205,7 @@ def bench_raw(db: Path, out: Path, n: int) -> tuple[float, float, float, dict[in
     marks[n] = rss_mb() - base
     docbin.to_disk(out)
     total_elapsed = time.process_time() - t0
+    gcs["raw"] = GC.take()
     return build_only, add_elapsed, total_elapsed, marks
 
 
@@ -184,14 +224,20 @@ def main() -> None:
 
     elapsed, marks = bench_export(db, tmp / "export.spacy", n)
     build_s, add_s, raw_s, raw_marks = bench_raw(db, tmp / "raw.spacy", n)
-    size = (tmp / "export.spacy").stat().st_size / 1e6
-    print(f"documents: {n}, DocBin {size:.1f} MB")
+    files = docbin_files(tmp / "export.spacy")
+    size = sum(f.stat().st_size for f in files) / 1e6
+    print(
+        f"documents: {n}, DocBin {size:.1f} MB in {len(files)} file(s) "
+        f"of up to {DEFAULT_SHARD_DOCS} documents"
+    )
     print(
         f"export (SQLite -> Docs -> streamed .spacy): {n / elapsed:8.0f} docs/s ({elapsed:.1f} s)"
     )
     print(f"raw Doc(words, spaces) only, no DocBin:   {n / build_s:8.0f} docs/s ({build_s:.1f} s)")
     print(f"raw Doc(words, spaces) + DocBin.add:       {n / add_s:8.0f} docs/s ({add_s:.1f} s)")
     print(f"raw incl. DocBin.to_disk:                  {n / raw_s:8.0f} docs/s ({raw_s:.1f} s)")
+    for name, (count, seconds) in gcs.items():
+        print(f"full GC collections during {name}: {count} ({seconds:.1f} s)")
     print(
         f"ratio export / raw add: {add_s / elapsed:.2f}x; "
         f"export / raw incl. to_disk: {raw_s / elapsed:.2f}x (target >= 0.8x)"
@@ -202,9 +248,12 @@ def main() -> None:
             f"raw DocBin growth {raw_marks.get(k, 0.0):7.1f} MB"
         )
     if not args.keep and args.db is None:
-        for p in tmp.iterdir():
-            p.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp)
+    else:  # keep only the database
+        for p in (tmp / "export.spacy", tmp / "raw.spacy"):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        if not any(tmp.iterdir()):
+            tmp.rmdir()
 
 
 if __name__ == "__main__":

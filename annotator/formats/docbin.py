@@ -78,7 +78,9 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 DEFAULT_SPAN_KEY = "quotes"
-# Documents per shard: measured with bench/bench_export.py (see the report there).
+# Documents per shard. Writing speed is the same from 500 to 8,000 (1.11-1.18 ms per
+# document of ~270 tokens, add + write); memory grows with the shard (~27 MB per
+# 1,000 such documents), and most projects stay one file at 2,000.
 DEFAULT_SHARD_DOCS = 2000
 # Tokens per shard, for long articles: a DocBin holds 13 uint64 attributes per token,
 # so this bounds a shard's token array near 100 MB whatever the documents' length.
