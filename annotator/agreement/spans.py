@@ -20,10 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from annotator.agreement.errors import AgreementError
 from annotator.core.model import Annotation, Layer, Span
+
+_Doc = TypeVar("_Doc", bound=Hashable)  # however a caller keys its documents
 
 Mode = Literal["exact", "overlap"]
 MODES: tuple[Mode, Mode] = ("exact", "overlap")
@@ -229,7 +231,7 @@ class Evaluation:
 
 
 def evaluate(
-    reference: Mapping[Hashable, Annotation], candidate: Mapping[Hashable, Annotation]
+    reference: Mapping[_Doc, Annotation], candidate: Mapping[_Doc, Annotation]
 ) -> Evaluation:
     """Score ``candidate`` against ``reference`` over the documents present in both.
 

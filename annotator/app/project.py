@@ -34,6 +34,7 @@ from annotator.core import (
     Origin,
     Span,
     SpanKey,
+    Token,
     validate_annotation,
 )
 from annotator.core.operations import AnnotationDiff, Batch, Operation, diff
@@ -178,18 +179,26 @@ class Project:
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
         return self._repo.document_ids(after=after, limit=limit)
 
-    def documents(self, doc_ids: Sequence[int]) -> list[Document]:
-        """Several documents with their tokens, tokenizing (and storing) those missing."""
+    def documents(
+        self, doc_ids: Sequence[int], *, tokenize_missing: bool = True
+    ) -> list[Document]:
+        """Several documents with their tokens, tokenizing (and storing) those missing;
+        with ``tokenize_missing=False`` those keep ``tokens=None``."""
         docs = self._repo.get_documents(doc_ids)
+        if not tokenize_missing:
+            return docs
         missing = [d for d in docs if d.tokens is None]
         if missing:
             for doc, toks in zip(
                 missing, tokenize_many((d.text for d in missing), self.lang), strict=True
             ):
                 doc.tokens = toks
-            items = [(d.id or 0, d.tokens or []) for d in missing]
-            self._write(lambda: self._repo.set_tokens(items))
+            self.set_tokens([(d.id or 0, d.tokens or []) for d in missing])
         return docs
+
+    def set_tokens(self, items: Sequence[tuple[int, list[Token]]]) -> None:
+        """Store documents' tokens (tokenized once, kept so that spans never shift)."""
+        self._write(lambda: self._repo.set_tokens(items))
 
     def _text(self, doc_id: int) -> str:
         """A document's text; texts never change after import, so they are cached."""

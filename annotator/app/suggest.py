@@ -58,7 +58,10 @@ class SuggestHost(Protocol):
     def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None: ...
     def has_annotation(self, doc_id: int, annotator: Annotator) -> bool: ...
     def get_document(self, doc_id: int, *, tokenize_missing: bool = True) -> Document: ...
-    def documents(self, doc_ids: Sequence[int]) -> list[Document]: ...
+    def documents(
+        self, doc_ids: Sequence[int], *, tokenize_missing: bool = True
+    ) -> list[Document]: ...
+    def set_tokens(self, items: Sequence[tuple[int, list[Token]]]) -> None: ...
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]: ...
     def annotated_document_ids(
         self, annotator: Annotator, statuses: Sequence[AnnotationStatus] | None = None
@@ -132,6 +135,10 @@ def ensure_suggestions(
 def store_suggestions(
     project: SuggestHost, annotator: Annotator, results: Sequence[tuple[Document, Suggestions]]
 ) -> None:
+    # tokens first: suggestions are never stored for a document whose tokens are not
+    tokens = [(doc.id or 0, result.tokens) for doc, result in results if result.tokens]
+    if tokens:
+        project.set_tokens(tokens)
     annotations = [
         Annotation(
             document_id=doc.id,
@@ -182,11 +189,13 @@ def merge_suggestions(
 
 def _documents(
     project: SuggestHost, ids: Sequence[int], page: int
-) -> Iterator[tuple[Document, list[Token]]]:
-    """Documents with tokens, tokenizing (and storing tokens of) those that have none."""
+) -> Iterator[tuple[Document, list[Token] | None]]:
+    """Documents with their stored tokens, ``None`` where they have none yet: the
+    suggester tokenizes those (in the pipeline, once) and they are stored with the
+    suggestions."""
     for i in range(0, len(ids), page):
-        for doc in project.documents(ids[i : i + page]):
-            yield doc, doc.tokens or []
+        for doc in project.documents(ids[i : i + page], tokenize_missing=False):
+            yield doc, doc.tokens
 
 
 def run_suggest(
@@ -215,7 +224,7 @@ def run_suggest(
     pending: list[tuple[Document, Suggestions]] = []
     docs_by_id: dict[int, Document] = {}
 
-    def items() -> Iterator[tuple[int, str, list[Token]]]:
+    def items() -> Iterator[tuple[int, str, list[Token] | None]]:
         for doc, tokens in _documents(project, ids, page=max(batch_size * 4, 256)):
             docs_by_id[doc.id or 0] = doc
             yield doc.id or 0, doc.text, tokens
@@ -225,7 +234,11 @@ def run_suggest(
         pending.clear()
 
     results = suggester.suggest_many(
-        items(), batch_size=batch_size, n_process=n_process, scheme_labels=project.scheme.names()
+        items(),
+        batch_size=batch_size,
+        n_process=n_process,
+        scheme_labels=project.scheme.names(),
+        lang=project.lang,
     )
     try:
         for doc_id, result in results:

@@ -129,17 +129,18 @@ class Suggester:
         if finder is not None:
             self.component.finder = finder
         self.piece_chars = max(1, min(PIECE_CHARS, nlp.max_length))
-        self._tokenizes_as_project: bool | None = None
+        self._same_tokenizer: dict[str, bool] = {}
 
-    @property
-    def tokenizes_as_project(self) -> bool:
+    def tokenizes_as_project(self, lang: str = "en") -> bool:
         """Whether the pipeline's own tokenizer splits text exactly as the project's
-        (same rules, exceptions and patterns; only the vocabulary differs). Then a
-        document without stored tokens goes into the pipeline as text: spaCy
-        tokenizes it once, in the worker process, and its tokens are stored."""
-        if self._tokenizes_as_project is None:
-            self._tokenizes_as_project = same_tokenizer(self.nlp)
-        return self._tokenizes_as_project
+        tokenizer for ``lang`` (same rules, exceptions and patterns; only the
+        vocabulary differs). Then a document without stored tokens goes into the
+        pipeline as text: spaCy tokenizes it once, in the worker process, and its
+        tokens are stored."""
+        same = self._same_tokenizer.get(lang)
+        if same is None:
+            same = self._same_tokenizer[lang] = same_tokenizer(self.nlp, lang)
+        return same
 
     def __repr__(self) -> str:
         return f"Suggester({self.info.key!r})"
@@ -186,6 +187,7 @@ class Suggester:
         n_process: int = 1,
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
+        lang: str = "en",
     ) -> Iterator[tuple[K, Suggestions]]:
         """Suggestions for many documents, in order. With ``n_process > 1`` spaCy
         sends the Docs as bytes to worker processes, where the whole pipeline runs,
@@ -196,8 +198,9 @@ class Suggester:
         ``PIECE_CHARS`` characters however long an article is.
 
         ``tokens`` may be ``None`` for a document not tokenized yet: it is tokenized
-        with the project's rules (by the pipeline itself when its tokenizer is the
-        same, see :attr:`tokenizes_as_project`) and the result carries the tokens."""
+        with the project's rules for ``lang`` (by the pipeline itself when its
+        tokenizer is the same, see :meth:`tokenizes_as_project`) and the result
+        carries the tokens."""
         labels = self._labels(scheme_labels)
         cfg = {
             COMPONENT: {
@@ -214,11 +217,11 @@ class Suggester:
             for key, text, stored in items:
                 fresh = stored is None
                 if stored is None:
-                    if len(text) <= self.piece_chars and self.tokenizes_as_project:
+                    if len(text) <= self.piece_chars and self.tokenizes_as_project(lang):
                         pending.append((key, text, None, whole, True))
                         yield text
                         continue
-                    stored = tokenize(text)
+                    stored = tokenize(text, lang)
                 tokens = stored
                 pieces = cut_pieces(text, tokens, self.piece_chars)
                 pending.append((key, text, tokens, pieces, fresh))

@@ -227,3 +227,29 @@ def test_suggest_a_20_mb_one_paragraph_article_in_bounded_memory(tmp_path: Path)
         speakers = {text[s.start : s.end] for s in stored.spans if s.label == "SPEAKER"
                     and s.start > at}  # fmt: skip
         assert speakers == {"Anna Petrova"}
+
+
+def test_suggest_tokenizes_in_the_pipeline_and_stores_the_projects_tokens(
+    tmp_path: Path,
+) -> None:
+    """Imported texts have no tokens: suggest gives them to the pipeline as text and
+    stores the tokens it made. They are the project tokenizer's, and the suggestions
+    are those of a project whose tokens were stored before suggesting."""
+    from annotator.nlp.tokenize import tokenize
+
+    rules = load_suggester("rules")
+    with Project.open(tmp_path / "a.db") as fresh, Project.open(tmp_path / "b.db") as pre:
+        fresh.import_paths([SEEDS])
+        pre.import_paths([SEEDS])
+        ids = [r.id for r in fresh.list_documents("x")]
+        assert all(d.tokens is None for d in fresh.documents(ids, tokenize_missing=False))
+        pre.documents(ids)  # tokenized and stored first, the old way
+        run_suggest(fresh, rules, batch_size=2)
+        run_suggest(pre, rules, batch_size=2)
+        for doc in fresh.documents(ids, tokenize_missing=False):
+            assert doc.tokens == tokenize(doc.text)
+            a = fresh.load_annotation(doc.id or 0, "suggestions:rules-1")
+            b = pre.load_annotation(doc.id or 0, "suggestions:rules-1")
+            assert a is not None and b is not None and a.spans
+            assert sorted(a.spans, key=lambda s: s.key) == sorted(b.spans, key=lambda s: s.key)
+            assert sorted(a.relations, key=str) == sorted(b.relations, key=str)

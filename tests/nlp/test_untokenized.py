@@ -50,12 +50,12 @@ def _both(suggester: Suggester, n_process: int) -> None:
 
 
 def test_rule_pipeline_takes_text_and_finds_the_same(rule_suggester: Suggester) -> None:
-    assert rule_suggester.tokenizes_as_project
+    assert rule_suggester.tokenizes_as_project()
     _both(rule_suggester, 1)
 
 
 def test_parser_pipeline_takes_text_and_finds_the_same(parser_suggester: Suggester) -> None:
-    assert parser_suggester.tokenizes_as_project
+    assert parser_suggester.tokenizes_as_project()
     assert parser_suggester.nlp.pipe_names[0] == "annotator_breaks"
     _both(parser_suggester, 1)
 
@@ -75,9 +75,9 @@ def test_a_pipeline_with_other_tokenizer_rules_gets_the_projects_tokens() -> Non
     try:
         suggester = load_suggester("rules")
         suggester.nlp.tokenizer.add_special_case("Ryabkov", [{ORTH: "Ryab"}, {ORTH: "kov"}])
-        suggester._tokenizes_as_project = None
+        suggester._same_tokenizer.clear()
         assert not same_tokenizer(suggester.nlp)
-        assert not suggester.tokenizes_as_project
+        assert not suggester.tokenizes_as_project()
         text = "They will sign it, Ryabkov said."
         ((_, result),) = suggester.suggest_many([(0, text, None)])
         assert result.tokens == tokenize(text)
