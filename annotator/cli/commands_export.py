@@ -88,7 +88,7 @@ def export(
             if more > 0:
                 err.print(f"... and {more} more documents", soft_wrap=True)
             err.print(
-                f"[bold red]error:[/] [E335] {report.failed_documents} documents have spans "
+                f"[bold red]error:[/] [E337] {report.failed_documents} documents have spans "
                 "that cannot be placed on their tokens; nothing was written.",
                 soft_wrap=True,
             )

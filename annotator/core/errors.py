@@ -114,6 +114,10 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E513", "No annotator to fall back to."),
     ),
     *_codes(
+        "annotator.cli",
+        ("E337", "Some documents cannot be exported as asked; nothing was written."),
+    ),
+    *_codes(
         "annotator.nlp",
         ("E301", "An NLP resource file cannot be read."),
         ("E302", "A spaCy pipeline cannot be loaded."),
