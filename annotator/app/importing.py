@@ -33,7 +33,7 @@ from annotator.storage.repository import Repository
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 DEFAULT_IMPORT_ANNOTATOR = "imported"
-REFUSED = "E214"  # StorageError code: the server refused the data (repository._db_errors)
+REFUSED = "E214"  # StorageError code: the server refused the data (storage.base's error mapping)
 
 
 @dataclass

@@ -361,10 +361,7 @@ class Project:
     def _learned_spans(self, doc_id: int, annotator: str) -> list[Span]:
         """Matches of this annotator's learned pairs in the document, each with
         ``learned_from`` set (found even when the switch is off, to take them out)."""
-        try:
-            learned = self._learned_for(annotator)
-        except ImportError:  # annotator.nlp.learned not there yet
-            return []
+        learned = self._learned_for(annotator)
         if annotator in self._learned_dirty:
             self._save_learned(annotator, learned)  # counts changed in the last article
         if not len(learned):
@@ -432,10 +429,7 @@ class Project:
             # saved pairs still have to hear of this edit. A project without saved
             # pairs is seeded from its labels, this one included: nothing to add then.
             seeded = self._repo.get_setting(self._learned_key(annotator)) is None
-            try:
-                learned = self._learned_for(annotator)
-            except ImportError:
-                return
+            learned = self._learned_for(annotator)
             if seeded:
                 return
         # A pair learned or forgotten changes the next suggestions: saved now. A count
