@@ -2,10 +2,10 @@
 
     python bench/bench_nlp_quality.py [--pipeline NAME] [--verbose]
 
-Loads /work/shared/gold/seeds_gold.jsonl (or $ANNOTATOR_GOLD) and
-tests/data/*.jsonl, tokenizes with the project tokenizer, runs the spaCy
-suggester(s) and the rule suggester, and prints per-label exact/overlap P/R/F,
-direct-quote F1, speaker accuracy and the raw ``doc.ents`` baseline.
+Loads tests/data/*.jsonl (the seeds' gold among them; $ANNOTATOR_GOLD adds a
+file), tokenizes with the project tokenizer, runs the spaCy suggester(s) and the
+rule suggester, and prints per-label exact/overlap P/R/F, direct-quote F1, speaker
+accuracy and the raw ``doc.ents`` baseline.
 
 A small scorer of its own (the agreement package will provide the official
 one): exact = same start, end, label; overlap = same label and overlapping
@@ -34,8 +34,8 @@ from annotator.nlp.pipeline import installed_pipelines, load_suggester  # noqa: 
 from annotator.nlp.suggester import Suggestions, doc_for_tokens  # noqa: E402
 from annotator.nlp.tokenize import tokenize  # noqa: E402
 
-GOLD = Path(os.environ.get("ANNOTATOR_GOLD", "/work/shared/gold/seeds_gold.jsonl"))
 EXTRA = ROOT / "tests" / "data"
+GOLD = Path(os.environ.get("ANNOTATOR_GOLD", EXTRA / "seeds_gold.jsonl"))
 
 Triple = tuple[int, int, str]
 
@@ -82,7 +82,7 @@ def load_examples() -> list[Example]:
     files = [GOLD] if GOLD.exists() else []
     # the held-out set is scored only by bench_heldout.py, so tuning here cannot see it
     files += sorted(p for p in EXTRA.glob("*.jsonl") if not p.name.startswith("heldout"))
-    seen: set[str] = set()  # tests/data holds a copy of the shared gold: score it once
+    seen: set[str] = set()  # a text in two files is scored once
     for path in files:
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh):
@@ -273,7 +273,7 @@ def main() -> None:
     if not args.only:
         gold_only = [e for e in examples if e.name.startswith("seeds/")]
         if gold_only and len(gold_only) < len(examples):
-            print("\n--- shared gold only (seeds 000-002) ---")
+            print("\n--- the seeds' gold only (seeds 000-002) ---")
             for name in names:
                 run(name, gold_only, False)
 

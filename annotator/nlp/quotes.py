@@ -19,7 +19,6 @@ from annotator.nlp.quotes_common import (
     CONF_ORPHAN,
     CONF_PRONOUN_UNRESOLVED,
     DASHES,
-    FIRST_PERSON,
     MIN_DIRECT_WORDS,
     PRONOUNS,
     DirectQuote,
@@ -276,4 +275,4 @@ def _has_person_before(doc: Doc, tok: Token) -> bool:
     return any(e.label_ in ("PERSON", "ORG") and e.end <= tok.i for e in doc.ents)
 
 
-__all__ = ["FIRST_PERSON", "ParseQuoteFinder", "pronoun_referent"]
+__all__ = ["ParseQuoteFinder", "pronoun_referent"]

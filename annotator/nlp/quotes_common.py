@@ -31,7 +31,6 @@ CONF_INDIRECT_NP = 0.3
 CONF_COGNITION = 0.25
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
-FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 # a dash or colon links a quote and its speaker ("…” – Peskov" / "Peskov: “…”")
 DASHES = frozenset({"-", "–", "—", "--"})
 MIN_DIRECT_WORDS = 4  # shorter quoted segments are mostly scare quotes (docs/QUOTES.md §1)
