@@ -78,6 +78,7 @@ class _Result:
     spans: list[Span] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     referents: dict[SpanKey, SpanKey] = field(default_factory=dict)
+    tokens: list[Token] | None = None  # as Suggestions: set only when tokenized here
 
 
 class BenchSuggester:

@@ -18,6 +18,9 @@ class Layer(StrEnum):
     QUOTES = "quotes"
 
 
+_LAYER_VALUE = {layer: str(layer) for layer in Layer}  # str() of an enum is a Python call
+
+
 class Origin(StrEnum):
     SUGGESTED = "suggested"
     ACCEPTED = "accepted"
@@ -112,10 +115,13 @@ class Span:
     # learned). Recomputed when an annotation is opened, never stored, and left out of
     # equality so that marking a span is not an edit.
     learned_from: int = field(default=0, compare=False)
+    # Span.key, built once: opening an article asks each of its thousand spans for
+    # its key several times (merging, drawing, the table, the diff)
+    key: SpanKey = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> SpanKey:
-        return SpanKey(self.start, self.end, self.label, str(self.layer))
+    def __post_init__(self) -> None:
+        layer = _LAYER_VALUE.get(self.layer) or str(self.layer)
+        object.__setattr__(self, "key", SpanKey(self.start, self.end, self.label, layer))
 
     def text(self, doc_text: str) -> str:
         return doc_text[self.start : self.end]

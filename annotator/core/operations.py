@@ -295,7 +295,7 @@ def diff(before: Annotation, after: Annotation) -> AnnotationDiff:
 
 
 def spans_sorted(spans: Sequence[Span]) -> list[Span]:
-    return sorted(spans, key=lambda s: (s.start, -s.end, str(s.layer), s.label))
+    return sorted(spans, key=lambda s: (s.start, -s.end, s.key.layer, s.label))
 
 
 def _orphaned_by_relink(

@@ -60,8 +60,6 @@ from annotator.ui.theme import (
     mark_of,
 )
 
-_LAYER_NAMES = {layer: str(layer) for layer in Layer}  # what Span.key holds
-
 
 class ArticleView(QPlainTextEdit):
     """Read-only article with span marks. Emits code-point offsets only."""
@@ -142,12 +140,10 @@ class ArticleView(QPlainTextEdit):
         quotes: list[Placed] = []
         by_key: dict[SpanKey, Placed] = {}
         ents_layer = Layer.ENTS
-        layer_name = _LAYER_NAMES  # str(layer) is a Python-level call per span
         for span in spans:
-            start, end, layer = span.start, span.end, span.layer
-            placed = Placed(span, to_qt(start), to_qt(end))
-            by_key[SpanKey(start, end, span.label, layer_name[layer])] = placed
-            (ents if layer == ents_layer else quotes).append(placed)
+            placed = Placed(span, to_qt(span.start), to_qt(span.end))
+            by_key[span.key] = placed
+            (ents if span.layer == ents_layer else quotes).append(placed)
         quotes.sort(key=lambda p: (p.a, -p.b))
         # Entities never overlap, so sorted by start they are sorted by end too.
         ents.sort(key=lambda p: p.a)

@@ -60,6 +60,7 @@ class FakeResult:
     spans: list[Span] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     referents: dict[SpanKey, SpanKey] = field(default_factory=dict)
+    tokens: list[Token] | None = None  # as Suggestions: set only when tokenized here
 
 
 def _find(text: str, what: str | tuple[str, int]) -> tuple[int, int] | None:
