@@ -322,17 +322,21 @@ class AnnotationStore(Store):
                 if not heads:
                     return
                 after = heads[-1][1]
-                docs = {
-                    row[0]: document_from(row)
+                rows = {
+                    row[0]: row
                     for row in conn.execute(
                         select(*DOCUMENT_COLUMNS).where(DocumentRow.id.in_([h[1] for h in heads]))
                     )
                 }
                 batch = [
-                    (docs[ann.document_id or 0], ann)
+                    (rows[ann.document_id or 0], ann)
                     for ann in annotations_from(conn, heads, annotator.name)
                 ]
-            yield from batch
+            # Tokens are decoded one document at a time as it is taken: a batch's
+            # hundred thousand Token tuples held at once outlive the young
+            # collections and make the cyclic collector scan them again and again.
+            for row, ann in batch:
+                yield document_from(row), ann
             if len(heads) < batch_size:
                 return
 
