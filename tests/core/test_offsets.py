@@ -115,13 +115,17 @@ def test_offsets_property_selection_round_trip(text: str, data: st.DataObject) -
     assert _utf16_slice(text, qs, qe) == text[start:end].replace("\r\n", "\n")
 
 
-def _reference(text: str, gap: bool) -> tuple[list[int], str]:
+def _reference(text: str, gap: bool, cuts: frozenset[int] = frozenset()) -> tuple[list[int], str]:
     """A slow, obviously correct model: Qt position of every code-point offset, and the
-    display text (\\r\\n folded; with ``gap``, an empty line after breaks followed by text)."""
+    display text (\\r\\n folded; with ``gap``, an empty line after breaks followed by text; a
+    display line break before each offset in ``cuts``)."""
     positions: list[int] = []
     display: list[str] = []
     q = 0
     for k, ch in enumerate(text):
+        if k in cuts:
+            display.append("\n")
+            q += 1
         positions.append(q)
         nxt = text[k + 1 : k + 2]
         if ch == "\r" and nxt == "\n":
@@ -168,23 +172,7 @@ def _reference_blocks(text: str, limit: int) -> tuple[list[int], str]:
     ``_block_breaks`` picks."""
     from annotator.core.offsets import _block_breaks
 
-    cuts = set(_block_breaks(text, limit))
-    positions, display, q = [], [], 0
-    for k, ch in enumerate(text):
-        if k in cuts:
-            display.append("\n")
-            q += 1
-        positions.append(q)
-        nxt = text[k + 1 : k + 2]
-        if ch == "\r" and nxt == "\n":
-            continue
-        display.append(ch)
-        q += 2 if ord(ch) > 0xFFFF else 1
-        if ch == "\n" and nxt and nxt not in "\r\n":
-            display.append("\n")
-            q += 1
-    positions.append(q)
-    return positions, "".join(display)
+    return _reference(text, True, frozenset(_block_breaks(text, limit)))
 
 
 def _check_blocks(text: str, limit: int) -> None:
