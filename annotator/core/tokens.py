@@ -68,12 +68,14 @@ def decode_tokens(data: bytes, text: str) -> list[Token]:
     ends = bounds[1::2]
     n = len(text)
     nexts = [*starts[1:], n + 1]  # the last token may be followed by any one space
-    # whitespace_ is one space that the next token starts right after
-    tokens = [
-        Token(start, end, end < n and text[end] == " " and (nxt == end + 1 or nxt == n + 1))
+    # whitespace_ is one space that the next token starts right after. The tuples are
+    # made by tuple.__new__, not Token(...): a NamedTuple's own __new__ is a Python
+    # function, and an export or an open decodes hundreds of thousands of tokens.
+    make = tuple.__new__
+    return [
+        make(Token, (start, end, end < n and text[end] == " " and (nxt == end + 1 or nxt == n + 1)))
         for start, end, nxt in zip(starts, ends, nexts, strict=True)
     ]
-    return tokens
 
 
 class TokenIndex:

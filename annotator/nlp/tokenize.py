@@ -36,8 +36,10 @@ def tokens_of(doc: Doc, offset: int = 0) -> list[Token]:
         return []
     # one array call: a spaCy Token object per token costs more than the tokenizing
     rows = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+    make = tuple.__new__  # not Token(...): a NamedTuple's __new__ is a Python function
     return [
-        Token(start + offset, start + offset + length, bool(ws)) for start, length, ws in rows
+        make(Token, (start + offset, start + offset + length, bool(ws)))
+        for start, length, ws in rows
     ]
 
 
