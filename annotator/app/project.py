@@ -173,7 +173,7 @@ class Project:
         doc = self._repo.get_document(doc_id)
         if doc.tokens is None and tokenize_missing:
             doc.tokens = tokenize(doc.text, self.lang)
-            self._write(lambda: self._repo.set_tokens([(doc_id, doc.tokens or [])]))
+            self.set_tokens([(doc_id, doc.tokens)])
         return doc
 
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:

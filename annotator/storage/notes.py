@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import Select, delete, distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -89,14 +89,7 @@ class NoteStore(Store):
     def get(self, doc_id: int, annotator_id: int) -> DocumentNote | None:
         with self.db.session() as s:
             row = s.execute(
-                select(
-                    AnnotatorRow.name,
-                    DocumentNoteRow.text,
-                    DocumentNoteRow.flagged,
-                    DocumentNoteRow.updated_at,
-                )
-                .join(_P, AnnotatorRow.id == DocumentNoteRow.annotator_id)
-                .where(
+                _notes_with_names().where(
                     DocumentNoteRow.document_id == doc_id,
                     DocumentNoteRow.annotator_id == annotator_id,
                 )
@@ -110,13 +103,7 @@ class NoteStore(Store):
         """Every annotator's note on the document, flagged first, then by name."""
         with self.db.session() as s:
             rows = s.execute(
-                select(
-                    AnnotatorRow.name,
-                    DocumentNoteRow.text,
-                    DocumentNoteRow.flagged,
-                    DocumentNoteRow.updated_at,
-                )
-                .join(_P, AnnotatorRow.id == DocumentNoteRow.annotator_id)
+                _notes_with_names()
                 .where(DocumentNoteRow.document_id == doc_id)
                 .order_by(DocumentNoteRow.flagged.desc(), AnnotatorRow.name)
             ).all()
@@ -140,3 +127,13 @@ class NoteStore(Store):
             q = q.where(DocumentNoteRow.annotator_id == annotator_id)
         with self.db.session() as s:
             return list(s.scalars(q.order_by(DocumentNoteRow.document_id)))
+
+
+def _notes_with_names() -> Select[str, str, bool, datetime]:
+    """A note's writer, text, flag and time: what a ``DocumentNote`` is made of."""
+    return select(
+        AnnotatorRow.name,
+        DocumentNoteRow.text,
+        DocumentNoteRow.flagged,
+        DocumentNoteRow.updated_at,
+    ).join(_P, AnnotatorRow.id == DocumentNoteRow.annotator_id)
