@@ -190,8 +190,9 @@ class Suggester:
         lang: str = "en",
     ) -> Iterator[tuple[K, Suggestions]]:
         """Suggestions for many documents, in order. With ``n_process > 1`` spaCy
-        sends the Docs as bytes to worker processes, where the whole pipeline runs,
-        quote rules included; keys, texts and tokens stay in this process.
+        sends the Docs as bytes (the texts, for documents it tokenizes) to worker
+        processes, where the whole pipeline runs, quote rules included; keys and
+        stored tokens stay in this process.
 
         A long text is cut into pieces; a batch holds at most ``batch_size``
         pieces or documents, so memory stays bounded by ``batch_size`` times
