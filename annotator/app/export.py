@@ -15,6 +15,7 @@ that cannot be placed is reported (with its document) and fails the export.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import random
 from collections.abc import Iterable, Iterator
@@ -152,6 +153,24 @@ def _dev_positions(total: int | None, dev: float | None, seed: int) -> set[int]:
     return set(random.Random(seed).sample(range(total), n_dev))
 
 
+LAYER_CHOICES = ("all", "ents", "quotes")
+
+
+def only_layer(ann: Annotation, layer: str) -> Annotation:
+    """``ann`` with the spans of one layer (``all``: unchanged), and the relations whose
+    two spans both remain: the two layers can go to separate datasets."""
+    if layer == "all":
+        return ann
+    if layer not in LAYER_CHOICES:
+        raise ExportError(
+            f"Unknown --layer {layer!r}; use {', '.join(LAYER_CHOICES)}.", code="E339"
+        )
+    spans = [s for s in ann.spans if s.layer == layer]
+    keys = {s.key for s in spans}
+    relations = [r for r in ann.relations if r.head in keys and r.child in keys]
+    return dataclasses.replace(ann, spans=spans, relations=relations)
+
+
 _YOUNG_THRESHOLD = 10_000  # allocations before a young collection while exporting
 
 
@@ -166,11 +185,14 @@ def export_pairs(
     lang: str = "en",
     span_key: str = "quotes",
     docstart: bool = True,
+    layer: str = "all",
+    tokens: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> ExportReport:
     """Write ``pairs`` in ``fmt`` to ``out`` (a file; a folder of train/dev with ``dev``)."""
     factory, _ = writer_for(fmt)
+    only_layer(Annotation(None, ""), layer)  # an unknown layer fails before anything is written
     out = Path(out)
     dev_at = _dev_positions(total, dev, seed)
     targets = _targets(out, fmt, dev)
@@ -181,7 +203,9 @@ def export_pairs(
     thresholds: tuple[int, int, int] | None = None
     try:
         for part, path in targets.items():
-            writers[part] = factory(path, lang=lang, span_key=span_key, docstart=docstart)
+            writers[part] = factory(
+                path, lang=lang, span_key=span_key, docstart=docstart, tokens=tokens
+            )
         # What exists now (the program, the writers' pipeline and vocabulary) outlives
         # the export: out of the cyclic collector's sight, its full collections walk
         # only what the export makes (they cost a third of a DocBin export before).
@@ -200,6 +224,7 @@ def export_pairs(
             if fmt in TRAINING_FORMATS and ann.status == AnnotationStatus.SKIPPED:
                 report.left_out += 1
                 continue
+            ann = only_layer(ann, layer)
             part = "all" if dev is None else ("dev" if position - 1 in dev_at else "train")
             try:
                 writers[part].add(doc, ann)
@@ -255,6 +280,8 @@ def export_project(
     seed: int = 0,
     span_key: str = "quotes",
     docstart: bool = True,
+    layer: str = "all",
+    tokens: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     fallback: str = "none",
@@ -289,6 +316,8 @@ def export_project(
         lang=project.lang,
         span_key=span_key,
         docstart=docstart,
+        layer=layer,
+        tokens=tokens,
         progress=progress,
         cancel=cancel,
     )

@@ -23,7 +23,7 @@ from annotator.core import (
     text_problem,
 )
 from annotator.formats.align import AlignmentError, build_annotation
-from annotator.formats.records import ImportRecord, Problem
+from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, ReadOptions
 from annotator.formats.registry import READERS, expand_paths
 from annotator.formats.textio import display_path, name_is_text
 from annotator.nlp.tokenize import tokenize_many
@@ -70,7 +70,9 @@ def _count_units(files: list[tuple[Path, str]]) -> int:
     return max(total, 1)
 
 
-def _records(files: list[tuple[Path, str]]) -> Iterator[ImportRecord | Problem]:
+def _records(
+    files: list[tuple[Path, str]], options: ReadOptions
+) -> Iterator[ImportRecord | Problem]:
     for path, fmt in files:
         shown = display_path(path)
         if not path.exists():
@@ -90,7 +92,7 @@ def _records(files: list[tuple[Path, str]]) -> Iterator[ImportRecord | Problem]:
                 "bytes written as \\xNN",
                 warning=True,
             )
-        yield from reader(path)
+        yield from reader(path, options)
 
 
 def import_paths(
@@ -103,6 +105,7 @@ def import_paths(
     batch_size: int = 5000,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    options: ReadOptions = DEFAULT_READ,
 ) -> ImportReport:
     files = expand_paths(paths, fmt)
     total = _count_units(files) if progress else 0
@@ -110,10 +113,10 @@ def import_paths(
     batch: list[ImportRecord] = []
 
     def flush() -> None:
-        _store_batch(repo, batch, annotator, lang, report)
+        _store_batch(repo, batch, annotator, lang, report, options)
         batch.clear()
 
-    for done, item in enumerate(_records(files), start=1):
+    for done, item in enumerate(_records(files, options), start=1):
         if isinstance(item, Problem):
             report.add(item)
         else:
@@ -158,6 +161,7 @@ def _store_batch(
     annotator: str | None,
     lang: str,
     report: ImportReport,
+    options: ReadOptions = DEFAULT_READ,
 ) -> None:
     checked: list[ImportRecord] = []
     for rec in batch:
@@ -180,7 +184,7 @@ def _store_batch(
             assert tokens is not None
             name = annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR
             try:
-                ann, snapped = build_annotation(rec, tokens, name)
+                ann, snapped = build_annotation(rec, tokens, name, snap=options.snap)
             except AlignmentError as exc:
                 report.problems.append(Problem(rec.source, rec.line, str(exc)))
                 continue

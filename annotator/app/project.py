@@ -38,6 +38,7 @@ from annotator.core import (
     validate_annotation,
 )
 from annotator.core.operations import AnnotationDiff, Batch, Operation, diff
+from annotator.formats.records import ReadOptions
 from annotator.nlp.tokenize import tokenize, tokenize_many
 from annotator.storage.engine import Database, StorageError
 from annotator.storage.repository import DocumentListRow, Repository
@@ -559,6 +560,7 @@ class Project:
         annotator: str | None = None,
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
+        options: ReadOptions | None = None,
     ) -> ImportReport:
         return import_paths(
             self._repo,
@@ -568,6 +570,7 @@ class Project:
             lang=self.lang,
             progress=progress,
             cancel=cancel,
+            options=options or ReadOptions(),
         )
 
     # notes and flags (annotator/app/notes.py) ---------------------------------------------

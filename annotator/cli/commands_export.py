@@ -56,6 +56,24 @@ def export(
             help="With --gold, for documents without gold: an annotator's NAME, majority, or none.",
         ),
     ] = "none",
+    layer: Annotated[
+        str,
+        typer.Option("--layer", help="all, ents (entities only) or quotes (QUOTE, SPEAKER, CUE)."),
+    ] = "all",
+    tokens: Annotated[
+        bool,
+        typer.Option(
+            "--tokens/--no-tokens",
+            help="JSONL: write each record's tokens (Prodigy's manual views need them).",
+        ),
+    ] = True,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="spacy: also write a ready spaCy training config.cfg to this path.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Export one annotator's annotations (or gold) as training data."""
@@ -78,6 +96,8 @@ def export(
                 seed=seed,
                 span_key=span_key,
                 docstart=docstart,
+                layer=layer,
+                tokens=tokens,
                 progress=progress,
                 fallback=fallback,
             )

@@ -12,6 +12,8 @@ from rich.markup import escape
 from annotator.app.importing import ImportReport
 from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
+from annotator.core import AnnotatorError
+from annotator.formats.records import IOB_DOCUMENT_CHOICES, SNAP_CHOICES, ReadOptions
 
 
 def _kept(report: ImportReport) -> str:
@@ -22,6 +24,26 @@ def _kept(report: ImportReport) -> str:
     if report.annotations_replaced:
         parts.append(f"{report.annotations_replaced} replaced")
     return f" added ({', '.join(parts)})" if parts else ""
+
+
+class ImportOptionError(AnnotatorError):
+    code = "E338"
+
+
+def _read_options(snap: str, type_map: list[str], iob_documents: str) -> ReadOptions:
+    if snap not in SNAP_CHOICES:
+        raise ImportOptionError(f"--snap must be {' or '.join(SNAP_CHOICES)}, not {snap!r}.")
+    if iob_documents not in IOB_DOCUMENT_CHOICES:
+        raise ImportOptionError(
+            f"--iob-documents must be {' or '.join(IOB_DOCUMENT_CHOICES)}, not {iob_documents!r}."
+        )
+    mapping: dict[str, str] = {}
+    for item in type_map:
+        source, sep, ours = item.partition("=")
+        if not sep or not source.strip() or not ours.strip():
+            raise ImportOptionError(f"--map takes SOURCE=OURS (e.g. Content=QUOTE), not {item!r}.")
+        mapping[source.strip()] = ours.strip()
+    return ReadOptions(snap=snap, type_map=mapping, iob_documents=iob_documents)
 
 
 @app.command("import")
@@ -39,12 +61,38 @@ def import_(
             "file's _annotator_id, else 'imported').",
         ),
     ] = None,
+    snap: Annotated[
+        str,
+        typer.Option(
+            "--snap",
+            help="A span that splits a token: split (keep the span exactly, split the "
+            "token) or expand (widen the span to whole tokens).",
+        ),
+    ] = "split",
+    type_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Map a source type to ours, BRAT=OURS (repeatable), e.g. --map Content=QUOTE.",
+        ),
+    ] = None,
+    iob_documents: Annotated[
+        str,
+        typer.Option(
+            "--iob-documents",
+            help="IOB: a document per -DOCSTART- (docstart) or per blank-line block (blocks).",
+        ),
+    ] = "docstart",
     db: DbOption = None,
 ) -> None:
     """Import articles: .txt files (one per document) or JSONL (with labels)."""
+    with clear_errors():
+        options = _read_options(snap, type_map or [], iob_documents)
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         with progress_bar("importing") as progress:
-            report = project.import_paths(paths, fmt=fmt, annotator=annotator, progress=progress)
+            report = project.import_paths(
+                paths, fmt=fmt, annotator=annotator, progress=progress, options=options
+            )
         with progress_bar("indexing for search") as progress:
             project.index_for_search(batch=5000, progress=progress)
         for warning in report.warnings:

@@ -104,6 +104,7 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E334", "Nothing to export for that annotator and status."),
         ("E335", "--fallback is given without --gold."),
         ("E336", "An export file could not be written."),
+        ("E339", "Unknown --layer for the export."),
         ("E400", "A label key binding cannot be made."),
         ("E401", "No annotation set of that name to evaluate."),
         ("E500", "No annotator is named for the assignment."),
@@ -116,6 +117,7 @@ REGISTRY: tuple[ErrorCode, ...] = (
     *_codes(
         "annotator.cli",
         ("E337", "Some documents cannot be exported as asked; nothing was written."),
+        ("E338", "An import or export option is not valid."),
     ),
     *_codes(
         "annotator.nlp",

@@ -80,7 +80,7 @@ def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
 
 
 def build_annotation(
-    record: ImportRecord, tokens: Sequence[Token], annotator: str
+    record: ImportRecord, tokens: Sequence[Token], annotator: str, *, snap: str = "split"
 ) -> tuple[Annotation, int]:
     """The record's annotation, and how many spans had to be snapped to token boundaries.
 

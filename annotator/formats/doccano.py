@@ -35,7 +35,14 @@ from annotator.core import Annotation, Document, default_layer
 from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans, span_index
 from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
-from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
+from annotator.formats.records import (
+    DEFAULT_READ,
+    ImportRecord,
+    Problem,
+    RawRelation,
+    RawSpan,
+    ReadOptions,
+)
 from annotator.formats.textio import display_path, printable
 
 _KNOWN = {
@@ -234,7 +241,9 @@ def _read_stream(
             yield Problem(source, number, str(exc))
 
 
-def read_doccano(path: Path) -> Iterator[ImportRecord | Problem]:
+def read_doccano(
+    path: Path, options: ReadOptions = DEFAULT_READ
+) -> Iterator[ImportRecord | Problem]:
     """doccano JSONL, or doccano's zip export (one JSONL file per user)."""
     if zipfile.is_zipfile(path):
         yield from read_doccano_zip(path)

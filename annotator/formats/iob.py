@@ -32,7 +32,7 @@ from annotator.formats.export_base import (
     place_spans,
     tokens_of,
 )
-from annotator.formats.records import ImportRecord, Problem, RawSpan
+from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, RawSpan, ReadOptions
 from annotator.formats.textio import display_path, open_lines
 from annotator.nlp.tokenize import blank_pipeline
 
@@ -201,7 +201,9 @@ def _parse_tag(tag: str) -> tuple[str | None, str] | str:
     return prefix, label
 
 
-def read_iob(path: Path) -> Iterator[ImportRecord | Problem]:
+def read_iob(
+    path: Path, options: ReadOptions = DEFAULT_READ
+) -> Iterator[ImportRecord | Problem]:
     """Documents of an IOB file. A line that cannot be read (no tag, an unknown tag, not
     UTF-8, too long) is skipped and reported with its number; the rest of its document
     is kept, as if that line were not there."""

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.formats.records import ImportRecord, Problem, RawRelation, RawSpan
+from annotator.formats.records import (
+    DEFAULT_READ,
+    ImportRecord,
+    Problem,
+    RawRelation,
+    RawSpan,
+    ReadOptions,
+)
 from annotator.formats.textio import MAX_LINE, display_path, iter_lines, open_lines
 
 __all__ = ["MAX_LINE", "RecordError", "iter_jsonl_lines", "read_jsonl", "record_from_object"]
@@ -189,7 +196,9 @@ def parse_jsonl_lines(
         yield number, obj
 
 
-def read_jsonl(path: Path) -> Iterator[ImportRecord | Problem]:
+def read_jsonl(
+    path: Path, options: ReadOptions = DEFAULT_READ
+) -> Iterator[ImportRecord | Problem]:
     source = display_path(path)
     for item in parse_jsonl_lines(open_lines(path), source):
         if isinstance(item, Problem):

@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+SNAP_CHOICES = ("split", "expand")
+IOB_DOCUMENT_CHOICES = ("docstart", "blocks")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How an import reads its files; every reader takes these (most use none of them).
+
+    ``snap``: a span that starts or ends inside a tokenizer token either splits that
+    document's token there (``split``, the default: the span is kept exactly) or is
+    widened to whole tokens (``expand``). ``type_map``: a source format's span and
+    relation types mapped to ours (brat's ``--map Content=QUOTE``). ``iob_documents``:
+    an IOB file's documents start at each ``-DOCSTART-`` line (``docstart``) or at
+    each blank-line-separated block (``blocks``, as Label Studio's CoNLL export needs).
+    """
+
+    snap: str = "split"
+    type_map: Mapping[str, str] = field(default_factory=dict)
+    iob_documents: str = "docstart"
+
+
+DEFAULT_READ = ReadOptions()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ from annotator.formats.doccano import looks_like_doccano, read_doccano
 from annotator.formats.export_base import Writer
 from annotator.formats.iob import read_iob
 from annotator.formats.jsonl import read_jsonl
-from annotator.formats.records import ImportRecord, Problem
+from annotator.formats.records import ImportRecord, Problem, ReadOptions
 from annotator.formats.textio import display_path, encoding_of, iter_lines
 from annotator.formats.txt import read_txt
 
-Reader = Callable[[Path], Iterator[ImportRecord | Problem]]
+Reader = Callable[[Path, ReadOptions], Iterator[ImportRecord | Problem]]
 WriterFactory = Callable[..., Writer]
 
 READERS: dict[str, Reader] = {

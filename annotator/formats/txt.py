@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.formats.records import ImportRecord, Problem
+from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, ReadOptions
 from annotator.formats.textio import decode_text, display_path, encoding_of
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -21,7 +21,9 @@ def looks_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def read_txt(path: Path) -> Iterator[ImportRecord | Problem]:
+def read_txt(
+    path: Path, options: ReadOptions = DEFAULT_READ
+) -> Iterator[ImportRecord | Problem]:
     source = display_path(path)
     try:
         size = path.stat().st_size
