@@ -24,6 +24,7 @@ from annotator.core.tokens import (
     decode_tokens,
     encode_tokens,
     snap_range,
+    split_tokens,
     token_index_range,
 )
 from annotator.core.validation import (
@@ -68,6 +69,7 @@ __all__ = [
     "label_problem",
     "name_problem",
     "snap_range",
+    "split_tokens",
     "text_problem",
     "text_sha256",
     "token_index_range",

@@ -137,3 +137,36 @@ def token_index_range(
 ) -> tuple[int, int] | None:
     """Indices of the first and last (inclusive) token of an aligned span, else ``None``."""
     return _index(tokens).index_range(start, end)
+
+
+def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Token], int]:
+    """``tokens`` split at every offset of ``cuts`` that falls strictly inside a token,
+    and how many tokens were split.
+
+    A span taken from another tool may start or end inside one of our tokens ("U.S." in
+    "U.S.-Russia"); splitting the token there keeps the span exactly. Splitting only adds
+    boundaries, so every span aligned before stays aligned (spans are stored by
+    character offsets, never by token index). The pieces are joined without
+    whitespace; the last keeps the token's own. Offsets between tokens or outside
+    every token change nothing.
+    """
+    index = TokenIndex(tokens)
+    inside: dict[int, set[int]] = {}
+    for cut in cuts:
+        i = bisect_right(index.starts, cut) - 1  # the last token starting at or before cut
+        if i >= 0 and index.starts[i] < cut < index.ends[i]:
+            inside.setdefault(i, set()).add(cut)
+    if not inside:
+        return list(tokens), 0
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        points = inside.get(i)
+        if points is None:
+            out.append(tok)
+            continue
+        start = tok.start
+        for cut in sorted(points):
+            out.append(Token(start, cut, False))
+            start = cut
+        out.append(Token(start, tok.end, tok.ws))
+    return out, len(inside)
