@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from annotator.core import (
     Annotation,
@@ -20,6 +21,7 @@ from annotator.core import (
     default_layer,
     label_problem,
     snap_range,
+    split_tokens,
     validate_annotation,
 )
 from annotator.formats.records import ImportRecord, RawSpan
@@ -152,3 +154,47 @@ def build_annotation(
     except ValidationError as exc:
         raise AlignmentError(str(exc.args[0])) from exc
     return annotation, snapped
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """A record placed on a document's tokens."""
+
+    annotation: Annotation
+    tokens: list[Token]  # the document's tokens, split where a span needed it
+    snapped: int  # spans moved to token boundaries (widened, or trimmed of whitespace)
+    split: int  # tokens split so that a span is kept exactly
+
+
+def _span_bounds(record: ImportRecord) -> Iterator[int]:
+    """Where the record's spans start and end once trimmed of whitespace, as placing
+    them trims it; spans outside the text are left to ``build_annotation`` to refuse."""
+    text = record.text
+    for raw in record.spans or []:
+        start, end = raw.start, raw.end
+        if not 0 <= start < end <= len(text):
+            continue
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            yield start
+            yield end
+
+
+def align_record(
+    record: ImportRecord, tokens: Sequence[Token], annotator: str, *, snap: str = "split"
+) -> Aligned:
+    """The record's annotation and the tokens to store its document with.
+
+    ``snap="split"``: a span that starts or ends inside a token splits that token there,
+    so every span is kept exactly. ``snap="expand"``: the tokens stay as they are and
+    such a span is widened to whole tokens (two spans that would become one are
+    refused by ``build_annotation``).
+    """
+    split = 0
+    if snap == "split":
+        tokens, split = split_tokens(tokens, _span_bounds(record))
+    annotation, snapped = build_annotation(record, tokens, annotator, snap=snap)
+    return Aligned(annotation, list(tokens), snapped, split)
