@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from annotator.app.importing import CancelFn, ProgressFn
 from annotator.app.labels import as_labels
 from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
+from annotator.formats.docbin import DEFAULT_SPAN_KEY
 from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
 from annotator.formats.records import Problem
@@ -183,7 +184,7 @@ def export_pairs(
     dev: float | None = None,
     seed: int = 0,
     lang: str = "en",
-    span_key: str = "quotes",
+    span_key: str = DEFAULT_SPAN_KEY,
     docstart: bool = True,
     layer: str = "all",
     tokens: bool = True,
@@ -278,7 +279,7 @@ def export_project(
     status: str = "done",
     dev: float | None = None,
     seed: int = 0,
-    span_key: str = "quotes",
+    span_key: str = DEFAULT_SPAN_KEY,
     docstart: bool = True,
     layer: str = "all",
     tokens: bool = True,

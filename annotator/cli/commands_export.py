@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from annotator.app.export import count_for_export, export_project, resolve_annotator
+from annotator.app.export import (
+    DEFAULT_SPAN_KEY,
+    count_for_export,
+    export_project,
+    resolve_annotator,
+)
 from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
 
@@ -43,8 +48,12 @@ def export(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the train/dev split.")] = 0,
     span_key: Annotated[
-        str, typer.Option("--span-key", help="spaCy span group of the quotes layer.")
-    ] = "quotes",
+        str,
+        typer.Option(
+            "--span-key",
+            help="spaCy span group of the quotes layer (sc: what a stock spancat reads).",
+        ),
+    ] = DEFAULT_SPAN_KEY,
     docstart: Annotated[
         bool,
         typer.Option("--docstart/--no-docstart", help="IOB: a -DOCSTART- line per document."),

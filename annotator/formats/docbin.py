@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
     from spacy.vocab import Vocab
 
-DEFAULT_SPAN_KEY = "quotes"
+DEFAULT_SPAN_KEY = "sc"
 # Documents per shard. Writing speed is the same from 500 to 8,000 (1.11-1.18 ms per
 # document of ~270 tokens, add + write); memory grows with the shard (~27 MB per
 # 1,000 such documents), and most projects stay one file at 2,000.

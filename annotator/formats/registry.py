@@ -106,10 +106,10 @@ def _first_object(path: Path) -> Any:
 
 
 def _spacy_writer(path: Path, **options: Any) -> Writer:
-    from annotator.formats.docbin import DocBinWriter
+    from annotator.formats.docbin import DEFAULT_SPAN_KEY, DocBinWriter
 
     return DocBinWriter(
-        path, lang=options.get("lang", "en"), span_key=options.get("span_key", "quotes")
+        path, lang=options.get("lang", "en"), span_key=options.get("span_key", DEFAULT_SPAN_KEY)
     )
 
 

@@ -76,7 +76,7 @@ width = 16
 
 [components.spancat]
 factory = "spancat"
-spans_key = "quotes"
+spans_key = "sc"
 
 [components.spancat.model]
 @architectures = "spacy.SpanCategorizer.v1"
@@ -180,7 +180,7 @@ def test_export_docbin_docs_equal_the_db_spans_one_for_one(gold: Project, tmp_pa
         assert doc.user_data["meta"] == stored.meta
         ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         assert ents == sorted((s.start, s.end, s.label) for s in ann.layer(Layer.ENTS))
-        group = [(s.start_char, s.end_char, s.label_) for s in doc.spans["quotes"]]
+        group = [(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]]
         assert sorted(group) == sorted((s.start, s.end, s.label) for s in ann.layer("quotes"))
         assert len(group) == len(ann.layer("quotes"))
         back = annotation_from_doc(doc)

@@ -70,7 +70,7 @@ def test_docbin_build_doc_has_the_exact_text_ents_and_quotes() -> None:
         ("Maria Lopez", "PERSON"),
         ("Lima", "GPE"),
     ]
-    assert [(s.text, s.label_) for s in spacy_doc.spans["quotes"]] == [
+    assert [(s.text, s.label_) for s in spacy_doc.spans["sc"]] == [
         ("Maria Lopez", "SPEAKER"),
         ("said", "CUE"),
         ('"Prices rose in Lima."', "QUOTE"),
