@@ -244,10 +244,10 @@ def raw_import(src: Path, db: Path) -> None:
         nonlocal next_ann, next_span
         con.execute("begin")
         con.executemany(_DOC, [row for _, _, row in objs])
+        marks = ",".join("?" * len(objs))
         ids = dict(
             con.execute(
-                "select sha256, id from documents where sha256 in (%s)"
-                % ",".join("?" * len(objs)),
+                f"select sha256, id from documents where sha256 in ({marks})",
                 [key for key, _, _ in objs],
             )
         )
