@@ -19,10 +19,12 @@ from annotator.core import (
     MAX_EXTERNAL_ID_LENGTH,
     Annotation,
     Document,
+    Token,
     name_problem,
+    split_tokens,
     text_problem,
 )
-from annotator.formats.align import AlignmentError, build_annotation
+from annotator.formats.align import AlignmentError, align_record
 from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, ReadOptions
 from annotator.formats.registry import READERS, expand_paths
 from annotator.formats.textio import display_path, name_is_text
@@ -44,6 +46,7 @@ class ImportReport:
     annotations_replaced: int = 0  # a different one by that annotator was replaced
     annotations_present: int = 0  # the same one was already stored (a resumed import)
     snapped_spans: int = 0
+    split_tokens: int = 0  # tokens split so that spans inside them are kept exactly
     problems: list[Problem] = field(default_factory=list)  # skipped input
     warnings: list[Problem] = field(default_factory=list)  # read, with a change to know of
     cancelled: bool = False
@@ -172,7 +175,7 @@ def _store_batch(
         else:
             checked.append(rec)
     annotated = [r for r in checked if r.annotated]
-    tokens_for: dict[int, list] = {}
+    tokens_for: dict[int, list[Token]] = {}
     if annotated:
         for rec, toks in zip(annotated, tokenize_many(r.text for r in annotated), strict=True):
             tokens_for[id(rec)] = toks
@@ -184,15 +187,60 @@ def _store_batch(
             assert tokens is not None
             name = annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR
             try:
-                ann, snapped = build_annotation(rec, tokens, name, snap=options.snap)
+                aligned = align_record(rec, tokens, name, snap=options.snap)
             except AlignmentError as exc:
                 report.problems.append(Problem(rec.source, rec.line, str(exc)))
                 continue
-            report.snapped_spans += snapped
+            ann, tokens = aligned.annotation, aligned.tokens
+            report.snapped_spans += aligned.snapped
+            report.split_tokens += aligned.split
         doc = Document(text=rec.text, external_id=rec.external_id, meta=rec.meta, tokens=tokens)
         entries.append(_Entry(rec, doc, ann))
-    entries = _drop_stored_annotations(repo, entries, report)
+    labelled = [e.document.sha256 for e in entries if e.annotation is not None]
+    stored_ids = repo.document_ids_by_sha(labelled) if labelled else {}
+    _share_tokens(repo, entries, stored_ids)
+    entries = _drop_stored_annotations(repo, entries, report, stored_ids)
     _write(repo, entries, report)
+
+
+def _share_tokens(repo: Repository, entries: list[_Entry], stored_ids: dict[str, int]) -> None:
+    """Give every record of one text the same tokens, split at the span boundaries of
+    all of them and of the copy already stored: a text is stored once, and each of its
+    annotations must fit its tokens. Stored tokens are rewritten before the annotations
+    are: a split alone changes no label (spans are character offsets, and splitting only
+    adds boundaries), so an import interrupted in between leaves every label exportable."""
+    by_sha: dict[str, list[_Entry]] = {}
+    for e in entries:
+        by_sha.setdefault(e.document.sha256, []).append(e)
+    shared = {
+        sha: group
+        for sha, group in by_sha.items()
+        if (len(group) > 1 or sha in stored_ids) and any(e.annotation for e in group)
+    }
+    if not shared:
+        return  # the usual batch: new texts, each once
+    stored_ids_of = [stored_ids[sha] for sha in shared if sha in stored_ids]
+    stored = {d.sha256: d for d in repo.get_documents(stored_ids_of)} if stored_ids_of else {}
+    rewrite: list[tuple[int, list[Token]]] = []
+    for sha, group in shared.items():
+        old = stored.get(sha)
+        base = old.tokens if old is not None and old.tokens is not None else None
+        if base is None:
+            base = next(e.document.tokens for e in group if e.document.tokens is not None)
+        bounds = [
+            b
+            for e in group
+            if e.annotation
+            for sp in e.annotation.spans
+            for b in (sp.start, sp.end)
+        ]
+        tokens, _ = split_tokens(base, bounds)
+        for e in group:
+            e.document.tokens = tokens
+        if old is not None and old.id is not None and old.tokens != tokens:
+            rewrite.append((old.id, tokens))
+    if rewrite:
+        repo.set_tokens(rewrite)
 
 
 def _same(a: Annotation, b: Annotation) -> bool:
@@ -205,17 +253,14 @@ def _same(a: Annotation, b: Annotation) -> bool:
 
 
 def _drop_stored_annotations(
-    repo: Repository, entries: list[_Entry], report: ImportReport
+    repo: Repository, entries: list[_Entry], report: ImportReport, stored_ids: dict[str, int]
 ) -> list[_Entry]:
     """Leave out annotations already stored as they are (an import run again after it
     was interrupted): they are not rewritten (a window that has one open keeps its
     version) and not counted as added. A different stored one is replaced and counted
     as replaced."""
     labelled = [e for e in entries if e.annotation is not None]
-    if not labelled:
-        return entries
-    stored_ids = repo.document_ids_by_sha([e.document.sha256 for e in labelled])
-    if not stored_ids:
+    if not labelled or not stored_ids:
         return entries
     by_name: dict[str, list[_Entry]] = {}
     for e in labelled:

@@ -103,7 +103,8 @@ def import_(
         out.print(
             f"imported {report.imported} documents ({report.duplicates} already present, "
             f"{report.annotations} annotations{_kept(report)}, "
-            f"{report.snapped_spans} spans snapped to tokens); "
+            f"{report.snapped_spans} spans snapped to tokens, "
+            f"{report.split_tokens} tokens split); "
             f"skipped {len(report.problems)}"
         )
         if report.problems:
