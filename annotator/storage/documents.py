@@ -20,7 +20,11 @@ from annotator.storage.rows import DOCUMENT_COLUMNS, copy_document, document_fro
 _D = DOCUMENTS
 SEARCH_INDEXED_UPTO = "search_indexed_upto"
 _DOC_CACHE = 32  # decoded documents kept per open project
-_SHA_OF = select(DocumentRow.sha256).where(DocumentRow.id == bindparam("doc_id"))
+# The text's sha256 and the stored tokens' size: texts never change, and tokens change
+# only by being split (an import keeping a span inside a token), which makes them longer.
+_SHA_OF = select(DocumentRow.sha256, func.length(DocumentRow.tokens)).where(
+    DocumentRow.id == bindparam("doc_id")
+)
 _DOCUMENT = select(*DOCUMENT_COLUMNS).where(DocumentRow.id == bindparam("doc_id"))
 
 _INSERT_COLUMNS = ("external_id", "sha256", "text", "title", "meta", "tokens", "created_at")
@@ -33,7 +37,7 @@ _SQLITE_INSERT_DOCUMENTS = (
 class DocumentStore(Store):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
-        self._doc_cache: OrderedDict[int, Document] = OrderedDict()
+        self._doc_cache: OrderedDict[int, tuple[Document, int | None]] = OrderedDict()
         self._cache_lock = threading.Lock()  # the window calls from worker threads
 
     def insert_documents(self, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
@@ -63,22 +67,25 @@ class DocumentStore(Store):
             conn = s.connection()
             # Texts never change after import, but decoding a long article's tokens
             # costs milliseconds and every action asks for its document: reuse the
-            # decoded copy while the stored sha256 (one indexed lookup) still matches.
-            sha = conn.scalar(_SHA_OF, {"doc_id": doc_id})
-            if sha is None:
+            # decoded copy while the stored sha256 and tokens' size (one indexed lookup)
+            # still match: another process may have split the tokens since.
+            found = conn.execute(_SHA_OF, {"doc_id": doc_id}).first()
+            if found is None:
                 raise StorageError(f"No document with id {doc_id}.", code="E202")
+            sha: str = found[0]
+            size: int | None = found[1]
             with self._cache_lock:
                 cached = self._doc_cache.get(doc_id)
-                if cached is not None and cached.sha256 == sha:
+                if cached is not None and (cached[0].sha256, cached[1]) == (sha, size):
                     self._doc_cache.move_to_end(doc_id)
-                    return copy_document(cached)
+                    return copy_document(cached[0])
             row = conn.execute(_DOCUMENT, {"doc_id": doc_id}).first()
             if row is None:
                 raise StorageError(f"No document with id {doc_id}.", code="E202")
             doc = document_from(row)
         if doc.tokens is not None:
             with self._cache_lock:
-                self._doc_cache[doc_id] = copy_document(doc)
+                self._doc_cache[doc_id] = (copy_document(doc), size)
                 while len(self._doc_cache) > _DOC_CACHE:
                     self._doc_cache.popitem(last=False)
         return doc
