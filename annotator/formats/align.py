@@ -94,8 +94,14 @@ def build_annotation(
     by_raw: dict[tuple[int, int, str], SpanKey] = {}
     snapped = 0
     seen: dict[SpanKey, tuple[int, RawSpan]] = {}
+    rejected: set[SpanKey] = set()
     for i, raw in enumerate(record.spans or []):
         span = _span(raw, text, index, i)
+        if raw.rejected:
+            # Kept so the same suggestion is not proposed again; the reader has left
+            # out the relations that touch it.
+            rejected.add(span.key)
+            continue
         if (span.start, span.end) != (raw.start, raw.end):
             snapped += 1
         by_raw[(raw.start, raw.end, raw.label)] = span.key
@@ -126,12 +132,12 @@ def build_annotation(
         head = (
             by_raw.get(raw_rel.head_span)
             if raw_rel.head_span
-            else last_token_of.get(raw_rel.head or -1)
+            else last_token_of.get(-1 if raw_rel.head is None else raw_rel.head)
         )
         child = (
             by_raw.get(raw_rel.child_span)
             if raw_rel.child_span
-            else last_token_of.get(raw_rel.child or -1)
+            else last_token_of.get(-1 if raw_rel.child is None else raw_rel.child)
         )
         if head is None or child is None:
             raise AlignmentError(
@@ -148,6 +154,7 @@ def build_annotation(
         relations=relations,
         status=status,
         flagged=record.answer == "reject",
+        rejected=rejected - {sp.key for sp in spans},
     )
     try:
         validate_annotation(annotation, text, index)

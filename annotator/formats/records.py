@@ -56,6 +56,7 @@ class RawSpan:
     token_end: int | None = None
     origin: str | None = None
     confidence: float | None = None
+    rejected: bool = False  # a suggestion the annotator rejected, not a label
 
 
 @dataclass(slots=True)
