@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from annotator.app.importing import CancelFn, ProgressFn
 from annotator.app.labels import as_labels
-from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document
+from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document, LabelScheme
 from annotator.formats.docbin import DEFAULT_SPAN_KEY
 from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
@@ -188,6 +188,7 @@ def export_pairs(
     docstart: bool = True,
     layer: str = "all",
     tokens: bool = True,
+    scheme: LabelScheme | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> ExportReport:
@@ -205,7 +206,12 @@ def export_pairs(
     try:
         for part, path in targets.items():
             writers[part] = factory(
-                path, lang=lang, span_key=span_key, docstart=docstart, tokens=tokens
+                path,
+                lang=lang,
+                span_key=span_key,
+                docstart=docstart,
+                tokens=tokens,
+                scheme=scheme,  # labelling configs list the project's labels
             )
         # What exists now (the program, the writers' pipeline and vocabulary) outlives
         # the export: out of the cyclic collector's sight, its full collections walk
@@ -319,6 +325,7 @@ def export_project(
         docstart=docstart,
         layer=layer,
         tokens=tokens,
+        scheme=project.scheme,
         progress=progress,
         cancel=cancel,
     )

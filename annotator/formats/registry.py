@@ -12,6 +12,7 @@ from annotator.formats.doccano import looks_like_doccano, read_doccano
 from annotator.formats.export_base import Writer
 from annotator.formats.iob import read_iob
 from annotator.formats.jsonl import read_jsonl
+from annotator.formats.labelstudio_read import read_labelstudio
 from annotator.formats.records import ImportRecord, Problem, ReadOptions
 from annotator.formats.textio import display_path, encoding_of, iter_lines
 from annotator.formats.txt import read_txt
@@ -24,6 +25,7 @@ READERS: dict[str, Reader] = {
     "jsonl": read_jsonl,
     "doccano": read_doccano,
     "iob": read_iob,
+    "labelstudio": read_labelstudio,
 }
 _EXTENSIONS = {
     ".txt": "txt",
@@ -33,6 +35,7 @@ _EXTENSIONS = {
     ".zip": "doccano",
     ".iob": "iob",
     ".conll": "iob",
+    ".json": "labelstudio",  # the reader says so when a .json is no task list
 }
 _SNIFF_BYTES = 64 * 1024 * 1024
 
@@ -131,12 +134,19 @@ def _iob_writer(path: Path, **options: Any) -> Writer:
     return IobWriter(path, lang=options.get("lang", "en"), docstart=options.get("docstart", True))
 
 
+def _labelstudio_writer(path: Path, **options: Any) -> Writer:
+    from annotator.formats.labelstudio_write import LabelStudioWriter
+
+    return LabelStudioWriter(path, scheme=options.get("scheme"))
+
+
 # name -> (factory, file extension); factories import spaCy only when used.
 WRITERS: dict[str, tuple[WriterFactory, str]] = {
     "spacy": (_spacy_writer, ".spacy"),
     "jsonl": (_jsonl_writer, ".jsonl"),
     "doccano": (_doccano_writer, ".jsonl"),
     "iob": (_iob_writer, ".iob"),
+    "labelstudio": (_labelstudio_writer, ".json"),
 }
 
 
