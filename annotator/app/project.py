@@ -73,6 +73,9 @@ class Project:
         self._texts: dict[int, str] = {}
         self._suggest_lock = threading.Lock()
         self._require_decisions: bool | None = None
+        # name -> annotator, for its id: rows are never renamed or removed, so the id of
+        # a name read once holds (roles change: ``annotator()`` reads those afresh).
+        self._ids: dict[str, Annotator] = {}
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, upgrade: bool = True) -> Project:
@@ -97,13 +100,25 @@ class Project:
     ) -> Annotator:
         if name == "gold":
             kind, role = AnnotatorKind.GOLD, AnnotatorRole.REVIEWER
-        return self._repo.ensure_annotator(name, kind, role)
+        found = self._repo.ensure_annotator(name, kind, role)
+        self._ids[name] = found
+        return found
 
     def annotators(self) -> list[Annotator]:
         return self._repo.annotators()
 
     def _annotator(self, name: str) -> Annotator:
-        return self.ensure_annotator(name)
+        """``name``'s annotator for its id, created when missing (opening makes one)."""
+        return self._ids.get(name) or self.ensure_annotator(name)
+
+    def _known(self, name: str) -> Annotator | None:
+        """``name``'s annotator for its id, if there is one (reading creates none)."""
+        found = self._ids.get(name)
+        if found is None:
+            found = self._repo.annotator(name)
+            if found is not None:
+                self._ids[name] = found
+        return found
 
     def annotator(self, name: str) -> Annotator | None:
         """The annotator called ``name``, if there is one (reading creates none)."""
@@ -180,9 +195,7 @@ class Project:
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
         return self._repo.document_ids(after=after, limit=limit)
 
-    def documents(
-        self, doc_ids: Sequence[int], *, tokenize_missing: bool = True
-    ) -> list[Document]:
+    def documents(self, doc_ids: Sequence[int], *, tokenize_missing: bool = True) -> list[Document]:
         """Several documents with their tokens, tokenizing (and storing) those missing;
         with ``tokenize_missing=False`` those keep ``tokens=None``."""
         docs = self._repo.get_documents(doc_ids)
@@ -233,7 +246,7 @@ class Project:
     # annotations ----------------------------------------------------------------------
 
     def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
-        a = self._repo.annotator(annotator)
+        a = self._known(annotator)
         if a is None:
             return None
         return self._repo.load_annotation(doc_id, a)
@@ -280,7 +293,7 @@ class Project:
     def labels(self, doc_id: int, annotator: str) -> Annotation | None:
         """What ``annotator`` labelled in the document: for a person, only what they saw
         and decided (no undecided or hidden suggestions; see ``annotator.core.seen``)."""
-        a = self._repo.annotator(annotator)
+        a = self._known(annotator)
         if a is None:
             return None
         found = self._repo.load_annotation(doc_id, a)
@@ -584,7 +597,7 @@ class Project:
         )
 
     def note(self, doc_id: int, annotator: str) -> DocumentNote | None:
-        return _notes.note(self._repo.notes, self._repo.annotator(annotator), doc_id)
+        return _notes.note(self._repo.notes, self._known(annotator), doc_id)
 
     def notes(self, doc_id: int) -> list[DocumentNote]:
         """Every annotator's note on the document, flagged first (for reviewers)."""

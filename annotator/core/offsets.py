@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 _REPLACEMENT = "\ufffd"
 DISPLAY_BLOCK_CHARS = 10_000  # longest paragraph shown as one Qt block
@@ -123,6 +123,18 @@ class OffsetMap:
             raise ValueError(f"offset {offset} is outside the text (length {len(self.text)})")
         i = bisect_right(self._cp_points, offset)
         return offset + (self._deltas[i - 1] if i else 0)
+
+    def to_qt_many(self, offsets: Sequence[int]) -> list[int]:
+        """``to_qt`` of each offset, in one pass (an open places thousands of span ends)."""
+        n = len(self.text)
+        if offsets and not (min(offsets) >= 0 and max(offsets) <= n):
+            bad = next(o for o in offsets if not 0 <= o <= n)
+            raise ValueError(f"offset {bad} is outside the text (length {n})")
+        if not self._cp_points:
+            return list(offsets)
+        points = self._cp_points
+        shifts = (0, *self._deltas)  # shifts[i]: the delta after i change points
+        return [o + shifts[bisect_right(points, o)] for o in offsets]
 
     def from_qt(self, position: int, *, round_up: bool = False) -> int:
         """Code-point offset of Qt ``position``.

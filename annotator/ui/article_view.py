@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import cast
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
@@ -59,6 +60,8 @@ from annotator.ui.theme import (
     mark_background,
     mark_of,
 )
+
+_qt_start = itemgetter(1)  # a Placed's Qt start
 
 
 class ArticleView(QPlainTextEdit):
@@ -135,18 +138,22 @@ class ArticleView(QPlainTextEdit):
 
     def set_spans(self, spans: Iterable[Span], relations: Sequence[Relation]) -> None:
         """Show these spans (already filtered by the caller, e.g. low-confidence hidden)."""
-        to_qt = self.omap.to_qt
+        spans = list(spans)
+        to_qt = self.omap.to_qt_many
+        starts = to_qt([s.start for s in spans])
+        ends = to_qt([s.end for s in spans])
         ents: list[Placed] = []
         quotes: list[Placed] = []
         by_key: dict[SpanKey, Placed] = {}
         ents_layer = Layer.ENTS
-        for span in spans:
-            placed = Placed(span, to_qt(span.start), to_qt(span.end))
+        new = tuple.__new__  # Placed's own __new__ is a Python function: 1,000s per open
+        for span, a, b in zip(spans, starts, ends, strict=True):
+            placed = new(Placed, (span, a, b))
             by_key[span.key] = placed
             (ents if span.layer == ents_layer else quotes).append(placed)
         quotes.sort(key=lambda p: (p.a, -p.b))
         # Entities never overlap, so sorted by start they are sorted by end too.
-        ents.sort(key=lambda p: p.a)
+        ents.sort(key=_qt_start)
         self._ents, self._quotes, self._by_key = ents, quotes, by_key
         self._ent_ends = [p.b for p in ents]
         self._relations = list(relations)

@@ -149,7 +149,7 @@ class AnnotationEditor(QObject):
         relations = [r for r in ann.relations if r.head in visible_keys and r.child in visible_keys]
         self.view.set_spans(self._visible, relations)
         self.table.span_model.set_spans(
-            self.document.text, self._visible, relations, self.referents
+            self.document.text, self._visible, relations, self.referents, presorted=True
         )
         if self.current not in visible_keys:
             self.current = None

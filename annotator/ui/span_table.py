@@ -59,6 +59,8 @@ class SpanTableModel(QAbstractTableModel):
         self._cue: dict[SpanKey, str] = {}
         self.scheme: LabelScheme = DEFAULT_SCHEME
         self._referents: dict[SpanKey, str] = {}
+        self._brushes: dict[tuple[str, bool], QBrush] = {}
+        self._brush_stamp: tuple[int, int] = (0, 0)
 
     def set_spans(
         self,
@@ -66,12 +68,15 @@ class SpanTableModel(QAbstractTableModel):
         spans: Sequence[Span],
         relations: Sequence[Relation],
         referents: dict[SpanKey, SpanKey] | None = None,
+        *,
+        presorted: bool = False,
     ) -> None:
-        """``referents``: pronoun speakers and the entity they likely mean (shown "he → X")."""
+        """``referents``: pronoun speakers and the entity they likely mean (shown "he → X");
+        ``presorted``: ``spans`` are in ``spans_sorted`` order already (not sorted again)."""
         self.beginResetModel()
         self._text = text
         self._referents = {k: text[v.start : v.end] for k, v in (referents or {}).items()}
-        self._spans = spans_sorted(spans)
+        self._spans = list(spans) if presorted else spans_sorted(spans)
         self._rows = {s.key: i for i, s in enumerate(self._spans)}
         self._speaker = {}
         self._cue = {}
@@ -133,15 +138,7 @@ class SpanTableModel(QAbstractTableModel):
                 )
             return tip
         elif role == Qt.ItemDataRole.BackgroundRole and col == 1:
-            spec = self.scheme.get(span.label)
-            colour = spec.colour if spec else FALLBACK_COLOUR
-            from PySide6.QtWidgets import QApplication
-
-            return QBrush(
-                span_background(
-                    colour, QApplication.palette(), suggested=span.origin == Origin.SUGGESTED
-                )
-            )
+            return self._label_brush(span.label, span.origin == Origin.SUGGESTED)
         elif (
             role == Qt.ItemDataRole.ForegroundRole and col == 2 and span.origin == Origin.SUGGESTED
         ):
@@ -159,6 +156,24 @@ class SpanTableModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.UserRole:
             return span.key
         return None
+
+    def _label_brush(self, label: str, suggested: bool) -> QBrush:
+        """The Label cell's tint; one brush per label and look for as long as the scheme
+        and the palette stay (the table asks for it on every paint of every row)."""
+        from PySide6.QtWidgets import QApplication
+
+        palette = QApplication.palette()
+        stamp = (id(self.scheme), palette.cacheKey())
+        if stamp != self._brush_stamp:
+            self._brushes.clear()
+            self._brush_stamp = stamp
+        brush = self._brushes.get((label, suggested))
+        if brush is None:
+            spec = self.scheme.get(label)
+            colour = spec.colour if spec else FALLBACK_COLOUR
+            brush = QBrush(span_background(colour, palette, suggested=suggested))
+            self._brushes[(label, suggested)] = brush
+        return brush
 
 
 def _suggestion_tip(span: Span, text: str) -> str:

@@ -219,3 +219,18 @@ def test_offsets_a_20_megabyte_paragraph_is_cut_into_blocks() -> None:
     lines = omap.display_text.split("\n")
     assert len(lines) >= 2_000 and max(map(len, lines)) <= 10_000
     assert omap.from_qt(omap.to_qt(len(text) - 5)) == len(text) - 5
+
+
+@given(st.lists(_chars, max_size=60).map("".join), st.booleans(), st.data())
+def test_offsets_to_qt_many_is_to_qt_of_each(text: str, gap: bool, data: st.DataObject) -> None:
+    omap = OffsetMap(text, paragraph_gap=gap)
+    offsets = data.draw(st.lists(st.integers(0, len(text)), max_size=30))
+    assert omap.to_qt_many(offsets) == [omap.to_qt(o) for o in offsets]
+
+
+def test_offsets_to_qt_many_refuses_an_offset_outside_the_text() -> None:
+    omap = OffsetMap("a😀\r\nb", paragraph_gap=True)
+    for bad in ([6], [0, -1], [2, 99]):
+        with pytest.raises(ValueError, match="outside the text"):
+            omap.to_qt_many(bad)
+    assert omap.to_qt_many([]) == []
