@@ -31,6 +31,7 @@ from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
 from annotator.formats.records import Problem
 from annotator.formats.registry import writer_for
+from annotator.formats.spacy_config import config_for_export, write_training_config
 from annotator.nlp.tokenize import tokenize
 
 if TYPE_CHECKING:
@@ -125,7 +126,8 @@ def _targets(out: Path, fmt: str, dev: float | None) -> dict[str, Path]:
     _, ext = writer_for(fmt)
     if dev is None:
         # A folder of DocBin shards is one earlier export to replace, not a folder to fill.
-        if out.is_dir() and not is_docbin_folder(out):
+        # A format without an extension (brat) writes a folder: the target is out itself.
+        if ext and out.is_dir() and not is_docbin_folder(out):
             return {"all": out / f"annotations{ext}"}
         return {"all": out}
     if out.exists() and not out.is_dir():
@@ -292,10 +294,16 @@ def export_project(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     fallback: str = "none",
+    config: Path | None = None,
 ) -> ExportReport:
     """``fallback`` (with ``gold``): for documents without gold, an annotator's finished
-    work, ``majority`` of the annotators' finished work, or ``none`` (left out)."""
+    work, ``majority`` of the annotators' finished work, or ``none`` (left out).
+    ``config`` (spacy): also write a spaCy training config for the exported files there."""
     writer_for(fmt)  # unknown format: fail before reading anything
+    config_text = None
+    if config is not None:
+        files = _targets(Path(out), fmt, dev)
+        config_text = config_for_export(fmt, files, lang=project.lang, span_key=span_key)
     if fallback != "none" and not gold:
         raise ExportError("--fallback goes with --gold.", code="E335")
     pairs: Iterable[tuple[Document, Annotation]]
@@ -313,7 +321,7 @@ def export_project(
                 code="E334",
             )
         pairs = annotation_pairs(project, name, status)
-    return export_pairs(
+    report = export_pairs(
         pairs,
         Path(out),
         fmt=fmt,
@@ -329,3 +337,6 @@ def export_project(
         progress=progress,
         cancel=cancel,
     )
+    if config is not None and config_text is not None and report.ok:
+        report.files.append(write_training_config(config, config_text))
+    return report

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from annotator.app.suggest import SUGGESTIONS_PREFIX
 from annotator.core import (
     MAX_EXTERNAL_ID_LENGTH,
     Annotation,
+    AnnotatorKind,
     Document,
     Token,
     name_problem,
@@ -62,7 +64,7 @@ class ImportReport:
 def _count_units(files: list[tuple[Path, str]]) -> int:
     total = 0
     for path, fmt in files:
-        if fmt in ("txt",) or not path.is_file():
+        if fmt in ("txt", "brat") or not path.is_file():
             total += 1
             continue
         try:
@@ -168,7 +170,7 @@ def _store_batch(
 ) -> None:
     checked: list[ImportRecord] = []
     for rec in batch:
-        name = (annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR) if rec.annotated else None
+        name = _annotator_of(rec, annotator) if rec.annotated else None
         problem = _record_problem(rec, name)
         if problem is not None:
             report.problems.append(Problem(rec.source, rec.line, problem))
@@ -185,7 +187,7 @@ def _store_batch(
         ann: Annotation | None = None
         if rec.annotated:
             assert tokens is not None
-            name = annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR
+            name = _annotator_of(rec, annotator)
             try:
                 aligned = align_record(rec, tokens, name, snap=options.snap)
             except AlignmentError as exc:
@@ -306,8 +308,21 @@ def _write(repo: Repository, entries: list[_Entry], report: ImportReport) -> Non
             _write(repo, [entry], report)
 
 
+def _annotator_of(rec: ImportRecord, annotator: str | None) -> str:
+    """Whose annotation a record becomes: ``--annotator``, else the record's own. A
+    pipeline's suggestions (Label Studio predictions) stay a suggestion set: given to
+    a person they would replace that person's labels."""
+    if rec.annotator is not None and rec.annotator.startswith(SUGGESTIONS_PREFIX):
+        return rec.annotator
+    return annotator or rec.annotator or DEFAULT_IMPORT_ANNOTATOR
+
+
 def _write_now(repo: Repository, entries: list[_Entry], report: ImportReport) -> None:
     docs = [e.document for e in entries]
+    for name in {e.annotation.annotator for e in entries if e.annotation is not None}:
+        if name.startswith(SUGGESTIONS_PREFIX) and repo.annotator(name) is None:
+            # a model's set: read as its labels, not as a person's (app.labels)
+            repo.ensure_annotator(name, AnnotatorKind.MODEL)
     annotations = [(i, e.annotation) for i, e in enumerate(entries) if e.annotation is not None]
     replacing = sum(1 for e in entries if e.annotation is not None and e.replaces)
     new_ids, dup_ids = repo.import_batch(docs, annotations)

@@ -130,6 +130,8 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E300", "Unknown import or export format."),
         ("E320", "A span or relation cannot be written without losing it."),
         ("E321", "A writer cannot write the export."),
+        ("E360", "The brat export's target is a file, or a folder holding other files."),
+        ("E350", "A spaCy training config cannot be made or written."),
     ),
     ErrorCode("E600", "annotator.agreement", "The agreement figures cannot be computed."),
     *_templates(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core import AnnotatorError
+from annotator.formats.brat_read import pair_brat, read_brat
 from annotator.formats.doccano import looks_like_doccano, read_doccano
 from annotator.formats.export_base import Writer
 from annotator.formats.iob import read_iob
@@ -26,6 +27,7 @@ READERS: dict[str, Reader] = {
     "doccano": read_doccano,
     "iob": read_iob,
     "labelstudio": read_labelstudio,
+    "brat": read_brat,
 }
 _EXTENSIONS = {
     ".txt": "txt",
@@ -36,6 +38,7 @@ _EXTENSIONS = {
     ".iob": "iob",
     ".conll": "iob",
     ".json": "labelstudio",  # the reader says so when a .json is no task list
+    ".ann": "brat",  # with the .txt beside it (pair_brat)
 }
 _SNIFF_BYTES = 64 * 1024 * 1024
 
@@ -73,12 +76,15 @@ def expand_paths(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                known = fmt != "auto" or child.suffix.lower() in _EXTENSIONS
+                suffix = child.suffix.lower()
+                known = fmt != "auto" or suffix in _EXTENSIONS
+                if fmt == "brat":  # a brat corpus also holds its .conf files
+                    known = suffix in (".txt", ".ann")
                 if child.is_file() and known and not child.name.startswith("."):
                     out.append((child, format_for(child, fmt)))
         else:
             out.append((path, format_for(path, fmt) if path.exists() else fmt))
-    return out
+    return pair_brat(out, fmt)
 
 
 def _first_object(path: Path) -> Any:
@@ -128,6 +134,12 @@ def _doccano_writer(path: Path, **_options: Any) -> Writer:
     return DoccanoWriter(path)
 
 
+def _brat_writer(path: Path, **_options: Any) -> Writer:
+    from annotator.formats.brat_write import BratWriter
+
+    return BratWriter(path)
+
+
 def _iob_writer(path: Path, **options: Any) -> Writer:
     from annotator.formats.iob import IobWriter
 
@@ -146,6 +158,7 @@ WRITERS: dict[str, tuple[WriterFactory, str]] = {
     "jsonl": (_jsonl_writer, ".jsonl"),
     "doccano": (_doccano_writer, ".jsonl"),
     "iob": (_iob_writer, ".iob"),
+    "brat": (_brat_writer, ""),  # no extension: a folder of .txt + .ann
     "labelstudio": (_labelstudio_writer, ".json"),
 }
 
