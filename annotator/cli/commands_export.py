@@ -109,6 +109,7 @@ def export(
                 tokens=tokens,
                 progress=progress,
                 fallback=fallback,
+                config=config,
             )
         for problem in report.problems:
             err.print(f"[red]cannot export[/] {problem.message}", soft_wrap=True, markup=True)

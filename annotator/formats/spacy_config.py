@@ -18,6 +18,7 @@ candidates per token by that length.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from annotator.core import AnnotatorError
@@ -65,6 +66,22 @@ def training_config(
         " it learns SPEAKER and CUE, and QUOTE only where a quote is that short."
     )
     return "\n".join(header) + "\n" + config.to_str()
+
+
+def config_for_export(
+    fmt: str, files: Mapping[str, Path], *, lang: str, span_key: str = DEFAULT_SPAN_KEY
+) -> str:
+    """The config for an export's files (``all``, or ``train`` and ``dev``), made before
+    the export so a config that cannot be made stops it before anything is written."""
+    if fmt != "spacy":
+        raise TrainingConfigError(
+            f"--config writes a spaCy training config; it goes with --format spacy, not {fmt!r}."
+        )
+    train = files.get("train", files.get("all"))
+    dev = files.get("dev", train)
+    if train is None or dev is None:
+        raise TrainingConfigError("The export has no file to train on.")
+    return training_config(lang=lang, train=train, dev=dev, span_key=span_key)
 
 
 def write_training_config(path: Path, text: str) -> Path:
