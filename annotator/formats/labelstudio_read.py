@@ -77,7 +77,7 @@ def looks_like_labelstudio(obj: Any) -> bool:
     return (
         isinstance(obj, list)
         and bool(obj)
-        and all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in obj[:10])
+        and any(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in obj[:10])
     )
 
 
