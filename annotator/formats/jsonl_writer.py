@@ -3,34 +3,37 @@
 One task a line::
 
     {"text": ..., "meta": {...}, "_input_hash": int, "_task_hash": int,
+     "_view_id"?: str,
      "tokens": [{"text", "start", "end", "id", "ws"}],
      "spans": [{"start", "end", "token_start", "token_end", "label",
-                "layer", "kind"?, "origin", "confidence"?, "text"}],
+                "layer", "kind"?, "origin", "confidence"?, "text", "rejected"?}],
      "relations": [{"head", "child", "head_span", "child_span", "label"}],
      "answer": "accept" | "ignore" | "reject" (absent for unfinished work),
      "_annotator_id": name}
 
 ``token_end`` is inclusive and a relation's ``head``/``child`` is the index of the
-last token of its span, both as Prodigy writes them. ``meta`` gets ``id`` (the
-document's external id) when it has neither ``id`` nor ``source``, so a re-import
-keeps the external id.
+last token of its span, both as Prodigy writes them. Without tokens
+(``JsonlWriter(path, tokens=False)``, ``export --no-tokens``) ``tokens``,
+``token_start``/``token_end`` and ``head``/``child`` are left out: every span and
+relation end is then given by its character offsets alone, which our import reads
+back exactly. ``meta`` gets ``id`` (the document's external id) when it has neither
+``id`` nor ``source``, so a re-import keeps the external id.
 
-Hashes (Prodigy's are murmurhash; we avoid the dependency and document ours):
-``_input_hash`` is the signed 32-bit big-endian integer of the 4-byte BLAKE2b digest
-of the UTF-8 text; ``_task_hash`` is the same function of the input hash and a
-compact canonical JSON of the spans (start, end, label, layer, kind) and relations.
-Both are stable across runs, machines and Python versions.
+Hashes: a document imported from Prodigy keeps the ``_input_hash``, ``_task_hash`` and
+``_view_id`` it came with (stored in its meta, written here at the top level, where
+Prodigy reads them). Other tasks get the hashes Prodigy's ``set_hashes`` would give
+them (``prodigy_hash``). A rejected article (answer ``reject``) lists the
+suggestions its annotator rejected among its spans, marked ``"rejected": true``, as
+Prodigy lists the spans of a rejected task.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.core import Annotation, Document
+from annotator.core import Annotation, Document, Layer, Origin, Span
 from annotator.formats.export_base import (
     AtomicTextFile,
     PlacedSpan,
@@ -38,25 +41,9 @@ from annotator.formats.export_base import (
     place_spans,
     span_index,
 )
+from annotator.formats.prodigy_hash import INPUT_HASH, TASK_HASH, VIEW_ID, set_hashes
 
-
-def hash32(data: str) -> int:
-    digest = hashlib.blake2b(data.encode("utf-8"), digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def input_hash(text: str) -> int:
-    return hash32(text)
-
-
-def task_hash(in_hash: int, spans: Sequence[Any], relations: Sequence[Any]) -> int:
-    canonical = json.dumps(
-        {"input": in_hash, "spans": spans, "relations": relations},
-        separators=(",", ":"),
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hash32(canonical)
+_PRODIGY_KEYS = (INPUT_HASH, TASK_HASH, VIEW_ID)
 
 
 def export_meta(document: Document) -> dict[str, Any]:
@@ -66,25 +53,40 @@ def export_meta(document: Document) -> dict[str, Any]:
     return meta
 
 
-def _span_ref(p: PlacedSpan) -> dict[str, Any]:
-    return {
-        "start": p.span.start,
-        "end": p.span.end,
-        "token_start": p.token_start,
-        "token_end": p.token_end,
-        "label": p.span.label,
-    }
+def _span_ref(p: PlacedSpan, tokens: bool) -> dict[str, Any]:
+    ref: dict[str, Any] = {"start": p.span.start, "end": p.span.end}
+    if tokens:
+        ref["token_start"] = p.token_start
+        ref["token_end"] = p.token_end
+    ref["label"] = p.span.label
+    return ref
 
 
-def task_from(document: Document, annotation: Annotation) -> dict[str, Any]:
+def _rejected(document: Document, annotation: Annotation) -> list[PlacedSpan]:
+    """The rejected suggestions of a rejected article, placed on its tokens like spans
+    (a key that no longer fits them fails the document's export, as a span would)."""
+    if answer_of(annotation) != "reject" or not annotation.rejected:
+        return []
+    labels = {s.key for s in annotation.spans}
+    keys = sorted(k for k in annotation.rejected if k not in labels)
+    shadow = Annotation(
+        None,
+        annotation.annotator,
+        spans=[Span(k.start, k.end, k.label, Layer(k.layer), Origin.SUGGESTED) for k in keys],
+    )
+    return place_spans(document, shadow)
+
+
+def task_from(
+    document: Document, annotation: Annotation, *, tokens: bool = True
+) -> dict[str, Any]:
     """The JSONL task for one document and annotation (raises ``SpanPlacementError``)."""
     placed = place_spans(document, annotation)
     text = document.text
-    tokens = document.tokens or []
     index = span_index(placed)
     spans: list[dict[str, Any]] = []
     for p in placed:
-        item = _span_ref(p)
+        item = _span_ref(p, tokens)
         item["layer"] = str(p.span.layer)
         if p.span.kind is not None:
             item["kind"] = str(p.span.kind)
@@ -93,45 +95,41 @@ def task_from(document: Document, annotation: Annotation) -> dict[str, Any]:
             item["confidence"] = p.span.confidence
         item["text"] = text[p.span.start : p.span.end]
         spans.append(item)
+    for p in _rejected(document, annotation):
+        item = _span_ref(p, tokens)
+        item.update(layer=str(p.span.layer), text=text[p.span.start : p.span.end])
+        item["rejected"] = True
+        spans.append(item)
     relations: list[dict[str, Any]] = []
     for rel in sorted(
         annotation.relations, key=lambda r: (index[r.head], index[r.child], str(r.label))
     ):
         head, child = placed[index[rel.head]], placed[index[rel.child]]
+        ends: dict[str, Any] = {"head": head.token_end, "child": child.token_end} if tokens else {}
         relations.append(
             {
-                "head": head.token_end,
-                "child": child.token_end,
-                "head_span": _span_ref(head),
-                "child_span": _span_ref(child),
+                **ends,
+                "head_span": _span_ref(head, tokens),
+                "child_span": _span_ref(child, tokens),
                 "label": str(rel.label),
             }
         )
-    in_hash = input_hash(text)
-    t_hash = task_hash(
-        in_hash,
-        [[s["start"], s["end"], s["label"], s["layer"], s.get("kind")] for s in spans],
-        [
-            [
-                *(r["head_span"][k] for k in ("start", "end", "label")),
-                *(r["child_span"][k] for k in ("start", "end", "label")),
-                r["label"],
-            ]
-            for r in relations
-        ],
-    )
-    task: dict[str, Any] = {
-        "text": text,
-        "meta": export_meta(document),
-        "_input_hash": in_hash,
-        "_task_hash": t_hash,
-        "tokens": [
+    meta = export_meta(document)
+    kept = {key: meta.pop(key) for key in _PRODIGY_KEYS if key in meta}
+    task: dict[str, Any] = {"text": text, "meta": meta}
+    if tokens:
+        task["tokens"] = [
             {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
-            for i, t in enumerate(tokens)
-        ],
-        "spans": spans,
-        "relations": relations,
-    }
+            for i, t in enumerate(document.tokens or [])
+        ]
+    task["spans"] = spans
+    task["relations"] = relations
+    if isinstance(kept.get(INPUT_HASH), int) and isinstance(kept.get(TASK_HASH), int):
+        task[INPUT_HASH], task[TASK_HASH] = kept[INPUT_HASH], kept[TASK_HASH]
+    else:
+        set_hashes(task, overwrite=True)
+    if isinstance(kept.get(VIEW_ID), str):
+        task[VIEW_ID] = kept[VIEW_ID]
     answer = answer_of(annotation)
     if answer is not None:
         task["answer"] = answer
@@ -145,16 +143,18 @@ def dumps_line(obj: dict[str, Any]) -> str:
 
 
 class JsonlWriter:
-    """Streams one task a line into ``path`` (published on ``close``)."""
+    """Streams one task a line into ``path`` (published on ``close``); ``tokens=False``
+    leaves the tokens out (see the module doc)."""
 
     extension = ".jsonl"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, tokens: bool = True) -> None:
         self._file = AtomicTextFile(path)
         self.path = self._file.path
+        self._tokens = tokens
 
     def add(self, document: Document, annotation: Annotation) -> None:
-        self._file.stream.write(dumps_line(task_from(document, annotation)))
+        self._file.stream.write(dumps_line(task_from(document, annotation, tokens=self._tokens)))
 
     def close(self) -> None:
         self._file.commit()

@@ -122,10 +122,10 @@ def _spacy_writer(path: Path, **options: Any) -> Writer:
     )
 
 
-def _jsonl_writer(path: Path, **_options: Any) -> Writer:
+def _jsonl_writer(path: Path, **options: Any) -> Writer:
     from annotator.formats.jsonl_writer import JsonlWriter
 
-    return JsonlWriter(path)
+    return JsonlWriter(path, tokens=options.get("tokens", True))
 
 
 def _doccano_writer(path: Path, **_options: Any) -> Writer:

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from annotator.app.project import Project
-from annotator.core import AnnotationStatus, Origin
+from annotator.core import AnnotationStatus, Origin, SpanKey
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -117,7 +117,11 @@ def test_import_jsonl_answers_map_to_status(project: Project, tmp_path: Path) ->
     got = []
     for row in project.list_documents("bob"):
         ann = project.load_annotation(row.id, "bob")
-        assert ann is not None and ann.spans[0].origin == Origin.ACCEPTED
+        assert ann is not None
+        if ann.flagged:  # a rejected task's span is a rejected suggestion, not a label
+            assert ann.spans == [] and ann.rejected == {SpanKey(0, 6, "GPE", "ents")}
+        else:
+            assert ann.spans[0].origin == Origin.ACCEPTED and ann.rejected == set()
         got.append((ann.status, ann.flagged))
     assert got == [
         (AnnotationStatus.DONE, False),
