@@ -171,7 +171,8 @@ def only_layer(ann: Annotation, layer: str) -> Annotation:
     spans = [s for s in ann.spans if s.layer == layer]
     keys = {s.key for s in spans}
     relations = [r for r in ann.relations if r.head in keys and r.child in keys]
-    return dataclasses.replace(ann, spans=spans, relations=relations)
+    rejected = {k for k in ann.rejected if k.layer == layer}  # written for a rejected task
+    return dataclasses.replace(ann, spans=spans, relations=relations, rejected=rejected)
 
 
 _YOUNG_THRESHOLD = 10_000  # allocations before a young collection while exporting
