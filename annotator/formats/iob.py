@@ -10,8 +10,9 @@ The file is what ``spacy convert -c ner`` and most CoNLL readers take.
 
 Import: whitespace-separated columns, the first the word and the last the tag
 (IOB1, IOB2 or BILUO); documents split at ``-DOCSTART-`` lines (a file with none
-is one document). The text is rebuilt as the words joined by spaces, one
-sentence a line. Imported records are done (``accept``). A line that cannot be
+is one document) or, with ``--iob-documents blocks``, at every blank line too
+(Label Studio's CoNLL export). The text is rebuilt as the words joined by spaces,
+one sentence a line. Imported records are done (``accept``). A line that cannot be
 read is skipped and reported, the rest of the file kept; an ``I-`` with no ``B-``
 before it starts an entity, with a warning naming the line.
 """
@@ -208,6 +209,9 @@ def read_iob(
     UTF-8, too long) is skipped and reported with its number; the rest of its document
     is kept, as if that line were not there."""
     source = display_path(path)
+    # Label Studio's CoNLL export puts one -DOCSTART- before all its tasks and a blank
+    # line after each: there a blank line ends a document, not a sentence.
+    blocks = options.iob_documents == "blocks"
     n = 0
     state = _DocState(1)
     orphans = 0
@@ -229,7 +233,14 @@ def read_iob(
             state = _DocState(number)
             continue
         if not line:
-            state.end_sentence()
+            if blocks:
+                doc = state.record(source, n)
+                if doc is not None:
+                    n += 1
+                    yield doc
+                state = _DocState(number + 1)
+            else:
+                state.end_sentence()
             continue
         cols = line.split()
         if len(cols) < 2:
