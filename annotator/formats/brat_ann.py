@@ -335,21 +335,21 @@ def _note(doc: AnnDoc, number: int, line: str) -> None:
     if len(fields) != 2:
         doc.skip(number, f"a # line is ID<tab>TYPE TARGET<tab>TEXT: {line[:60]!r}")
         return
-    note: dict[str, object] = {
-        "id": parts[0],
-        "type": fields[0],
-        "target": fields[1],
-        "text": parts[2] if len(parts) == 3 else "",
-    }
+    # Anchored on the span itself (ids are renumbered by every tool that writes brat);
+    # on the brat id only when the target is no span of ours.
+    note: dict[str, object] = {"type": fields[0], "text": parts[2] if len(parts) == 3 else ""}
     pieces = _pieces_of(doc, fields[1])
     if pieces:
         note["span"] = [pieces[0].start, pieces[0].end, pieces[0].label]
+    else:
+        note["target"] = fields[1]
     doc.notes.append(note)
 
 
 def _report(doc: AnnDoc) -> None:
     for brat_type, n in sorted(doc.unmapped.items()):
-        doc.warn(None, f"type {brat_type} ({n} spans) is not mapped; pass --map {brat_type}=LABEL")
+        spans = "1 span" if n == 1 else f"{n} spans"
+        doc.warn(None, f"type {brat_type} ({spans}) is not mapped; pass --map {brat_type}=LABEL")
     if doc.lost_links:
         doc.warn(None, f"{doc.lost_links} relations point at spans of unmapped types; skipped")
     for rtype, n in sorted(doc.unusable_relations.items()):

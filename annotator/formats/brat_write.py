@@ -94,15 +94,7 @@ class BratWriter:
 
     def __init__(self, path: Path, **_options: Any) -> None:
         self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir():
-            raise BratExportError(
-                f"{self.path} is a file; a brat export is a folder. Choose a new folder."
-            )
-        if self.path.is_dir() and not _is_export(self.path):
-            raise BratExportError(
-                f"{self.path} holds files other than an earlier brat export; choose an "
-                "empty or new folder (nothing was written)."
-            )
+        self._check_target()
         self._tmp = self.path.with_name(self.path.name + ".part")
         self._names: set[str] = set()
         self._labels: set[str] = set()
@@ -113,6 +105,18 @@ class BratWriter:
             self._tmp.mkdir(parents=True)
         except OSError as exc:
             raise write_failed(self.path, exc) from exc
+
+    def _check_target(self) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise BratExportError(
+                f"{self.path} is a file; a brat export is a folder. Choose a new folder "
+                "(nothing was written)."
+            )
+        if self.path.is_dir() and not _is_export(self.path):
+            raise BratExportError(
+                f"{self.path} holds files other than an earlier brat export; choose an "
+                "empty or new folder (nothing was written)."
+            )
 
     def _unique(self, document: Document) -> str:
         name = file_name(document)
@@ -221,6 +225,7 @@ class BratWriter:
         try:
             (self._tmp / "annotation.conf").write_text(self._conf(), encoding="utf-8")
             (self._tmp / "visual.conf").write_text(self._visual(), encoding="utf-8")
+            self._check_target()  # again: another program may have written there meanwhile
             shutil.rmtree(old, ignore_errors=True)
             # A folder cannot replace a folder that holds files: the earlier export
             # (checked in __init__) steps aside first, and comes back if the rename fails.
