@@ -23,7 +23,12 @@ PROGRESS_FROM = 1000  # a bar for small exports only flickers
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", help="spacy (DocBin .spacy), jsonl, doccano or iob.")
+        str,
+        typer.Option(
+            "--format",
+            help="spacy (DocBin .spacy), jsonl, doccano, iob, or labelstudio (the task "
+            "list, with its labelling config beside it as NAME.label_config.xml).",
+        ),
     ],
     out_path: Annotated[
         Path,
