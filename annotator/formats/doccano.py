@@ -5,33 +5,41 @@ Export, one document a line::
     {"text": ..., "meta": {...},
      "entities": [{"id", "label", "start_offset", "end_offset"}],
      "relations": [{"id", "from_id", "to_id", "type"}],
-     "quote_kinds": {"<entity id>": "direct" | "indirect" | "mixed"},
-     "span_layers": {"<entity id>": "ents" | "quotes"},   # only where not the default
+     "quote_kinds": {"<start>:<end>": "direct" | "indirect" | "mixed"},
+     "span_layers": {"<start>:<end>": "ents" | "quotes"},   # only where not the default
      "answer": "ignore" | "reject",                        # only when not "accept"
      "_annotator_id": name}
 
 doccano has no span attributes and no layers, so a quote's kind and an unusual
 layer ride in top-level columns: doccano keeps unknown columns as metadata and
-writes them back on its own export, so they survive a trip through doccano.
-Entity ids are numbered per document from 0 in span order.
+writes them back on its own export, so they survive a trip through doccano. They
+are keyed by character offsets, not entity ids, because doccano numbers the
+entities anew on its export. A kind's key ``"start:end"`` names the QUOTE there; a
+layer's names the one entity there. Where that is not enough (a kind on another
+label, two entities on the same offsets) the key ends with the label:
+``"start:end:LABEL"``. Entity ids are numbered per document from 0 in span order.
 
 Import reads that, doccano's own export (``text`` or ``data``; ``entities`` as
 objects or ``[start, end, label]`` lists; the plain ``"label": [[start, end,
 "LABEL"], ...]`` form) and doccano's zip of one JSONL file per user, where each
 file's user name becomes the annotator (``all.jsonl`` has none). Unknown
 top-level columns become ``meta``. doccano records carry no answer, so labelled
-records import as done (``accept``) unless they carry ``answer``.
+records import as done (``accept``) unless they carry ``answer``. Files we wrote
+before the offset keys, with ``quote_kinds`` keyed by entity id, still read; a kind
+or layer whose key finds no span is reported as a warning with the file and line.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from annotator.core import Annotation, Document, default_layer
+from annotator.core import Annotation, Document, Span, default_layer
 from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans, span_index
 from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
@@ -62,6 +70,14 @@ _KNOWN = {
     "comments",
 }
 _SHARED_USER_FILES = {"all"}
+QUOTE = "QUOTE"
+_ID_KEY = re.compile(r"-?\d+")
+_OFFSET_KEY = re.compile(r"(\d+):(\d+)(?::(.+))?", re.DOTALL)
+
+
+def _offset_key(span: Span, with_label: bool) -> str:
+    key = f"{span.start}:{span.end}"
+    return f"{key}:{span.label}" if with_label else key
 
 
 def doccano_from(document: Document, annotation: Annotation) -> dict[str, Any]:
@@ -87,12 +103,17 @@ def doccano_from(document: Document, annotation: Annotation) -> dict[str, Any]:
         "entities": entities,
         "relations": relations,
     }
-    kinds = {str(n): str(p.span.kind) for n, p in enumerate(placed) if p.span.kind is not None}
+    at_offsets = Counter((p.span.start, p.span.end) for p in placed)
+    kinds = {
+        _offset_key(p.span, p.span.label != QUOTE): str(p.span.kind)
+        for p in placed
+        if p.span.kind is not None
+    }
     if kinds:
         obj["quote_kinds"] = kinds
     layers = {
-        str(n): str(p.span.layer)
-        for n, p in enumerate(placed)
+        _offset_key(p.span, at_offsets[(p.span.start, p.span.end)] > 1): str(p.span.layer)
+        for p in placed
         if p.span.layer != default_layer(p.span.label)
     }
     if layers:
@@ -167,6 +188,53 @@ def _entities(obj: dict[str, Any]) -> list[tuple[Any, int, int, str]]:
 def record_from_doccano(
     obj: Any, source: str, line: int, default_annotator: str | None = None
 ) -> ImportRecord:
+    return parse_doccano(obj, source, line, default_annotator)[0]
+
+
+def _attach(
+    column: str,
+    values: dict[Any, Any],
+    entities: list[tuple[Any, int, int, str]],
+    spans: list[RawSpan],
+    field: str,
+) -> list[str]:
+    """Set ``field`` (kind or layer) on the spans ``values``' keys name; what each key
+    that names no span was (the caller reports them)."""
+    lost: list[str] = []
+    by_id = {str(ident): n for n, (ident, *_rest) in enumerate(entities)}
+    for key, value in values.items():
+        key = str(key)
+        found = _OFFSET_KEY.fullmatch(key)
+        if found is not None:
+            start, end, label = int(found[1]), int(found[2]), found[3]
+            if label is None and field == "kind":
+                label = QUOTE
+            targets = [
+                sp
+                for sp in spans
+                if (sp.start, sp.end) == (start, end) and label in (None, sp.label)
+            ]
+        elif _ID_KEY.fullmatch(key) and key in by_id:
+            # The entity-id keys of files written before the offset keys.
+            targets = [spans[by_id[key]]]
+        else:
+            targets = []
+        if not targets:
+            if found is None:
+                what = "an entity of that id"
+            else:
+                what = f"{'a ' + label if label else 'a'} span at {found[1]}-{found[2]}"
+            lost.append(f"{column} {key!r} ({value!r}) finds no {what} in this line")
+            continue
+        for sp in targets:
+            setattr(sp, field, value)
+    return lost
+
+
+def parse_doccano(
+    obj: Any, source: str, line: int, default_annotator: str | None = None
+) -> tuple[ImportRecord, list[Problem]]:
+    """One line's record, and a warning for each kind or layer that finds no span."""
     if not isinstance(obj, dict):
         raise RecordError("a line must hold a JSON object")
     text = obj.get("text", obj.get("data"))
@@ -190,15 +258,10 @@ def record_from_doccano(
     spans: list[RawSpan] = []
     for ident, start, end, label in entities:
         by_id[str(ident)] = (start, end, label)
-        spans.append(
-            RawSpan(
-                start=start,
-                end=end,
-                label=label,
-                layer=layers.get(str(ident)),
-                kind=kinds.get(str(ident)),
-            )
-        )
+        spans.append(RawSpan(start=start, end=end, label=label))
+    lost = _attach("quote_kinds", kinds, entities, spans, "kind")
+    lost += _attach("span_layers", layers, entities, spans, "layer")
+    warnings = [Problem(source, line, f"{message}; left out", warning=True) for message in lost]
     relations: list[RawRelation] = []
     items = obj.get("relations") or []
     if not isinstance(items, list):
@@ -214,7 +277,7 @@ def record_from_doccano(
     answer = check_answer(obj.get("answer", "accept"))
     external = external_id_for(meta, source, line, obj.get("id"))
     annotator = default_annotator or obj.get("_annotator_id")
-    return ImportRecord(
+    record = ImportRecord(
         text=text,
         source=source,
         line=line,
@@ -225,6 +288,7 @@ def record_from_doccano(
         annotator=str(annotator) if annotator else None,
         answer=answer,
     )
+    return record, warnings
 
 
 def _read_stream(
@@ -236,9 +300,12 @@ def _read_stream(
             continue
         number, obj = item
         try:
-            yield record_from_doccano(obj, source, number, annotator)
+            record, warnings = parse_doccano(obj, source, number, annotator)
         except RecordError as exc:
             yield Problem(source, number, str(exc))
+            continue
+        yield from warnings
+        yield record
 
 
 def read_doccano(

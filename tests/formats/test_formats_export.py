@@ -200,7 +200,8 @@ def test_doccano_export_keeps_kinds_in_a_column() -> None:
     obj = doccano_from(doc, ann)
     labels = [e["label"] for e in obj["entities"]]
     assert labels == ["PERSON", "SPEAKER", "CUE", "QUOTE", "GPE"]
-    assert obj["quote_kinds"] == {"3": "direct"}
+    quote = obj["entities"][3]
+    assert obj["quote_kinds"] == {f"{quote['start_offset']}:{quote['end_offset']}": "direct"}
     assert obj["relations"] == [
         {"id": 0, "from_id": 3, "to_id": 1, "type": "speaker"},
         {"id": 1, "from_id": 3, "to_id": 2, "type": "cue"},
