@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import gc
 import random
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,7 +275,10 @@ def _discard(writers: dict[str, Writer], published: list[Path]) -> None:
             w.abort()
     for path in published:
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path.is_dir():  # brat, DocBin shards: this export's own folder, renamed in
+                shutil.rmtree(path)
+            else:
+                path.unlink()
     published.clear()
 
 

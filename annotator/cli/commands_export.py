@@ -26,7 +26,8 @@ def export(
         str,
         typer.Option(
             "--format",
-            help="spacy (DocBin .spacy), jsonl, doccano, iob, or labelstudio (the task "
+            help="spacy (DocBin .spacy), jsonl, doccano, iob, brat (a folder of .txt + .ann), "
+            "or labelstudio (the task "
             "list, with its labelling config beside it as NAME.label_config.xml).",
         ),
     ],
