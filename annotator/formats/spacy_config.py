@@ -31,9 +31,7 @@ class TrainingConfigError(AnnotatorError):
     code = "E350"
 
 
-def training_config(
-    *, lang: str, train: Path, dev: Path, span_key: str = DEFAULT_SPAN_KEY
-) -> str:
+def training_config(*, lang: str, train: Path, dev: Path, span_key: str = DEFAULT_SPAN_KEY) -> str:
     """The text of a config that trains ner and spancat on ``train``, scored on ``dev``."""
     from spacy.cli.init_config import init_config
 
@@ -49,7 +47,10 @@ def training_config(
     if span_key != "sc":
         weights = config["training"]["score_weights"]
         for part in ("f", "p", "r"):
-            weights[f"spans_{span_key}_{part}"] = weights.pop(f"spans_sc_{part}", 0.0)
+            weights[f"spans_{span_key}_{part}"] = weights.get(f"spans_sc_{part}", 0.0)
+            # spancat's factory declares spans_sc_* whatever its key; null drops them
+            # from the score and the table instead of showing a column of zeros.
+            weights[f"spans_sc_{part}"] = None
     header = [
         "# Written by `annotator export --format spacy --config`: spaCy's own",
         f"# `init config --pipeline {','.join(PIPELINE)} --lang {lang}`, with the exported files",
