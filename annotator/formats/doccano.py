@@ -221,11 +221,15 @@ def _attach(
             targets = []
         if not targets:
             if found is None:
-                what = "an entity of that id"
+                what = "entity of that id"
             else:
-                what = f"{'a ' + label if label else 'a'} span at {found[1]}-{found[2]}"
+                what = f"{label + ' ' if label else ''}span at {found[1]}-{found[2]}"
             lost.append(f"{column} {key!r} ({value!r}) finds no {what} in this line")
             continue
+        if field == "layer":
+            # One span per key: a label on the same offsets in both layers is written as
+            # two entities, and only the one outside its default layer has a key.
+            targets = [next((sp for sp in targets if sp.layer is None), targets[0])]
         for sp in targets:
             setattr(sp, field, value)
     return lost
