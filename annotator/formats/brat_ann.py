@@ -120,6 +120,9 @@ def _bound(doc: AnnDoc, number: int, line: str) -> None:
         doc.skip(number, f"a T line is ID<tab>TYPE START END[;START END]<tab>TEXT: {line[:60]!r}")
         return
     tid, (brat_type, segs) = parts[0], head
+    if tid in doc.bounds:
+        doc.skip(number, f"{tid} is defined twice; the first one is kept")
+        return
     segments = sorted(pair(s) for s in segs.split(";"))
     view_length = len(doc.view_to_text) - 1 if doc.view_to_text else len(doc.text)
     for a, b in segments:
@@ -351,7 +354,11 @@ def _report(doc: AnnDoc) -> None:
         spans = "1 span" if n == 1 else f"{n} spans"
         doc.warn(None, f"type {brat_type} ({spans}) is not mapped; pass --map {brat_type}=LABEL")
     if doc.lost_links:
-        doc.warn(None, f"{doc.lost_links} relations point at spans of unmapped types; skipped")
+        doc.warn(
+            None,
+            f"{doc.lost_links} relations point at spans of unmapped types (or spans "
+            "skipped above); skipped",
+        )
     for rtype, n in sorted(doc.unusable_relations.items()):
         doc.warn(
             None,

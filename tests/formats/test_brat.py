@@ -3,9 +3,13 @@ writer on Documents and Annotations built here, and the two together."""
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.core import (
     Annotation,
@@ -17,7 +21,7 @@ from annotator.core import (
     RelationLabel,
     Span,
 )
-from annotator.formats.align import align_record
+from annotator.formats.align import AlignmentError, align_record
 from annotator.formats.brat_read import read_brat
 from annotator.formats.brat_write import BratExportError, BratWriter, file_name
 from annotator.formats.records import ImportRecord, Problem, ReadOptions
@@ -428,3 +432,55 @@ def test_brat_export_keeps_what_appeared_at_the_target_meanwhile(tmp_path: Path)
         writer.close()
     assert out.read_text(encoding="utf-8") == "written by another program"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+# hostile input ---------------------------------------------------------------------------
+
+_ids = st.sampled_from(["T1", "T2", "T3", "E1", "R1", "A1", "#1", "T9", "X"])
+_fields = st.lists(
+    st.sampled_from(["Content", "Source", "Cue", "PERSON", "QUOTE", "Kind", "Layer", "direct"])
+    | st.integers(-3, 80).map(str)
+    | st.builds(lambda r, i: f"{r}:{i}", st.sampled_from(["Arg1", "Arg2", "Cue", "Source"]), _ids)
+    | st.text(max_size=6),
+    max_size=5,
+)
+_offsets = st.integers(-1, 90)
+_t_line = st.builds(
+    lambda n, typ, segs, tail: f"T{n}\t{typ} " + ";".join(f"{a} {b}" for a, b in segs) + tail,
+    st.integers(1, 4),
+    st.sampled_from(["Content", "Source", "Cue", "PERSON", "GPE", "QUOTE", "Other"]),
+    st.lists(st.tuples(_offsets, _offsets), min_size=1, max_size=3),
+    st.sampled_from(["", "\t", "\tsome text"]),
+)
+_ann_line = (
+    _t_line
+    | st.builds(
+        lambda ident, fields, tail: f"{ident}\t{' '.join(fields)}" + (f"\t{tail}" if tail else ""),
+        _ids,
+        _fields,
+        st.none() | st.text(max_size=12),
+    )
+    | st.text(max_size=30)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(
+        st.characters(codec="utf-8") | st.sampled_from(["\r\n", "\r", "\n", " "]), max_size=80
+    ).map("".join),
+    lines=st.lists(_ann_line, max_size=12),
+    bom=st.booleans(),
+)
+def test_brat_hostile_ann_never_crashes(text: str, lines: list[str], bom: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        data = text.encode("utf-8", "surrogatepass")
+        txt = _write_pair(Path(folder), "a", (b"\xef\xbb\xbf" if bom else b"") + data, "")
+        txt.with_suffix(".ann").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+        for item in read_brat(txt, MAP):
+            if isinstance(item, Problem):
+                continue
+            for span in item.spans or []:
+                assert 0 <= span.start < span.end <= len(item.text)
+            with contextlib.suppress(AlignmentError):  # reported with its file by the import
+                align_record(item, tokenize(item.text), "ann")
