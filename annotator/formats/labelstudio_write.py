@@ -18,6 +18,7 @@ from annotator.core import (
     AnnotationStatus,
     Document,
     LabelScheme,
+    Span,
     default_layer,
     label_problem,
 )
@@ -25,8 +26,7 @@ from annotator.formats.export_base import (
     AtomicTextFile,
     SpanPlacementError,
     describe,
-    place_spans,
-    span_index,
+    span_order,
     write_failed,
 )
 from annotator.formats.jsonl_writer import export_meta
@@ -47,17 +47,38 @@ def region_id(n: int) -> str:
     return f"s{n}"
 
 
+def ordered_spans(document: Document, annotation: Annotation) -> list[Span]:
+    """The annotation's spans in output order. Label Studio places regions by
+    characters, so the stored tokens are not consulted (placing them cost a third of
+    this export); a span outside the text or a relation to a missing span still fails
+    the document, as ``place_spans`` does for the token formats."""
+    n = len(document.text)
+    spans = sorted(annotation.spans, key=span_order)
+    bad = [
+        f"{s.label} {s.start}-{s.end} is outside the text (length {n})"
+        for s in spans
+        if not 0 <= s.start < s.end <= n
+    ]
+    keys = {s.key for s in spans}
+    bad += [
+        f"relation {r.label} points at a span that is not there"
+        for r in annotation.relations
+        if r.head not in keys or r.child not in keys
+    ]
+    # a label stored before labels were checked would break the labelling config
+    bad += [p for p in map(label_problem, {s.label for s in spans}) if p is not None]
+    if bad:
+        raise SpanPlacementError(f"{describe(document)}: " + "; ".join(bad))
+    return spans
+
+
 def results_of(document: Document, annotation: Annotation) -> list[dict[str, Any]]:
     """The ``result`` list of one annotation: regions, quote kinds, then relations."""
-    placed = place_spans(document, annotation)
+    spans = ordered_spans(document, annotation)
     text = document.text
     regions: list[dict[str, Any]] = []
     kinds: list[dict[str, Any]] = []
-    for n, p in enumerate(placed):
-        span = p.span
-        problem = label_problem(span.label)
-        if problem is not None:
-            raise SpanPlacementError(f"{describe(document)}: {problem}")
+    for n, span in enumerate(spans):
         value = {
             "start": span.start,
             "end": span.end,
@@ -88,7 +109,7 @@ def results_of(document: Document, annotation: Annotation) -> list[dict[str, Any
                     "value": {**value, "choices": [str(span.kind)]},
                 }
             )
-    index = span_index(placed)
+    index = {s.key: n for n, s in enumerate(spans)}
     relations = [
         {
             "type": "relation",

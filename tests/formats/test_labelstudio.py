@@ -16,7 +16,16 @@ from annotator.app import suggest
 from annotator.app.export import export_pairs
 from annotator.app.project import Project
 from annotator.cli import app
-from annotator.core import Annotation, AnnotationStatus, AnnotatorKind, Document, Origin, Span
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    AnnotatorKind,
+    Document,
+    Origin,
+    Relation,
+    RelationLabel,
+    Span,
+)
 from annotator.formats import labelstudio
 from annotator.formats.labelstudio_read import read_labelstudio
 from annotator.formats.records import ImportRecord, Problem
@@ -507,14 +516,23 @@ def test_utf16_offsets_after_an_emoji_are_read_back(tmp_path: Path) -> None:
 def test_failed_export_leaves_neither_file(tmp_path: Path) -> None:
     text = "Hello world again."
     doc = Document(text=text, id=1, tokens=tokenize(text))
-    good = Annotation(1, "a", [Span(0, 5, "PERSON", origin=Origin.MANUAL)],
-               status=AnnotationStatus.DONE)  # fmt: skip
-    bad = Annotation(1, "a", [Span(1, 5, "PERSON")], status=AnnotationStatus.DONE)  # not a token
+    hello = Span(0, 5, "PERSON", origin=Origin.MANUAL)
+    good = Annotation(1, "a", [hello], status=AnnotationStatus.DONE)
+    outside = Annotation(1, "a", [Span(6, 40, "GPE")], status=AnnotationStatus.DONE)
+    quote = Span(6, 11, "QUOTE")
+    dangling = Annotation(
+        1,
+        "a",
+        [quote],
+        [Relation(quote.key, hello.key, RelationLabel.SPEAKER)],
+        status=AnnotationStatus.DONE,
+    )
     out = tmp_path / "tasks.json"
-    report = export_pairs([(doc, good), (doc, bad)], out, fmt="labelstudio")
-    assert report.failed_documents == 1
-    assert not out.exists() and not (tmp_path / "tasks.label_config.xml").exists()
-    assert list(tmp_path.iterdir()) == []
+    report = export_pairs([(doc, good), (doc, outside), (doc, dangling)], out, fmt="labelstudio")
+    assert report.failed_documents == 2
+    problems = " ".join(p.message for p in report.problems)
+    assert "outside the text" in problems and "not there" in problems
+    assert list(tmp_path.iterdir()) == []  # neither the task list nor its config
 
 
 def test_train_dev_split_writes_a_config_beside_each_file(tmp_path: Path) -> None:
