@@ -150,11 +150,11 @@ def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Tok
     whitespace; the last keeps the token's own. Offsets between tokens or outside
     every token change nothing.
     """
-    index = TokenIndex(tokens)
+    starts = [t.start for t in tokens]
     inside: dict[int, set[int]] = {}
     for cut in cuts:
-        i = bisect_right(index.starts, cut) - 1  # the last token starting at or before cut
-        if i >= 0 and index.starts[i] < cut < index.ends[i]:
+        i = bisect_right(starts, cut) - 1  # the last token starting at or before cut
+        if i >= 0 and starts[i] < cut < tokens[i].end:
             inside.setdefault(i, set()).add(cut)
     if not inside:
         return list(tokens), 0
