@@ -9,6 +9,8 @@ from typing import Any
 
 from annotator.core import AnnotatorError
 from annotator.formats.brat_read import pair_brat, read_brat
+from annotator.formats.docbin_reader import read_docbin_records
+from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.doccano import looks_like_doccano, read_doccano
 from annotator.formats.export_base import Writer
 from annotator.formats.iob import read_iob
@@ -28,6 +30,7 @@ READERS: dict[str, Reader] = {
     "iob": read_iob,
     "labelstudio": read_labelstudio,
     "brat": read_brat,
+    "spacy": read_docbin_records,
 }
 _EXTENSIONS = {
     ".txt": "txt",
@@ -39,6 +42,7 @@ _EXTENSIONS = {
     ".conll": "iob",
     ".json": "labelstudio",  # the reader says so when a .json is no task list
     ".ann": "brat",  # with the .txt beside it (pair_brat)
+    ".spacy": "spacy",
 }
 _SNIFF_BYTES = 64 * 1024 * 1024
 
@@ -74,7 +78,9 @@ def expand_paths(paths: list[Path], fmt: str = "auto") -> list[tuple[Path, str]]
     """Files to read with their format; folders are searched (sorted) for known extensions."""
     out: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
+        if is_docbin_folder(path) and fmt in ("auto", "spacy"):
+            out.append((path, "spacy"))  # a spaCy export's shards: one corpus, in order
+        elif path.is_dir():
             for child in sorted(path.rglob("*")):
                 suffix = child.suffix.lower()
                 known = fmt != "auto" or suffix in _EXTENSIONS
