@@ -131,7 +131,7 @@ def record_of(doc: Doc, source: str, n: int) -> Iterator[ImportRecord | Problem]
 def _kinds(value: Any, size: int, key: str, warnings: list[str]) -> list[str | None]:
     if value is None:
         return [None] * size
-    if not isinstance(value, list) or len(value) != size:
+    if not isinstance(value, (list, tuple)) or len(value) != size:
         warnings.append(
             f"span_kinds does not give one kind per span of doc.spans[{key!r}] "
             f"({size} spans); the quotes are imported without kinds"
@@ -151,7 +151,7 @@ def _relations(
 ) -> list[RawRelation]:
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, (list, tuple)):  # msgpack gives lists back as tuples
         warnings.append("relations is not a list; no relation imported")
         return []
     out: list[RawRelation] = []
