@@ -47,6 +47,7 @@ MAX_WARNINGS = 20  # per file; the rest are counted
 _KINDS = {str(k) for k in QuoteKind}
 _RELATIONS = {str(r) for r in RelationLabel}
 _CHILD_RELATION = {"SPEAKER": "speaker", "CUE": "cue"}
+_ORIGINS = {ls: str(ours) for ls, ours in ORIGIN_FROM_LS.items()}
 
 
 class TaskError(ValueError):
@@ -140,10 +141,13 @@ class _Results:
             self._relation(item)
 
     def _offsets(self, value: dict[str, Any], n: int) -> tuple[int, int]:
-        start = _int(value.get("start"), f"{self.where}: result {n} start")
-        end = _int(value.get("end"), f"{self.where}: result {n} end")
+        start, end = value.get("start"), value.get("end")
+        if type(start) is not int or type(end) is not int:  # bool is no offset either
+            _int(start, f"{self.where}: result {n} start")
+            _int(end, f"{self.where}: result {n} end")
+        assert isinstance(start, int) and isinstance(end, int)
         shown = value.get("text")
-        if isinstance(shown, str) and self.text[start:end] != shown:
+        if shown is not None and self.text[start:end] != shown and isinstance(shown, str):
             fixed = self._utf16.convert(start, end)
             if fixed is not None and self.text[fixed[0] : fixed[1]] == shown:
                 self.notes.append(
@@ -167,28 +171,25 @@ class _Results:
         start, end = self._offsets(value, n)
         meta = item.get("meta")
         layer = meta.get("layer") if isinstance(meta, dict) else None
-        origin: str | None = "suggested"
-        if not self.suggested:
-            known = ORIGIN_FROM_LS.get(str(item.get("origin")))
-            origin = str(known) if known is not None else None
-        confidence = _number(item.get("score"))
+        if not isinstance(layer, str):
+            layer = None
+        if self.suggested:
+            origin: str | None = "suggested"
+        else:
+            origin = _ORIGINS.get(str(item.get("origin")))
+        confidence = item.get("score")
+        if confidence is not None:
+            confidence = _number(confidence)
         if confidence is None and self.suggested:
             confidence = self.score
         spans = []
         for label in labels:
-            if not isinstance(label, str) or not label:
+            if type(label) is not str or not label:
                 raise TaskError(f"{self.where}: result {n} has a label that is not a string")
             spans.append(
-                RawSpan(
-                    start,
-                    end,
-                    label,
-                    layer=layer if isinstance(layer, str) else None,
-                    origin=origin,
-                    confidence=confidence,
-                )
+                RawSpan(start, end, label, layer=layer, origin=origin, confidence=confidence)
             )
-        self.spans.extend(spans)
+        self.spans += spans
         ident = item.get("id")
         if ident is not None:
             self.regions.setdefault(str(ident), []).extend(spans)
