@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from annotator.core import (
     Document,
@@ -130,3 +132,45 @@ def test_split_document_exports_to_docbin_and_iob_with_exact_spans() -> None:
     i = lines.index("U.S. B-GPE")
     assert lines[i : i + 3] == ["U.S. B-GPE", "- O", "Russia B-GPE"]
     assert "Lavrov B-PERSON" in lines
+
+
+_WORDS = st.sampled_from(
+    ["U.S.-Russia", "Kyiv", "re-elected", "co-op's", "N.Y.", "3.5%", "e-mail:", "(UN)", "\n"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(_WORDS, min_size=1, max_size=8), data=st.data())
+def test_any_spans_are_kept_exactly_and_the_text_is_unchanged(
+    words: list[str], data: st.DataObject
+) -> None:
+    text = " ".join(["Talks", *words])
+    bounds = data.draw(
+        st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))), max_size=4)
+    )
+    labels = []
+    for a, b in bounds:
+        start, end = min(a, b), max(a, b)
+        trimmed = text[start:end].strip()
+        if trimmed:
+            start += len(text[start:end]) - len(text[start:end].lstrip())
+            labels.append((start, start + len(trimmed), "QUOTE"))  # quotes may overlap
+    labels = sorted(set(labels))
+    original = tokenize(text)
+    aligned = align_record(_record(*labels, text=text), original, "a")
+    assert sorted((s.start, s.end) for s in aligned.annotation.spans) == [
+        (s, e) for s, e, _ in labels
+    ]
+    assert aligned.snapped == 0
+    event("a token split" if aligned.split else "no token split")
+    # the same characters in the same tokens' places, only more boundaries
+    assert "".join(text[t.start : t.end] for t in aligned.tokens) == "".join(
+        text[t.start : t.end] for t in original
+    )
+    assert {t.start for t in original} <= {t.start for t in aligned.tokens}
+    assert decode_tokens(encode_tokens(aligned.tokens), text) == aligned.tokens
+    doc = build_doc(Document(text=text, id=1, tokens=aligned.tokens), aligned.annotation)
+    assert doc.text == text
+    assert sorted((s.start_char, s.end_char) for s in doc.spans[doc.user_data["span_key"]]) == [
+        (s, e) for s, e, _ in labels
+    ]
