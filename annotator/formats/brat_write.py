@@ -152,7 +152,10 @@ class BratWriter:
             self._labels.add(span.label)
             frags = _fragments(text, span.start, span.end)
             where = ";".join(f"{view[a]} {view[b]}" if view else f"{a} {b}" for a, b in frags)
-            shown = " ".join(" ".join(text[a:b].split()) for a, b in frags)
+            # brat's own text column: the fragments joined by one space (brat checks it);
+            # a line end left inside a fragment would end the line, so it becomes a space
+            shown = " ".join(text[a:b] for a, b in frags).replace("\r\n", " ")
+            shown = shown.replace("\r", " ").replace("\n", " ")
             lines.append(f"T{n}\t{span.label} {where}\t{shown}")
             if span.kind is not None:
                 attributes.append(f"Kind T{n} {span.kind}")
