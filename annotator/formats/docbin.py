@@ -4,7 +4,17 @@ Each ``Doc`` has exactly the stored tokens (``doc.text`` equals the document tex
 any stretch of text between stored tokens other than one space becomes a
 whitespace token, as spaCy's tokenizer makes them), the ``ents`` layer in
 ``doc.ents`` (all other tokens ``O``: a finished annotation is complete) and the
-``quotes`` layer in ``doc.spans[span_key]`` (default ``"quotes"``).
+``quotes`` layer (QUOTE, SPEAKER and CUE) in ``doc.spans[span_key]``.
+
+The default key is ``sc``, the group a stock ``spacy init config --pipeline
+ner,spancat`` trains and scores, so the export trains with no overrides. Under another
+key a stock config fails (E143: spancat finds no labels in ``sc``); with only
+``spans_key`` overridden it trains, but spaCy reports spancat's figures as
+``spans_<key>_f`` while the stock ``score_weights`` and table read ``spans_sc_f``, which
+shows 0 and lets NER alone pick the best model (``spacy_config`` renames the weights).
+All three labels go in the one group: relations and kinds index it, and a stock spancat
+learns from it what its suggester can propose (n-grams of 1-3 tokens): SPEAKER and CUE,
+and QUOTE only where a quote is that short.
 
 What spaCy has no place for is kept in ``doc.user_data`` (written because the
 DocBin has ``store_user_data=True``; every ``DocBin().from_disk(path)`` gives it
@@ -23,7 +33,8 @@ back):
 ===============  ============================================================
 
 ``quotes_of(doc)`` turns that into one record per QUOTE (kind, speaker and cue
-spans); ``annotation_from_doc(doc)`` gives back the whole ``Annotation``.
+spans); ``annotation_from_doc(doc)`` gives back the whole ``Annotation``;
+``annotator.formats.docbin_reader`` imports a ``.spacy`` file or folder as records.
 
 ``DocBinWriter`` fills spaCy's own ``DocBin`` (``DocBin.add``, ``DocBin.to_bytes``)
 one shard at a time, so memory holds one shard, not the whole corpus: an export up to
