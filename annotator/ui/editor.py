@@ -75,6 +75,7 @@ class AnnotationEditor(QObject):
         self.link_mode: RelationLabel | None = None
         self.referents: dict[SpanKey, SpanKey] = {}
         self._visible: list[Span] = []
+        self.suggested_count = 0  # of the visible spans, for the header
         view.spanClicked.connect(self._on_span_clicked)
         view.selectionFinished.connect(self.snap_selection)
         table.spanActivated.connect(lambda key: self.set_current(key))
@@ -110,6 +111,7 @@ class AnnotationEditor(QObject):
         self.current = self.active_quote = None
         self.link_mode = None
         self._visible = []
+        self.suggested_count = 0
 
     @property
     def annotation(self) -> Annotation | None:
@@ -145,6 +147,8 @@ class AnnotationEditor(QObject):
         if ann is None or self.document is None:
             return
         self._visible = self.visible_spans(ann)
+        suggested = Origin.SUGGESTED
+        self.suggested_count = sum(1 for s in self._visible if s.origin == suggested)
         visible_keys = {s.key for s in self._visible}
         relations = [r for r in ann.relations if r.head in visible_keys and r.child in visible_keys]
         self.view.set_spans(self._visible, relations)

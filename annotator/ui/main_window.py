@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         if ann is None:
             self.hint.setText("Suggesting entities and quotes…")
             return
-        suggested = sum(1 for s in self.editor._visible if s.origin == "suggested")
+        suggested = self.editor.suggested_count
         hidden = self.editor.hidden_count()
         self.hint.setText(
             hint_text(

@@ -23,6 +23,16 @@ from annotator.ui.theme import FALLBACK_COLOUR, span_background
 _Index = QModelIndex | QPersistentModelIndex
 _EMPTY = QModelIndex()
 _MAX_TEXT = 90
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
 
 # Marks every common font has (DejaVu Sans included): "✋" (U+270B) is in none of the
 # default Linux fonts and showed as a missing-glyph box.
@@ -109,9 +119,13 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+        # Each paint asks every visible cell for about ten roles; most have no answer.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        span = self._spans[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._spans):
+            return None
+        span = self._spans[row]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
