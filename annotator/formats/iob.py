@@ -215,6 +215,7 @@ def read_iob(
     n = 0
     state = _DocState(1)
     orphans = 0
+    docstarts = sentences = ls_lines = 0  # for the hint below
     for item in open_lines(path):
         if isinstance(item, Problem):
             yield item
@@ -226,6 +227,7 @@ def read_iob(
             yield Problem(source, number, f"not valid UTF-8 (byte {exc.start} of the line)")
             continue
         if line.startswith("-DOCSTART-"):
+            docstarts += 1
             doc = state.record(source, n)
             if doc is not None:
                 n += 1
@@ -240,9 +242,12 @@ def read_iob(
                     yield doc
                 state = _DocState(number + 1)
             else:
+                sentences += state.sentence_open
                 state.end_sentence()
             continue
         cols = line.split()
+        if len(cols) == 4 and cols[1] == "-X-" and cols[2] == "_":
+            ls_lines += 1
         if len(cols) < 2:
             yield Problem(source, number, "a line needs a word and a tag")
             continue
@@ -261,9 +266,20 @@ def read_iob(
                     f"of an entity (B-{label})",
                     warning=True,
                 )
+    sentences += state.sentence_open
     doc = state.record(source, n)
     if doc is not None:
         yield doc
+    if not blocks and docstarts <= 1 and sentences > 1 and ls_lines:
+        # a whole Label Studio project read as one document is easy to miss
+        yield Problem(
+            source,
+            None,
+            f"one document of {sentences} blank-line blocks, written like Label Studio's "
+            "CoNLL export (one -DOCSTART- for all its tasks); for a document per task "
+            "import it with --iob-documents blocks",
+            warning=True,
+        )
     if orphans > MAX_WARNINGS:
         yield Problem(
             source,

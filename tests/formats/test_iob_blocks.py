@@ -72,9 +72,24 @@ def test_each_block_of_a_label_studio_conll_export_is_a_document(tmp_path: Path)
 def test_by_default_the_same_file_is_one_document_of_sentences(tmp_path: Path) -> None:
     f = tmp_path / "project.conll"
     f.write_text(LS_CONLL, encoding="utf-8")
-    (record,), _ = _read(f, ReadOptions())
+    (record,), problems = _read(f, ReadOptions())
     assert record.text.count("\n") == 2
     assert len(record.spans or []) == 4
+    # the file's shape gives it away: the import says how to read it as three
+    (hint,) = problems
+    assert hint.warning and "--iob-documents blocks" in hint.message
+    assert "3 blank-line blocks" in hint.message
+
+
+def test_an_ordinary_iob_file_of_sentences_gets_no_hint(tmp_path: Path) -> None:
+    f = tmp_path / "ours.iob"
+    f.write_text(
+        "-DOCSTART- -X- O O\n\nAnna B-PERSON\nspoke O\n\nRiga B-GPE\nwaited O\n\n",
+        encoding="utf-8",
+    )
+    (record,), problems = _read(f, ReadOptions())
+    assert record.text == "Anna spoke\nRiga waited"
+    assert problems == []
 
 
 def test_docstart_lines_still_split_and_extra_blank_lines_make_no_empty_document(
