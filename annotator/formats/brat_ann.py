@@ -16,7 +16,7 @@ KNOWN_LABELS = frozenset(DEFAULT_SCHEME.names())
 _KINDS = {k.value: k for k in QuoteKind}
 _RELATIONS = {r.value: r for r in RelationLabel}
 _LAYERS = {str(layer) for layer in Layer}
-SEGMENTS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+SEGMENTS = re.compile(r"[0-9]+ [0-9]+(;[0-9]+ [0-9]+)*\Z")  # ASCII digits only, as brat writes
 _ROLE_NUMBER = re.compile(r"\d+$")  # brat numbers repeated roles: Theme, Theme2 ...
 
 
