@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator.app import suggest
@@ -552,3 +554,78 @@ def test_the_suggestion_prefix_is_the_one_the_app_uses() -> None:
 @pytest.mark.parametrize("name", ["x.json", "X.JSON"])
 def test_json_files_are_read_as_label_studio(name: str) -> None:
     assert format_for(Path(name)) == "labelstudio"
+
+
+_any_value = st.none() | st.booleans() | st.integers(-5, 80) | st.text(max_size=8)
+_result_item = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["a", "b", "c", 3]),
+        "type": st.sampled_from(["labels", "choices", "relation", "textarea", 7]),
+    },
+    optional={
+        "value": st.fixed_dictionaries(
+            {},
+            optional={
+                "start": _any_value,
+                "end": _any_value,
+                "text": _any_value,
+                "labels": st.lists(st.sampled_from(["PERSON", "QUOTE", "SPEAKER", "", 1])),
+                "choices": st.lists(st.sampled_from(["direct", "mixed", "x"])),
+            },
+        )
+        | _any_value,
+        "from_id": st.sampled_from(["a", "b", "c"]),
+        "to_id": st.sampled_from(["a", "b", "c"]),
+        "labels": st.lists(st.sampled_from(["speaker", "cue", "other"])) | _any_value,
+        "direction": st.sampled_from(["left", "right", "bi"]),
+        "meta": st.fixed_dictionaries({"layer": st.sampled_from(["ents", "quotes", "x"])}),
+        "score": _any_value,
+        "origin": _any_value,
+    },
+)
+_task = st.fixed_dictionaries(
+    {"data": st.fixed_dictionaries({"text": st.sampled_from([TEXT_A, TEXT_C, "", 5])})},
+    optional={
+        "annotations": st.lists(
+            st.fixed_dictionaries(
+                {"result": st.lists(_result_item, max_size=6)},
+                optional={
+                    "completed_by": _any_value | st.fixed_dictionaries({"email": _any_value}),
+                    "was_cancelled": st.booleans(),
+                    "import_id": _any_value,
+                },
+            )
+            | _any_value,
+            max_size=3,
+        ),
+        "predictions": st.lists(
+            st.fixed_dictionaries(
+                {"result": st.lists(_result_item, max_size=4)},
+                optional={"model_version": _any_value, "score": _any_value},
+            )
+            | st.integers(),
+            max_size=2,
+        ),
+    },
+)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(tasks=st.lists(_task, max_size=4))
+def test_any_task_list_imports_or_is_reported(tmp_path: Path, tasks: list[Any]) -> None:
+    f = tmp_path / "fuzz.json"
+    f.write_text(json.dumps(tasks), encoding="utf-8")
+    with Project.open(tmp_path / "fuzz.db") as p:
+        report = p.import_paths([f])
+        assert all(problem.message.strip() for problem in report.problems + report.warnings)
+        for doc_id in p.document_ids():
+            doc = p.get_document(doc_id)
+            for a in p.annotators():
+                ann = p.load_annotation(doc_id, a.name)
+                for s in ann.spans if ann else []:
+                    assert 0 <= s.start < s.end <= len(doc.text)
