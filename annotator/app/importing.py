@@ -176,6 +176,7 @@ class _Entry:
     document: Document
     annotation: Annotation | None
     replaces: bool = False  # the annotator has a different annotation of this text stored
+    fitted: bool = False  # found stored before writing, and its stored tokens fitted
 
 
 def _record_problem(rec: ImportRecord, annotator: str | None) -> str | None:
@@ -242,6 +243,7 @@ def _share_tokens(repo: Repository, entries: list[_Entry], stored_ids: dict[str,
     by_sha: dict[str, list[_Entry]] = {}
     for e in entries:
         by_sha.setdefault(e.document.sha256, []).append(e)
+        e.fitted = e.document.sha256 in stored_ids
     shared = {
         sha: group
         for sha, group in by_sha.items()
@@ -257,14 +259,7 @@ def _share_tokens(repo: Repository, entries: list[_Entry], stored_ids: dict[str,
         base = old.tokens if old is not None and old.tokens is not None else None
         if base is None:
             base = next(e.document.tokens for e in group if e.document.tokens is not None)
-        bounds = [
-            b
-            for e in group
-            if e.annotation
-            for sp in e.annotation.spans
-            for b in (sp.start, sp.end)
-        ]
-        tokens, _ = split_tokens(base, bounds)
+        tokens, _ = split_tokens(base, _bounds(group))
         for e in group:
             e.document.tokens = tokens
         if old is not None and old.id is not None and old.tokens != tokens:
@@ -280,6 +275,34 @@ def _same(a: Annotation, b: Annotation) -> bool:
         and a.status == b.status
         and a.flagged == b.flagged
     )
+
+
+def _bounds(group: list[_Entry]) -> list[int]:
+    return [
+        b for e in group if e.annotation for sp in e.annotation.spans for b in (sp.start, sp.end)
+    ]
+
+
+def _fit_raced(repo: Repository, entries: list[_Entry], made: set[int]) -> None:
+    """Texts another process stored between this batch's lookup and its insert carry
+    that import's tokens: split them at this batch's span boundaries too. Until this
+    runs, right after the batch commits, such a label may be off the stored tokens."""
+    raced: dict[int, list[_Entry]] = {}
+    for e in entries:
+        doc_id = e.document.id
+        if e.annotation is not None and not e.fitted and doc_id is not None and doc_id not in made:
+            raced.setdefault(doc_id, []).append(e)
+    if not raced:
+        return  # the usual batch: every text was new, or found stored beforehand
+    rewrite: list[tuple[int, list[Token]]] = []
+    for old in repo.get_documents(list(raced)):
+        group = raced[old.id or 0]
+        base = old.tokens if old.tokens is not None else group[0].document.tokens or []
+        tokens, _ = split_tokens(base, _bounds(group))
+        if tokens != old.tokens and old.id is not None:
+            rewrite.append((old.id, tokens))
+    if rewrite:
+        repo.set_tokens(rewrite)
 
 
 def _drop_stored_annotations(
@@ -354,6 +377,7 @@ def _write_now(repo: Repository, entries: list[_Entry], report: ImportReport) ->
     annotations = [(i, e.annotation) for i, e in enumerate(entries) if e.annotation is not None]
     replacing = sum(1 for e in entries if e.annotation is not None and e.replaces)
     new_ids, dup_ids = repo.import_batch(docs, annotations)
+    _fit_raced(repo, entries, set(new_ids))
     report.imported += len(new_ids)
     report.duplicates += len(dup_ids)
     report.annotations += len(annotations) - replacing

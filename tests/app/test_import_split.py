@@ -8,10 +8,13 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from annotator.app import importing
 from annotator.app.project import Project
 from annotator.cli import app
-from annotator.core import snap_range
+from annotator.core import Document, snap_range
+from annotator.formats.align import align_record
 from annotator.formats.docbin import read_docbin
+from annotator.formats.doccano import record_from_doccano
 from annotator.nlp.tokenize import tokenize
 
 runner = CliRunner()
@@ -222,6 +225,31 @@ def test_one_text_twice_in_a_file_gets_every_split(tmp_path: Path) -> None:
     for name, span in (("alice", ("U.S.", "GPE", *US)), ("bob", ("Russia", "GPE", *RUSSIA))):
         lines = _export(db, "iob", name, tmp_path / f"{name}.iob").read_text().splitlines()
         assert f"{span[0]} B-GPE" in lines
+        assert _exported_ents(_export(db, "spacy", name, tmp_path / f"{name}.spacy"))[TEXT] == [
+            span
+        ]
+
+
+def test_a_text_stored_by_another_import_meanwhile_gets_this_batchs_splits(
+    tmp_path: Path,
+) -> None:
+    """Two imports of one text at once: this batch looked the text up before the other
+    stored it (so found nothing), then its insert found it stored, with the other
+    import's tokens. The write path is run as it is then: the entry not yet fitted."""
+    db = tmp_path / "p.db"
+    rec = record_from_doccano({"text": TEXT, "label": [[*RUSSIA, "GPE"]]}, "bob.jsonl", 1)
+    aligned = align_record(rec, tokenize(TEXT), "bob")
+    entry = importing._Entry(rec, Document(TEXT, tokens=aligned.tokens), aligned.annotation)
+    # meanwhile, the other import stores the text, splitting the token elsewhere
+    alice = _lines(tmp_path / "alice.jsonl", [_ours(tmp_path, "alice", [(*US, "GPE")])])
+    _cli(db, "import", str(alice))
+    with Project.open(db) as project:
+        report = importing.ImportReport()
+        importing._write(project._repo, [entry], report)
+        assert (report.imported, report.duplicates, report.annotations) == (0, 1, 1)
+        words = _words(TEXT, project, _doc_id(project, TEXT))
+        assert words[2:5] == ["U.S.", "-", "Russia"]  # both imports' splits
+    for name, span in (("alice", ("U.S.", "GPE", *US)), ("bob", ("Russia", "GPE", *RUSSIA))):
         assert _exported_ents(_export(db, "spacy", name, tmp_path / f"{name}.spacy"))[TEXT] == [
             span
         ]
