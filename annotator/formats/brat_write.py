@@ -52,11 +52,19 @@ def file_name(document: Document) -> str:
 
 
 def _is_export(folder: Path) -> bool:
-    """An earlier brat export (ours or brat's own files only), or an empty folder."""
-    for child in folder.iterdir():
-        if child.is_dir() or child.suffix.lower() not in _EXPORT_FILES:
-            return False
-    return True
+    """An empty folder, or an earlier export of ours (its annotation.conf says so, and it
+    holds nothing else): a brat corpus from elsewhere is never replaced, even one that
+    was imported from there."""
+    children = list(folder.iterdir())
+    if not children:
+        return True
+    if any(c.is_dir() or c.suffix.lower() not in _EXPORT_FILES for c in children):
+        return False
+    try:
+        with (folder / "annotation.conf").open(encoding="utf-8", errors="replace") as f:
+            return f.readline().startswith(CONF_MARK)
+    except OSError:
+        return False
 
 
 def brat_view(text: str) -> list[int]:
@@ -114,8 +122,8 @@ class BratWriter:
             )
         if self.path.is_dir() and not _is_export(self.path):
             raise BratExportError(
-                f"{self.path} holds files other than an earlier brat export; choose an "
-                "empty or new folder (nothing was written)."
+                f"{self.path} holds files other than an earlier brat export of this "
+                "program; choose an empty or new folder (nothing was written)."
             )
 
     def _unique(self, document: Document) -> str:

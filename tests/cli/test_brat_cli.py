@@ -136,6 +136,18 @@ def test_cli_brat_export_refuses_a_folder_of_other_files(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db", "papers"]
 
 
+def test_cli_brat_export_never_replaces_the_corpus_it_came_from(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    db = tmp_path / "p.db"
+    assert _invoke("--db", str(db), "import", str(corpus), *MAP)[0] == 0
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    args = ["--db", str(db), "export", "--format", "brat", "--annotator", "imported"]
+    code, output = _invoke(*args, "--out", str(corpus))
+    assert code != 0 and "[E360]" in output
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+
+
 def test_cli_brat_lone_ann_is_reported_and_the_rest_imported(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
