@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from annotator.app.suggest import SUGGESTIONS_PREFIX
+from annotator.app.suggest import CURRENT_SUGGESTIONS_KEY, SUGGESTIONS_PREFIX
 from annotator.core import (
     MAX_EXTERNAL_ID_LENGTH,
     Annotation,
@@ -374,6 +374,9 @@ def _write_now(repo: Repository, entries: list[_Entry], report: ImportReport) ->
         if name.startswith(SUGGESTIONS_PREFIX) and repo.annotator(name) is None:
             # a model's set: read as its labels, not as a person's (app.labels)
             repo.ensure_annotator(name, AnnotatorKind.MODEL)
+            if repo.get_setting(CURRENT_SUGGESTIONS_KEY) is None:
+                # as a project's first pipeline run does: the window shows this set
+                repo.set_setting(CURRENT_SUGGESTIONS_KEY, name)
     annotations = [(i, e.annotation) for i, e in enumerate(entries) if e.annotation is not None]
     replacing = sum(1 for e in entries if e.annotation is not None and e.replaces)
     new_ids, dup_ids = repo.import_batch(docs, annotations)

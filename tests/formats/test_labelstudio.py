@@ -346,6 +346,27 @@ def test_predictions_stay_a_suggestion_set_with_annotator_given(tmp_path: Path) 
         assert ann is not None and {s.label for s in ann.spans} == {"PERSON", "GPE"}
 
 
+def test_imported_predictions_are_what_the_window_suggests(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    _import(db, _ls_export(tmp_path / "export.json"))
+    with Project.open(db) as p:
+        assert p.suggestion_source() == "suggestions:ner-v2"
+        doc_id = next(i for i in p.document_ids() if p.get_document(i).text == TEXT_A)
+        opened = p.open_annotation(doc_id, "dave")
+        shown = {(s.label, str(s.origin)) for s in opened.spans}
+        assert shown == {("PERSON", "suggested"), ("GPE", "suggested")}
+
+
+def test_predictions_leave_a_pipeline_s_current_set_current(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    with Project.open(db) as p:
+        p.set_setting(suggest.CURRENT_SUGGESTIONS_KEY, "suggestions:rules-1")
+    _import(db, _ls_export(tmp_path / "export.json"))
+    with Project.open(db) as p:
+        assert p.suggestion_source() == "suggestions:rules-1"
+        assert p.annotator("suggestions:ner-v2") is not None
+
+
 def test_suggestion_set_exports_as_predictions_and_comes_back(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     _import(db, _ls_export(tmp_path / "export.json"))
