@@ -49,6 +49,7 @@ class AnnDoc:
     unmapped: Counter[str] = field(default_factory=Counter)
     unused_attributes: Counter[str] = field(default_factory=Counter)
     unusable_relations: Counter[str] = field(default_factory=Counter)
+    quoteless_events: Counter[str] = field(default_factory=Counter)
     ignored: Counter[str] = field(default_factory=Counter)
     lost_links: int = 0
 
@@ -283,7 +284,7 @@ def _event_relations(doc: AnnDoc, eid: str, args: list[tuple[str, str]]) -> None
             elif meaning in ("SPEAKER", "CUE"):
                 children.setdefault(RelationLabel(meaning.lower()), []).append(p)
     if not heads:
-        doc.unusable_relations[f"event {args[0][0]}"] += 1
+        doc.quoteless_events[args[0][0]] += 1
         return
     for label, pieces in children.items():
         _link(doc, heads, [p for p in pieces if p not in heads], label)
@@ -364,6 +365,12 @@ def _report(doc: AnnDoc) -> None:
             None,
             f"relation {rtype} ({n}) links no QUOTE to a SPEAKER or CUE; skipped "
             f"(map its arguments' types, or pass --map {rtype}=speaker or =cue)",
+        )
+    for etype, n in sorted(doc.quoteless_events.items()):
+        doc.warn(
+            None,
+            f"event {etype} ({n}) has no QUOTE among its trigger and arguments; skipped "
+            "(map the type of its quoted text: --map TYPE=QUOTE)",
         )
     for name, n in sorted(doc.unused_attributes.items()):
         doc.warn(None, f"attribute {name} ({n}) is not used; pass --map {name}=kind for kinds")

@@ -122,6 +122,7 @@ def test_brat_corpus_without_map_reports_every_type_with_its_count() -> None:
     assert "type Source (4 spans) is not mapped; pass --map Source=LABEL" in messages
     assert "type Cue (4 spans) is not mapped; pass --map Cue=LABEL" in messages
     assert any(m.startswith("4 relations point at spans of unmapped types") for m in messages)
+    assert any(m.startswith("event Cue (2) has no QUOTE") for m in messages)
 
 
 def test_brat_crlf_offsets_as_brat_counts_them_text_kept_as_the_file_holds_it() -> None:
