@@ -8,6 +8,8 @@ the set the window shows (``suggestions`` resolves to it).
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -198,6 +200,46 @@ def _documents(
             yield doc, doc.tokens
 
 
+class _BatchWriter:
+    """Stores batches on a thread of its own while the pipeline works on the next ones.
+
+    SQLite's statements and its commit (an fsync at synchronous=FULL) release the GIL,
+    so on two cores the writes cost the pipeline almost nothing. At most ``depth``
+    batches wait; a failed write stops the writer, and its error is raised at the next
+    ``put`` or at ``close`` (the batches committed before it are kept).
+    """
+
+    def __init__(self, write: Callable[[list[tuple[Document, Suggestions]]], None], depth: int = 2):
+        self._write = write
+        self._queue: queue.Queue[list[tuple[Document, Suggestions]] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None  # once set, nothing more is written
+        self._reported = False
+        self._thread = threading.Thread(target=self._run, name="suggest-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._reported:
+            self._reported = True
+            raise self._error
+
+    def put(self, batch: list[tuple[Document, Suggestions]]) -> None:
+        self._raise()
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+
 def run_suggest(
     project: SuggestHost,
     suggester: Suggester,
@@ -229,8 +271,10 @@ def run_suggest(
             docs_by_id[doc.id or 0] = doc
             yield doc.id or 0, doc.text, tokens
 
+    writer = _BatchWriter(lambda batch: store_suggestions(project, annotator, batch))
+
     def flush() -> None:
-        store_suggestions(project, annotator, pending)
+        writer.put(list(pending))
         pending.clear()
 
     results = suggester.suggest_many(
@@ -258,11 +302,14 @@ def run_suggest(
                     break
     finally:
         # whatever finished before an interrupt (Ctrl+C, cancel) is kept
-        if pending:
-            flush()
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
+        try:
+            if pending:
+                flush()
+        finally:
+            writer.close()  # waits for every batch handed over; raises a write's error
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
     if progress and not report.cancelled:
         progress(total, total)
     report.dropped_labels = dropped

@@ -253,3 +253,34 @@ def test_suggest_tokenizes_in_the_pipeline_and_stores_the_projects_tokens(
             assert a is not None and b is not None and a.spans
             assert sorted(a.spans, key=lambda s: s.key) == sorted(b.spans, key=lambda s: s.key)
             assert sorted(a.relations, key=str) == sorted(b.relations, key=str)
+
+
+def test_suggest_a_failed_write_stops_the_run_and_keeps_the_batches_before_it(
+    seeded: Project, tmp_path: Path
+) -> None:
+    """Batches are stored on a writer thread: its error reaches the caller, nothing after
+    it is written, and what was committed before stays (and a resume finishes it)."""
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError
+
+    con = sqlite3.connect(tmp_path / "p.db")
+    con.execute(
+        "CREATE TRIGGER refuse_third BEFORE INSERT ON annotations "
+        "WHEN (SELECT count(*) FROM annotations) >= 2 "
+        "BEGIN SELECT RAISE(ABORT, 'the disk went away'); END"
+    )
+    con.commit()
+    rules = load_suggester("rules")
+    # the writer thread's own error, as a write on the caller's thread would raise it
+    with pytest.raises(IntegrityError, match="the disk went away"):
+        run_suggest(seeded, rules, batch_size=2)
+    suggestions = seeded.annotator("suggestions:rules-1")
+    assert suggestions is not None
+    assert len(seeded.annotated_document_ids(suggestions)) == 2
+    con.execute("DROP TRIGGER refuse_third")
+    con.commit()
+    con.close()
+    again = run_suggest(seeded, rules, batch_size=2, only_missing=True)
+    assert (again.documents, again.skipped_existing) == (3, 2)
+    assert len(seeded.annotated_document_ids(suggestions)) == 5
