@@ -1,4 +1,5 @@
-"""Import of a Label Studio task list (its JSON export; the shape is in ``labelstudio``).
+"""Import of a Label Studio task list (its JSON export; the shape is in ``labelstudio``),
+or of its flat JSON-MIN export (no relations there).
 
 Each task becomes a document: its text is ``data.text`` (else the first string value
 of ``data``), its meta ``data.meta`` and the rest of ``data``. Each annotation is a
@@ -279,6 +280,8 @@ def _annotator(annotation: dict[str, Any], data: dict[str, Any]) -> str | None:
         return ours
     if isinstance(who, dict) and who.get("id") is not None:
         who = who["id"]
+    if isinstance(who, str) and "@" in who:
+        return who  # JSON-MIN names the annotator by e-mail
     if isinstance(who, int | str) and not isinstance(who, bool) and str(who):
         return f"ls-user-{who}"
     return ours if isinstance(ours, str) and ours else None
@@ -400,6 +403,53 @@ def _load(path: Path, source: str) -> Any:
         raise TaskError("the JSON is nested too deeply") from exc
 
 
+# JSON-MIN, Label Studio's flat export: one object per annotation, the task's data
+# and each control's results (under the control's name) side by side; no relations.
+_MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
+
+
+def _min_regions(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(v, dict) and "start" in v and ("labels" in v or "choices" in v)
+            for v in value
+        )
+    )
+
+
+def looks_like_json_min(obj: Any) -> bool:
+    return isinstance(obj, list) and any(
+        isinstance(t, dict) and "data" not in t and any(map(_min_regions, t.values()))
+        for t in obj[:10]
+    )
+
+
+def task_from_min(item: Any) -> Any:
+    """A JSON-MIN object as the task it was exported from."""
+    if not isinstance(item, dict):
+        return item  # reported as a task that is no object
+    data: dict[str, Any] = {}
+    result: list[dict[str, Any]] = []
+    for key, value in item.items():
+        if key in _MIN_FIELDS:
+            continue
+        if not _min_regions(value):
+            data[key] = value
+            continue
+        for i, region in enumerate(value):
+            kind = "labels" if "labels" in region else "choices"
+            # a kind gets its own id here: it finds its QUOTE by the offsets
+            result.append({"id": f"{key}-{i}", "type": kind, "from_name": key, "value": region})
+    task: dict[str, Any] = {"data": data}
+    if "id" in item:
+        task["id"] = item["id"]
+    if result or item.get("annotator") is not None:
+        task["annotations"] = [{"result": result, "completed_by": item.get("annotator")}]
+    return task
+
+
 def read_labelstudio(
     path: Path, options: ReadOptions = DEFAULT_READ
 ) -> Iterator[ImportRecord | Problem]:
@@ -415,6 +465,8 @@ def read_labelstudio(
         return
     if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
         obj = [obj]
+    if looks_like_json_min(obj) and not looks_like_labelstudio(obj):
+        obj = [task_from_min(item) for item in obj]
     if not isinstance(obj, list) or (obj and not looks_like_labelstudio(obj)):
         what = type(obj).__name__ if not isinstance(obj, list) else "a list of other things"
         yield Problem(

@@ -410,6 +410,46 @@ def test_after_a_trip_through_label_studio_our_annotator_is_kept(tmp_path: Path)
         assert {k[1] for k in after} == {"alice", "ls-user-2"}
 
 
+def test_json_min_export_imports_spans_kinds_and_annotators(tmp_path: Path) -> None:
+    """Label Studio's flat JSON-MIN export: one object per annotation."""
+    text = TEXT_A
+    rows = [
+        {
+            "id": 41,
+            "text": text,
+            "label": [
+                {"start": 0, "end": 24, "text": text[:24], "labels": ["QUOTE"]},
+                {"start": 30, "end": 44, "text": text[30:44], "labels": ["PERSON"]},
+            ],
+            "kind": [{"start": 0, "end": 24, "text": text[:24], "choices": ["indirect"]}],
+            "sentiment": "neutral",
+            "annotator": "ana@example.org",
+            "annotation_id": 5,
+            "lead_time": 3.2,
+        },
+        {
+            "id": 41,
+            "text": text,
+            "label": [{"start": 48, "end": 54, "text": "Moscow", "labels": ["GPE"]}],
+            "annotator": 9,
+            "annotation_id": 6,
+        },
+    ]
+    f = tmp_path / "min.json"
+    f.write_text(json.dumps(rows), encoding="utf-8")
+    db = tmp_path / "p.db"
+    _import(db, f)
+    with Project.open(db) as p:
+        snap = _snapshot(p)
+        assert snap[("41", "ana@example.org")][0] == {
+            (0, 24, "QUOTE", "quotes", "indirect", "accepted", None),
+            (30, 44, "PERSON", "ents", None, "accepted", None),
+        }
+        assert snap[("41", "ls-user-9")][0] == {(48, 54, "GPE", "ents", None, "accepted", None)}
+        assert p.count_documents() == 1
+        assert p.get_document(p.document_ids()[0]).meta == {"sentiment": "neutral"}
+
+
 def _records(path: Path) -> tuple[list[ImportRecord], list[Problem]]:
     records: list[ImportRecord] = []
     problems: list[Problem] = []
