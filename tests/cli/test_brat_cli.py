@@ -4,8 +4,11 @@ data out, and our own brat export back in."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import spacy
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
@@ -169,3 +172,25 @@ def test_cli_brat_format_on_one_ann_file(tmp_path: Path) -> None:
     (spans, rels) = next(iter(_labels(db).values()))
     assert ("he", "SPEAKER", "quotes", None) in spans
     assert ('"It is a sad day for the town,\r\nbut we had no choice,"', "cue", "added") in rels
+
+
+@pytest.mark.slow
+def test_cli_brat_corpus_trains_with_spacy(tmp_path: Path) -> None:
+    """The whole way a user goes: a brat corpus imported, exported for spaCy with its
+    config, and ``spacy train`` run on it (shortened; two documents learn little)."""
+    db = tmp_path / "p.db"
+    assert _invoke("--db", str(db), "import", str(CORPUS), *MAP)[0] == 0
+    args = ["--db", str(db), "export", "--format", "spacy", "--annotator", "imported"]
+    out = ["--out", str(tmp_path / "corpus"), "--dev", "0.5"]
+    code, output = _invoke(*args, *out, "--config", str(tmp_path / "config.cfg"))
+    assert code == 0, output
+    steps = ["--training.max_steps", "4", "--training.eval_frequency", "2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", "config.cfg", "--output", "model", *steps],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "model" / "model-best" / "meta.json").exists()
