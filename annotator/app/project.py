@@ -17,6 +17,7 @@ from annotator.app.edits import EditResult
 from annotator.app.errors import StorageUnavailable
 from annotator.app.importing import CancelFn, ImportReport, ProgressFn, import_paths
 from annotator.app.labels import as_labels
+from annotator.app.learning import merge_with_learned
 from annotator.app.paths import resolve_db
 from annotator.app.suggest import CURRENT_SUGGESTIONS_KEY, SUGGESTIONS_PREFIX
 from annotator.app.writes import guarded
@@ -312,7 +313,7 @@ class Project:
         base = existing or Annotation(document_id=doc_id, annotator=annotator)
         suggested = self.current_suggestions(doc_id)
         learned = self._learned_spans(doc_id, annotator)
-        merged = self._merge_with_learned(base, suggested, learned)
+        merged = merge_with_learned(base, suggested, learned, use=self.learned_suggestions)
         if existing is None:
             return self._write(lambda: self._repo.put_annotation(merged, a))
         if not learned and (len(merged.spans), len(merged.relations)) == (
@@ -382,39 +383,6 @@ class Project:
             return []
         doc = self.get_document(doc_id)
         return list(learned.find(doc.text, doc.tokens or []))
-
-    def _merge_with_learned(
-        self, base: Annotation, suggested: Annotation | None, learned: Sequence[Span]
-    ) -> Annotation:
-        """``base`` with the pipeline's suggestions and, when the switch is on, the
-        learned ones (marked with their counts); when it is off, learned suggestions
-        merged earlier and still untouched are taken out again."""
-        merge = _suggest.merge_suggestions
-
-        if not learned:
-            return merge(base, suggested)
-        by_key = {s.key: s for s in learned}
-        pipeline = {s.key: s for s in suggested.spans} if suggested is not None else {}
-        if self.learned_suggestions:
-            merged = merge(base, suggested, learned)
-            spans = []
-            for span in merged.spans:
-                found = by_key.get(span.key)
-                if found is not None and span.origin == Origin.SUGGESTED:
-                    # no confidence: an older version stored 0.95 here
-                    span = span.with_(confidence=None, learned_from=found.learned_from)
-                spans.append(span)
-        else:
-            merged = merge(base, suggested)
-            spans = []
-            for span in merged.spans:
-                if span.key in by_key and span.origin == Origin.SUGGESTED:
-                    if span.key not in pipeline:
-                        continue  # only there because it was learned
-                    span = pipeline[span.key].with_(origin=Origin.SUGGESTED)
-                spans.append(span)
-        merged.spans = spans
-        return merged
 
     def _learn(self, text: str, before: Annotation, change: AnnotationDiff, op: Operation) -> None:
         """Count the entities decided by this single action; a Batch (accept all,
