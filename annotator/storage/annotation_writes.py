@@ -10,7 +10,15 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from annotator.core import Annotation, Annotator, Relation, Span, SpanKey
 from annotator.core.operations import AnnotationDiff
-from annotator.storage.base import ANNOTATIONS, REJECTIONS, RELATIONS, SPANS, chunks
+from annotator.storage.base import (
+    ANNOTATIONS,
+    REJECTIONS,
+    RELATIONS,
+    SPANS,
+    chunks,
+    max_id,
+    sqlite_insert_rows,
+)
 from annotator.storage.engine import StorageError
 from annotator.storage.models import AnnotationRow, RejectionRow, RelationRow, SpanRow
 from annotator.storage.rows import rejection_values, span_values
@@ -122,6 +130,9 @@ def bulk_insert_annotations(
 ) -> None:
     """New annotations with their spans, relations and rejections in a few statements
     (one round trip per table and chunk, instead of several per annotation)."""
+    if c.dialect.name == "sqlite":
+        _bulk_insert_sqlite(c, items, stamp)
+        return
     for chunk in chunks(items):
         ann_ids = [
             r[0]
@@ -166,6 +177,55 @@ def bulk_insert_annotations(
             c.execute(_INSERT_RELATIONS, rel_rows)
         if rej_rows:
             c.execute(_INSERT_REJECTIONS, rej_rows)
+
+
+_ANNOTATION_COLUMNS = (
+    "id", "document_id", "annotator_id", "status", "version", "flagged", "n_spans", "updated_at",
+)  # fmt: skip
+_SPAN_COLUMNS = (
+    "id", "annotation_id", "start", "end", "label", "layer", "origin", "kind", "confidence",
+)  # fmt: skip
+_RELATION_COLUMNS = ("annotation_id", "head_id", "child_id", "label")
+_REJECTION_COLUMNS = ("annotation_id", "start", "end", "label", "layer")
+
+
+def _bulk_insert_sqlite(
+    c: Connection, items: Sequence[tuple[Annotation, Annotator]], stamp: datetime
+) -> None:
+    """``bulk_insert_annotations`` on SQLite: the ids are given, not returned. The write
+    transaction holds SQLite's write lock from its start (BEGIN IMMEDIATE), so the ids
+    above the largest stored one are free -- the ones SQLite would pick itself -- and
+    every relation's span ids are known without reading them back."""
+    next_ann = max_id(c, _A) + 1
+    next_span = max_id(c, _S) + 1
+    ann_rows: list[tuple[object, ...]] = []
+    span_rows: list[tuple[object, ...]] = []
+    rel_rows: list[tuple[object, ...]] = []
+    rej_rows: list[tuple[object, ...]] = []
+    for ann, who in items:
+        aid = next_ann
+        next_ann += 1
+        ann_rows.append(
+            (aid, ann.document_id, who.id, str(ann.status), 1, ann.flagged, len(ann.spans), stamp)
+        )
+        ids: dict[SpanKey, int] = {}
+        for sp in ann.spans:
+            ids[sp.key] = next_span
+            span_rows.append(
+                (next_span, aid, sp.start, sp.end, sp.label, str(sp.layer), str(sp.origin),
+                 str(sp.kind) if sp.kind else None, sp.confidence)
+            )  # fmt: skip
+            next_span += 1
+        for rel in ann.relations:
+            head, child = ids.get(rel.head), ids.get(rel.child)
+            if head is None or child is None:
+                raise StorageError(f"Relation {rel.label} points at a missing span.", code="E213")
+            rel_rows.append((aid, head, child, str(rel.label)))
+        rej_rows += [(aid, k.start, k.end, k.label, k.layer) for k in ann.rejected]
+    sqlite_insert_rows(c, _A, _ANNOTATION_COLUMNS, ann_rows)
+    sqlite_insert_rows(c, _S, _SPAN_COLUMNS, span_rows)
+    sqlite_insert_rows(c, _R, _RELATION_COLUMNS, rel_rows)
+    sqlite_insert_rows(c, _J, _REJECTION_COLUMNS, rej_rows)
 
 
 def _changed_in_place(change: AnnotationDiff) -> dict[SpanKey, Span]:

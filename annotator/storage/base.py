@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Insert, Table, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -56,6 +56,43 @@ def now() -> datetime:
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def max_id(conn: Connection, table: Table) -> int:
+    """The largest id in ``table`` (0 when empty)."""
+    return int(conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0)
+
+
+def sqlite_insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (values in ``columns`` order) with one driver-level executemany.
+
+    An import's hot path on SQLite: SQLAlchemy's insert() compiles per-row bind
+    parameters and insertmanyvalues batches, several times SQLite's own work on the
+    rows. Values go through the columns' own bind processors (the UTC time-stamps,
+    JSON), so what is stored is exactly what insert() stores. Errors still come as
+    SQLAlchemy's (an ``IntegrityError`` for a broken key)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    processors = [
+        (i, proc)
+        for i, name in enumerate(columns)
+        if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    params: Sequence[tuple[Any, ...]] = rows
+    if processors:
+        converted: list[tuple[Any, ...]] = []
+        for row in rows:
+            values = list(row)
+            for i, proc in processors:
+                values[i] = proc(values[i])
+            converted.append(tuple(values))
+        params = converted
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", list(params))
 
 
 def insert_ignore(bind: Session | Connection, table: Table) -> Insert:
