@@ -254,6 +254,8 @@ def export_pairs(
             for part, w in writers.items():
                 w.close()
                 report.files.append(targets[part])
+                # files a writer publishes beside its own (Label Studio's config)
+                report.files.extend(getattr(w, "companions", ()))
             published = True
     except OSError as exc:
         # A full disk or a vanished folder: say which file, as the writers' own

@@ -174,6 +174,7 @@ class LabelStudioWriter:
         self._labels: set[str] = set()
         self._count = 0
         self._published = False
+        self.companions: list[Path] = []  # published beside the task list
         self._file.stream.write("[")
 
     def add(self, document: Document, annotation: Annotation) -> None:
@@ -201,6 +202,7 @@ class LabelStudioWriter:
                 os.unlink(self.path)
             raise
         self._published = True
+        self.companions = [self.config]
 
     def abort(self) -> None:
         self._file.abort()

@@ -602,10 +602,11 @@ def test_train_dev_split_writes_a_config_beside_each_file(tmp_path: Path) -> Non
     db = tmp_path / "p.db"
     _import(db, _project_jsonl(tmp_path / "in.jsonl"))
     out = tmp_path / "split"
-    _cli("--db", str(db), "export", "--format", "labelstudio", "--annotator", "alice",
-         "--dev", "0.5", "--out", str(out))  # fmt: skip
+    output = _cli("--db", str(db), "export", "--format", "labelstudio", "--annotator",
+                  "alice", "--dev", "0.5", "--out", str(out))  # fmt: skip
     names = sorted(p.name for p in out.iterdir())
     assert names == ["dev.json", "dev.label_config.xml", "train.json", "train.label_config.xml"]
+    assert "train.label_config.xml" in output and "dev.label_config.xml" in output
 
 
 def test_the_suggestion_prefix_is_the_one_the_app_uses() -> None:
