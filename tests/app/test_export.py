@@ -25,6 +25,7 @@ from annotator.core import (
     Span,
 )
 from annotator.formats.docbin import annotation_from_doc, quotes_of, read_docbin
+from annotator.formats.records import ReadOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "data" / "seeds_gold.jsonl"
@@ -365,8 +366,9 @@ def test_import_doccano_zip_gives_one_annotator_per_user(project: Project, tmp_p
     assert bob.cue_of(quote) == Span(12, 16, "CUE", Layer.QUOTES).key
 
 
+@pytest.mark.parametrize("snap", ["split", "expand"])
 def test_import_bad_inputs_are_reported_and_saved_work_survives(
-    gold: Project, tmp_path: Path
+    gold: Project, tmp_path: Path, snap: str
 ) -> None:
     before = _db_spans(gold, "gold")
     text = "Maria Lopez met John Smith in Lima."
@@ -397,18 +399,25 @@ def test_import_bad_inputs_are_reported_and_saved_work_survives(
     ]
     src = tmp_path / "bad.jsonl"
     src.write_text("\n".join(rows) + "\n")
-    report = gold.import_paths([src], annotator="gold")
+    report = gold.import_paths([src], annotator="gold", options=ReadOptions(snap=snap))
     problems = {p.line: p.message for p in report.problems}
     assert set(problems) == {1, 2, 3, 4}
     assert problems[1].startswith("invalid JSON")
     assert "outside the text" in problems[2]
     assert "Entities overlap" in problems[3]
-    assert "snap to the same tokens" in problems[4]
-    assert report.snapped_spans == 1  # "Maria Lope" -> "Maria Lopez"
     after = _db_spans(gold, "gold")
     assert all(after[t].spans == ann.spans for t, ann in before.items())
     fine = after["Fine: " + text]
-    assert [(s.start, s.end) for s in fine.spans] == [(6, 17)]
+    if snap == "expand":
+        # both spans widen to "Maria Lopez", so they collide; the lone one is widened
+        assert "snap to the same tokens" in problems[4]
+        assert report.snapped_spans == 1
+        assert [(s.start, s.end) for s in fine.spans] == [(6, 17)]
+    else:
+        # split keeps each span exactly: the two differ, and they overlap
+        assert "Entities overlap" in problems[4]
+        assert report.snapped_spans == 0
+        assert [(s.start, s.end) for s in fine.spans] == [(6, 16)]
 
 
 def test_import_unknown_format_is_one_clear_error(project: Project, tmp_path: Path) -> None:
