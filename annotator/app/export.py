@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 
 from annotator.app.importing import CancelFn, ProgressFn
 from annotator.app.labels import as_labels
-from annotator.core import Annotation, AnnotationStatus, AnnotatorError, Document, LabelScheme
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    AnnotatorError,
+    Document,
+    LabelScheme,
+    fit_tokens,
+)
 from annotator.formats.docbin import DEFAULT_SPAN_KEY
 from annotator.formats.docbin_shards import is_docbin_folder
 from annotator.formats.export_base import SpanPlacementError, Writer, write_failed
@@ -114,9 +121,11 @@ def annotation_pairs(
         return
     for doc, ann in project.iter_annotations(a, statuses_for(status), batch_size=batch_size):
         if doc.tokens is None:
-            # Tokens are stored on first open; an annotation made elsewhere (a script)
-            # may predate that. The project tokenizer gives the same tokens.
-            doc.tokens = tokenize(doc.text, project.lang)
+            # Tokens are stored on first open; an import (which keeps spans exactly and
+            # leaves tokenizing to first use) or a script may predate that. The project
+            # tokenizer gives the same tokens, split where a span needs it as first use
+            # splits them (this annotation's spans and rejections; not stored here).
+            doc.tokens = fit_tokens(tokenize(doc.text, project.lang), [*ann.spans, *ann.rejected])
         yield doc, as_labels(ann, a)
 
 

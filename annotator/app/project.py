@@ -189,8 +189,9 @@ class Project:
         document has none stored yet (the window then tokenizes on its NLP thread)."""
         doc = self._repo.get_document(doc_id)
         if doc.tokens is None and tokenize_missing:
-            doc.tokens = tokenize(doc.text, self.lang)
-            self.set_tokens([(doc_id, doc.tokens)])
+            # split where the document's stored spans need it (set_tokens): an import
+            # keeps each span exactly and leaves tokenizing to here
+            doc.tokens = self.set_tokens([(doc_id, tokenize(doc.text, self.lang))])[doc_id]
         return doc
 
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]:
@@ -204,16 +205,18 @@ class Project:
             return docs
         missing = [d for d in docs if d.tokens is None]
         if missing:
-            for doc, toks in zip(
-                missing, tokenize_many((d.text for d in missing), self.lang), strict=True
-            ):
-                doc.tokens = toks
-            self.set_tokens([(d.id or 0, d.tokens or []) for d in missing])
+            made = tokenize_many((d.text for d in missing), self.lang)
+            stored = self.set_tokens(
+                [(d.id or 0, toks) for d, toks in zip(missing, made, strict=True)]
+            )
+            for doc in missing:
+                doc.tokens = stored[doc.id or 0]
         return docs
 
-    def set_tokens(self, items: Sequence[tuple[int, list[Token]]]) -> None:
-        """Store documents' tokens (tokenized once, kept so that spans never shift)."""
-        self._write(lambda: self._repo.set_tokens(items))
+    def set_tokens(self, items: Sequence[tuple[int, list[Token]]]) -> dict[int, list[Token]]:
+        """Store documents' tokens (tokenized once, kept so that spans never shift),
+        split at the spans stored for them; returns the tokens stored, by document id."""
+        return self._write(lambda: self._repo.set_tokens(items))
 
     def _text(self, doc_id: int) -> str:
         """A document's text; texts never change after import, so they are cached."""

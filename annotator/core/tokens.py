@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from operator import sub
+from typing import Protocol
 
 from annotator.core.errors import ValidationError
 from annotator.core.model import Token
@@ -192,3 +193,23 @@ def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Tok
             start = cut
         out.append(Token(start, tok.end, tok.ws))
     return out, len(inside)
+
+
+class _Range(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def fit_tokens(tokens: Sequence[Token], spans: Iterable[_Range]) -> list[Token]:
+    """``tokens`` split at every start and end of ``spans`` (``Span``, ``SpanKey``, or
+    anything with ``start`` and ``end``) that falls inside a token, so that every span
+    starts and ends on a token boundary. A document's spans may be stored before its
+    tokens (an import keeps spans exactly and leaves tokenizing to first use): tokens
+    made afresh for it are fitted this way before any span is placed on them."""
+    cuts: list[int] = []
+    for sp in spans:
+        cuts.append(sp.start)
+        cuts.append(sp.end)
+    return split_tokens(tokens, cuts)[0]

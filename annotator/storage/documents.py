@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from annotator.core import Document, Token, encode_tokens
+from annotator.core import Document, Token, decode_tokens, encode_tokens, split_tokens
 from annotator.storage.base import DOCUMENTS, SETTINGS, Store, chunks, insert_ignore, now
 from annotator.storage.engine import Database, StorageError
-from annotator.storage.models import DocumentRow, SettingRow
+from annotator.storage.models import (
+    AnnotationRow,
+    DocumentRow,
+    RejectionRow,
+    SettingRow,
+    SpanRow,
+)
 from annotator.storage.rows import DOCUMENT_COLUMNS, copy_document, document_from
 
 _D = DOCUMENTS
@@ -98,12 +104,65 @@ class DocumentStore(Store):
                     out[row[0]] = document_from(row)
         return [out[i] for i in doc_ids if i in out]
 
-    def set_tokens(self, items: Iterable[tuple[int, list[Token]]]) -> None:
-        rows = [{"doc_id": doc_id, "tokens": encode_tokens(toks)} for doc_id, toks in items]
-        if not rows:
-            return
+    def set_tokens(self, items: Iterable[tuple[int, list[Token]]]) -> dict[int, list[Token]]:
+        """Store documents' tokens, split at the start and end of every span (and
+        rejected suggestion) stored for them, and return the tokens stored, by id.
+
+        Spans may be stored before a document's tokens (an import keeps each span
+        exactly and leaves tokenizing to first use): tokens made afresh never cut one.
+        The spans are read inside the write transaction, so a span stored meanwhile
+        (another process importing into the same text) is not cut either."""
+        given = list(items)
+        if not given:
+            return {}
+        stored: dict[int, list[Token]] = {}
         with self._write_tx() as s:
-            s.execute(update(_D).where(DocumentRow.id == bindparam("doc_id")), rows)
+            c = s.connection()
+            bounds = _stored_bounds(c, list(dict.fromkeys(doc_id for doc_id, _ in given)))
+            rows = []
+            for doc_id, toks in given:
+                cuts = bounds.get(doc_id)
+                fitted = split_tokens(toks, cuts)[0] if cuts else list(toks)
+                stored[doc_id] = fitted
+                rows.append({"doc_id": doc_id, "tokens": encode_tokens(fitted)})
+            c.execute(update(_D).where(DocumentRow.id == bindparam("doc_id")), rows)
+        return stored
+
+    def fit_stored_tokens(self, cuts_by_doc: Mapping[int, Iterable[int]]) -> int:
+        """Split the stored tokens of these documents at the given offsets and at every
+        span stored for them; documents without stored tokens are left so (they are
+        split when tokenized, ``set_tokens``). Returns how many tokens were split.
+
+        An import calls it for texts that were stored already: their tokens must not
+        cut the spans it adds. Splitting only adds boundaries, so no stored label
+        moves, and it is safe to run before the new spans are written."""
+        ids = list(cuts_by_doc)
+        if not ids:
+            return 0
+        split = 0
+        with self._write_tx() as s:
+            c = s.connection()
+            tokens_of: dict[int, bytes] = {}
+            for chunk in chunks(ids):
+                q = select(DocumentRow.id, DocumentRow.tokens).where(
+                    DocumentRow.id.in_(chunk), DocumentRow.tokens.is_not(None)
+                )
+                tokens_of.update((i, t) for i, t in c.execute(q) if t is not None)
+            if not tokens_of:
+                return 0
+            bounds = _stored_bounds(c, list(tokens_of))
+            rows = []
+            for doc_id, data in tokens_of.items():
+                # Offsets only: whitespace after a token is not stored (the encoding
+                # recomputes it from the text when decoding), so no text is read here.
+                old = decode_tokens(data, "")
+                new, n = split_tokens(old, [*cuts_by_doc[doc_id], *bounds.get(doc_id, ())])
+                if n:
+                    split += n
+                    rows.append({"doc_id": doc_id, "tokens": encode_tokens(new)})
+            if rows:
+                c.execute(update(_D).where(DocumentRow.id == bindparam("doc_id")), rows)
+        return split
 
     def ids_without_tokens(self, limit: int = 1000) -> list[int]:
         with self.db.session() as s:
@@ -160,6 +219,26 @@ class DocumentStore(Store):
                 "SELECT count(*) FROM documents WHERE +id > ?", (last,)
             ).scalar()
         return done, int(left or 0)
+
+
+def _stored_bounds(c: Connection, doc_ids: Sequence[int]) -> dict[int, list[int]]:
+    """doc id -> the start and end of every span and rejected suggestion stored for it."""
+    out: dict[int, list[int]] = {}
+    for chunk in chunks(doc_ids):
+        for table in (SpanRow, RejectionRow):
+            q = (
+                select(AnnotationRow.document_id, table.start, table.end)
+                .join(AnnotationRow, AnnotationRow.id == table.annotation_id)
+                .where(AnnotationRow.document_id.in_(chunk))
+            )
+            for doc_id, start, end in c.execute(q):
+                found = out.get(doc_id)
+                if found is None:
+                    out[doc_id] = [start, end]
+                else:
+                    found.append(start)
+                    found.append(end)
+    return out
 
 
 def _ids_by_sha(s: Session, shas: Sequence[str]) -> dict[str, int]:
