@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -26,14 +26,12 @@ from annotator.core import (
     Document,
     Token,
     name_problem,
-    split_tokens,
     text_problem,
 )
-from annotator.formats.align import AlignmentError, align_record
+from annotator.formats.align import AlignmentError, align_record, needs_tokens
 from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, ReadOptions
 from annotator.formats.registry import READERS, expand_paths
 from annotator.formats.textio import display_path, name_is_text
-from annotator.nlp.tokenize import tokenize_many
 from annotator.storage.engine import StorageError
 from annotator.storage.repository import Repository
 
@@ -51,7 +49,12 @@ class ImportReport:
     annotations_replaced: int = 0  # a different one by that annotator was replaced
     annotations_present: int = 0  # the same one was already stored (a resumed import)
     snapped_spans: int = 0
-    split_tokens: int = 0  # tokens split so that spans inside them are kept exactly
+    # Tokens split so that spans inside them are kept exactly, counted where the import
+    # splits them: stored tokens of texts stored before, and texts tokenized to place
+    # their spans (--snap expand, relations by token index). The usual labelled import
+    # stores no tokens (every span is kept exactly): those texts are split when first
+    # tokenized, at their spans (set_tokens), and are not counted here.
+    split_tokens: int = 0
     problems: list[Problem] = field(default_factory=list)  # skipped input
     warnings: list[Problem] = field(default_factory=list)  # read, with a change to know of
     cancelled: bool = False
@@ -205,17 +208,12 @@ def _store_batch(
             report.problems.append(Problem(rec.source, rec.line, problem))
         else:
             checked.append(rec)
-    annotated = [r for r in checked if r.annotated]
-    tokens_for: dict[int, list[Token]] = {}
-    if annotated:
-        for rec, toks in zip(annotated, tokenize_many(r.text for r in annotated), strict=True):
-            tokens_for[id(rec)] = toks
+    tokens_for = _tokens_needed(checked, lang, options)
     entries: list[_Entry] = []
     for rec in checked:
         tokens = tokens_for.get(id(rec))
         ann: Annotation | None = None
         if rec.annotated:
-            assert tokens is not None
             name = _annotator_of(rec, annotator)
             try:
                 aligned = align_record(rec, tokens, name, snap=options.snap)
@@ -229,43 +227,53 @@ def _store_batch(
         entries.append(_Entry(rec, doc, ann))
     labelled = [e.document.sha256 for e in entries if e.annotation is not None]
     stored_ids = repo.document_ids_by_sha(labelled) if labelled else {}
-    _share_tokens(repo, entries, stored_ids)
+    _fit_stored(repo, entries, stored_ids, report)
     entries = _drop_stored_annotations(repo, entries, report, stored_ids)
     _write(repo, entries, report)
 
 
-def _share_tokens(repo: Repository, entries: list[_Entry], stored_ids: dict[str, int]) -> None:
-    """Give every record of one text the same tokens, split at the span boundaries of
-    all of them and of the copy already stored: a text is stored once, and each of its
-    annotations must fit its tokens. Stored tokens are rewritten before the annotations
-    are: a split alone changes no label (spans are character offsets, and splitting only
-    adds boundaries), so an import interrupted in between leaves every label exportable."""
-    by_sha: dict[str, list[_Entry]] = {}
+def _tokens_needed(
+    records: list[ImportRecord], lang: str, options: ReadOptions
+) -> dict[int, Sequence[Token]]:
+    """id(record) -> its text's tokens, for the labelled records whose placing needs them
+    (``needs_tokens``: ``--snap expand``, or relations by token index). The others keep
+    every span exactly and are stored without tokens: whoever tokenizes the document
+    first splits its tokens at the spans stored for it (``set_tokens``), so spaCy is
+    not even imported for them."""
+    wanted = [r for r in records if r.annotated and needs_tokens(r, snap=options.snap)]
+    if not wanted:
+        return {}
+    from annotator.nlp.tokenize import tokenize_many  # spaCy: only when needed
+
+    made = tokenize_many((r.text for r in wanted), lang)
+    return {id(rec): toks for rec, toks in zip(wanted, made, strict=True)}
+
+
+def _fit_stored(
+    repo: Repository, entries: list[_Entry], stored_ids: dict[str, int], report: ImportReport
+) -> None:
+    """Split the stored tokens of texts stored already at the spans this batch adds to
+    them, before the spans are written: a text is stored once, and each of its
+    annotations must fit its tokens. A split alone changes no label (spans are
+    character offsets, and splitting only adds boundaries), so an import interrupted in
+    between leaves every label exportable. Texts stored without tokens are left so:
+    they are split when first tokenized."""
+    cuts: dict[int, list[int]] = {}
     for e in entries:
-        by_sha.setdefault(e.document.sha256, []).append(e)
-        e.fitted = e.document.sha256 in stored_ids
-    shared = {
-        sha: group
-        for sha, group in by_sha.items()
-        if (len(group) > 1 or sha in stored_ids) and any(e.annotation for e in group)
-    }
-    if not shared:
-        return  # the usual batch: new texts, each once
-    stored_ids_of = [stored_ids[sha] for sha in shared if sha in stored_ids]
-    stored = {d.sha256: d for d in repo.get_documents(stored_ids_of)} if stored_ids_of else {}
-    rewrite: list[tuple[int, list[Token]]] = []
-    for sha, group in shared.items():
-        old = stored.get(sha)
-        base = old.tokens if old is not None and old.tokens is not None else None
-        if base is None:
-            base = next(e.document.tokens for e in group if e.document.tokens is not None)
-        tokens, _ = split_tokens(base, _bounds(group))
-        for e in group:
-            e.document.tokens = tokens
-        if old is not None and old.id is not None and old.tokens != tokens:
-            rewrite.append((old.id, tokens))
-    if rewrite:
-        repo.set_tokens(rewrite)
+        doc_id = stored_ids.get(e.document.sha256)
+        e.fitted = doc_id is not None
+        if doc_id is not None and e.annotation is not None:
+            cuts.setdefault(doc_id, []).extend(_bounds(e.annotation))
+    if cuts:
+        report.split_tokens += repo.fit_stored_tokens(cuts)
+
+
+def _bounds(annotation: Annotation) -> list[int]:
+    out: list[int] = []
+    for key in (*(sp.key for sp in annotation.spans), *annotation.rejected):
+        out.append(key.start)
+        out.append(key.end)
+    return out
 
 
 def _same(a: Annotation, b: Annotation) -> bool:
@@ -277,32 +285,24 @@ def _same(a: Annotation, b: Annotation) -> bool:
     )
 
 
-def _bounds(group: list[_Entry]) -> list[int]:
-    return [
-        b for e in group if e.annotation for sp in e.annotation.spans for b in (sp.start, sp.end)
-    ]
-
-
-def _fit_raced(repo: Repository, entries: list[_Entry], made: set[int]) -> None:
-    """Texts another process stored between this batch's lookup and its insert carry
-    that import's tokens: split them at this batch's span boundaries too. Until this
-    runs, right after the batch commits, such a label may be off the stored tokens."""
-    raced: dict[int, list[_Entry]] = {}
+def _fit_raced(repo: Repository, entries: list[_Entry], made: set[int]) -> int:
+    """Texts this batch did not make and did not find stored beforehand (another
+    process stored them between this batch's lookup and its insert), and texts given
+    more than once in the batch (stored with the first record's tokens, if any): split
+    their stored tokens at this batch's spans too. Until this runs, right after the
+    batch commits, such a label may be off the stored tokens. Returns the tokens split."""
+    count: dict[str, int] = {}
+    for e in entries:
+        if e.annotation is not None:
+            count[e.document.sha256] = count.get(e.document.sha256, 0) + 1
+    cuts: dict[int, list[int]] = {}
     for e in entries:
         doc_id = e.document.id
-        if e.annotation is not None and not e.fitted and doc_id is not None and doc_id not in made:
-            raced.setdefault(doc_id, []).append(e)
-    if not raced:
-        return  # the usual batch: every text was new, or found stored beforehand
-    rewrite: list[tuple[int, list[Token]]] = []
-    for old in repo.get_documents(list(raced)):
-        group = raced[old.id or 0]
-        base = old.tokens if old.tokens is not None else group[0].document.tokens or []
-        tokens, _ = split_tokens(base, _bounds(group))
-        if tokens != old.tokens and old.id is not None:
-            rewrite.append((old.id, tokens))
-    if rewrite:
-        repo.set_tokens(rewrite)
+        if e.annotation is None or doc_id is None or e.fitted:
+            continue
+        if doc_id not in made or count[e.document.sha256] > 1:
+            cuts.setdefault(doc_id, []).extend(_bounds(e.annotation))
+    return repo.fit_stored_tokens(cuts) if cuts else 0
 
 
 def _drop_stored_annotations(
@@ -380,7 +380,7 @@ def _write_now(repo: Repository, entries: list[_Entry], report: ImportReport) ->
     annotations = [(i, e.annotation) for i, e in enumerate(entries) if e.annotation is not None]
     replacing = sum(1 for e in entries if e.annotation is not None and e.replaces)
     new_ids, dup_ids = repo.import_batch(docs, annotations)
-    _fit_raced(repo, entries, set(new_ids))
+    report.split_tokens += _fit_raced(repo, entries, set(new_ids))
     report.imported += len(new_ids)
     report.duplicates += len(dup_ids)
     report.annotations += len(annotations) - replacing

@@ -53,7 +53,19 @@ def _layer(raw: RawSpan, index: int) -> Layer:
     )
 
 
-def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without whitespace at its edges, as snapping trims it; None
+    when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _span(raw: RawSpan, text: str, tokens: TokenIndex | None, index: int) -> Span:
+    """The span ``raw`` places: snapped to ``tokens``, or with ``tokens=None`` kept
+    exactly (trimmed of whitespace at its edges only)."""
     problem = label_problem(raw.label)
     if problem is not None:
         # The same rule on every backend: SQLite would store it, PostgreSQL would not.
@@ -63,12 +75,20 @@ def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
             f"span {index} ({raw.label} {raw.start}-{raw.end}) is outside the text "
             f"(length {len(text)})"
         )
-    snapped = snap_range(tokens, text, raw.start, raw.end)
-    if snapped is None:
-        raise AlignmentError(
-            f"span {index} ({raw.label} {raw.start}-{raw.end}) covers no token and "
-            "cannot be snapped"
-        )
+    if tokens is None:
+        snapped = _trimmed(text, raw.start, raw.end)
+        if snapped is None:
+            raise AlignmentError(
+                f"span {index} ({raw.label} {raw.start}-{raw.end}) holds only whitespace "
+                "and cannot be snapped"
+            )
+    else:
+        snapped = snap_range(tokens, text, raw.start, raw.end)
+        if snapped is None:
+            raise AlignmentError(
+                f"span {index} ({raw.label} {raw.start}-{raw.end}) covers no token and "
+                "cannot be snapped"
+            )
     layer = _layer(raw, index)
     try:
         kind = QuoteKind(raw.kind) if raw.kind else None
@@ -81,15 +101,29 @@ def _span(raw: RawSpan, text: str, tokens: TokenIndex, index: int) -> Span:
     return Span(snapped[0], snapped[1], raw.label, layer, origin, kind, raw.confidence)
 
 
+def needs_tokens(record: ImportRecord, *, snap: str = "split") -> bool:
+    """Whether placing the record's labels needs its text's tokens: spans widened to
+    whole tokens (``snap="expand"``), or a relation naming its ends by token index.
+    Otherwise every span is kept exactly (``snap="split"``) and the document's tokens
+    can be made later, split at its spans (``set_tokens``)."""
+    if snap != "split":
+        return True
+    return any(r.head_span is None or r.child_span is None for r in record.relations)
+
+
 def build_annotation(
-    record: ImportRecord, tokens: Sequence[Token], annotator: str, *, snap: str = "split"
+    record: ImportRecord, tokens: Sequence[Token] | None, annotator: str, *, snap: str = "split"
 ) -> tuple[Annotation, int]:
     """The record's annotation, and how many spans had to be snapped to token boundaries.
 
-    Raises ``AlignmentError`` with a message naming the span when it cannot be placed.
+    With ``tokens=None`` no span is snapped to tokens: each is kept exactly, trimmed of
+    whitespace at its edges (which counts as snapped), and relations must name their
+    ends by span (``needs_tokens``). Raises ``AlignmentError`` with a message naming the
+    span when it cannot be placed.
     """
     text = record.text
-    index = TokenIndex(tokens)  # one per record: a record may carry very many spans
+    # one per record: a record may carry very many spans
+    index = TokenIndex(tokens) if tokens is not None else None
     spans: list[Span] = []
     by_raw: dict[tuple[int, int, str], SpanKey] = {}
     snapped = 0
@@ -119,10 +153,13 @@ def build_annotation(
                 f"{span.start}-{span.end} {text[span.start : span.end]!r}"
             )
     last_token_of: dict[int, SpanKey] = {}
-    ends = {t.end: i for i, t in enumerate(tokens)}
-    for sp in spans:
-        if sp.end in ends:
-            last_token_of.setdefault(ends[sp.end], sp.key)
+    if tokens is not None and any(
+        r.head_span is None or r.child_span is None for r in record.relations
+    ):
+        ends = {t.end: i for i, t in enumerate(tokens)}
+        for sp in spans:
+            if sp.end in ends:
+                last_token_of.setdefault(ends[sp.end], sp.key)
     relations: list[Relation] = []
     for i, raw_rel in enumerate(record.relations):
         try:
@@ -165,10 +202,12 @@ def build_annotation(
 
 @dataclass(frozen=True, slots=True)
 class Aligned:
-    """A record placed on a document's tokens."""
+    """A record placed on a document's tokens (or, without tokens, on its text)."""
 
     annotation: Annotation
-    tokens: list[Token]  # the document's tokens, split where a span needed it
+    # the document's tokens, split where a span needed it; None when placed without
+    # tokens: the document is tokenized on first use, split at its spans then
+    tokens: list[Token] | None
     snapped: int  # spans moved to token boundaries (widened, or trimmed of whitespace)
     split: int  # tokens split so that a span is kept exactly
 
@@ -178,28 +217,31 @@ def _span_bounds(record: ImportRecord) -> Iterator[int]:
     them trims it; spans outside the text are left to ``build_annotation`` to refuse."""
     text = record.text
     for raw in record.spans or []:
-        start, end = raw.start, raw.end
-        if not 0 <= start < end <= len(text):
+        if not 0 <= raw.start < raw.end <= len(text):
             continue
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            yield start
-            yield end
+        trimmed = _trimmed(text, raw.start, raw.end)
+        if trimmed is not None:
+            yield trimmed[0]
+            yield trimmed[1]
 
 
 def align_record(
-    record: ImportRecord, tokens: Sequence[Token], annotator: str, *, snap: str = "split"
+    record: ImportRecord, tokens: Sequence[Token] | None, annotator: str, *, snap: str = "split"
 ) -> Aligned:
     """The record's annotation and the tokens to store its document with.
 
     ``snap="split"``: a span that starts or ends inside a token splits that token there,
     so every span is kept exactly. ``snap="expand"``: the tokens stay as they are and
     such a span is widened to whole tokens (two spans that would become one are
-    refused by ``build_annotation``).
+    refused by ``build_annotation``). ``tokens=None`` (only with ``snap="split"`` and
+    when ``needs_tokens`` is false): every span is kept exactly and no tokens are
+    returned; whoever tokenizes the document later splits them at its spans.
     """
+    if tokens is None:
+        if snap != "split":
+            raise ValueError("snap='expand' needs the text's tokens")
+        annotation, snapped = build_annotation(record, None, annotator, snap=snap)
+        return Aligned(annotation, None, snapped, 0)
     split = 0
     if snap == "split":
         tokens, split = split_tokens(tokens, _span_bounds(record))

@@ -104,7 +104,7 @@ class DocumentStore(Store):
                     out[row[0]] = document_from(row)
         return [out[i] for i in doc_ids if i in out]
 
-    def set_tokens(self, items: Iterable[tuple[int, list[Token]]]) -> dict[int, list[Token]]:
+    def set_tokens(self, items: Iterable[tuple[int, Sequence[Token]]]) -> dict[int, list[Token]]:
         """Store documents' tokens, split at the start and end of every span (and
         rejected suggestion) stored for them, and return the tokens stored, by id.
 

@@ -92,7 +92,9 @@ def test_import_keeps_spans_inside_a_token_and_exports_them_exactly(tmp_path: Pa
     result = runner.invoke(app, ["--db", str(db), "import", "--annotator", "ann", str(gold)])
     assert result.exit_code == 1  # one record was bad
     assert "gold.jsonl:3" in result.output and "outside the text" in result.output
-    assert "0 spans snapped to tokens, 1 tokens split); skipped 1" in result.output
+    # no tokens are stored at import (every span is kept exactly): the token is split
+    # when the document is first tokenized, and the import counts no split
+    assert "0 spans snapped to tokens, 0 tokens split); skipped 1" in result.output
 
     with Project.open(db) as project:
         assert project.count_documents() == 2  # the good records are kept
@@ -202,8 +204,8 @@ def test_a_stored_text_without_tokens_gets_the_split_tokens(tmp_path: Path) -> N
     _cli(db, "import", str(_doccano(tmp_path / "g.jsonl", (TEXT, [(*RUSSIA, "GPE")]))))
     with Project.open(db) as project:
         doc_id = _doc_id(project, TEXT)
-        # stored by the labelled import, not tokenized afresh on opening (which would
-        # give "U.S.-Russia" back and leave the label off the token boundaries)
+        # tokenized on first use and split there at the stored label (a plain tokenizing
+        # would give "U.S.-Russia" back and leave the label off the token boundaries)
         assert project.get_document(doc_id, tokenize_missing=False).tokens is not None
         assert _words(TEXT, project, doc_id)[2:4] == ["U.S.-", "Russia"]
     ents = _exported_ents(_export(db, "spacy", "imported", tmp_path / "x.spacy"))
@@ -219,7 +221,8 @@ def test_one_text_twice_in_a_file_gets_every_split(tmp_path: Path) -> None:
     ]
     out = _cli(db, "import", str(_lines(tmp_path / "both.jsonl", rows)))
     assert "imported 2 documents (1 already present, 2 annotations" in out
-    assert "2 tokens split" in out  # one per record: each split the tokenizer's token
+    # stored without tokens: split at both records' spans on first use, not counted here
+    assert "0 tokens split" in out
     with Project.open(db) as project:
         assert _words(TEXT, project, _doc_id(project, TEXT))[2:5] == ["U.S.", "-", "Russia"]
     for name, span in (("alice", ("U.S.", "GPE", *US)), ("bob", ("Russia", "GPE", *RUSSIA))):
