@@ -6,9 +6,13 @@ Export, one document a line::
      "entities": [{"id", "label", "start_offset", "end_offset"}],
      "relations": [{"id", "from_id", "to_id", "type"}],
      "quote_kinds": {"<start>:<end>": "direct" | "indirect" | "mixed"},
-     "span_layers": {"<start>:<end>": "ents" | "quotes"},   # only where not the default
-     "answer": "ignore" | "reject",                        # only when not "accept"
+     "span_layers": {"<start>:<end>": "ents" | "quotes"},   # where not the default
+     "answer": "accept" | "ignore" | "reject",
      "_annotator_id": name}
+
+Every line has all these columns, ``{}`` where a document has no kind or no unusual
+layer: doccano's import reads a chunk of lines as one table, and a column missing
+from some of its lines fails the whole import (NaN in their metadata).
 
 doccano has no span attributes and no layers, so a quote's kind and an unusual
 layer ride in top-level columns: doccano keeps unknown columns as metadata and
@@ -109,18 +113,18 @@ def doccano_from(document: Document, annotation: Annotation) -> dict[str, Any]:
         for p in placed
         if p.span.kind is not None
     }
-    if kinds:
-        obj["quote_kinds"] = kinds
-    layers = {
+    # Every line has every column, empty or not: doccano reads a file in chunks of
+    # lines as a table (pandas), and a column that one line of a chunk lacks becomes
+    # NaN in that line's metadata, which its database refuses as invalid JSON (the
+    # whole import fails, from the first article without a quote).
+    obj["quote_kinds"] = kinds
+    obj["span_layers"] = {
         _offset_key(p.span, at_offsets[(p.span.start, p.span.end)] > 1): str(p.span.layer)
         for p in placed
         if p.span.layer != default_layer(p.span.label)
     }
-    if layers:
-        obj["span_layers"] = layers
-    answer = answer_of(annotation)
-    if answer not in ("accept", None):
-        obj["answer"] = answer
+    # unfinished work imports as done, as a doccano line without an answer does
+    obj["answer"] = answer_of(annotation) or "accept"
     obj["_annotator_id"] = annotation.annotator
     return obj
 
