@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from itertools import pairwise
 
 from annotator.core import (
     Annotation,
@@ -101,6 +102,87 @@ def _span(raw: RawSpan, text: str, tokens: TokenIndex | None, index: int) -> Spa
     return Span(snapped[0], snapped[1], raw.label, layer, origin, kind, raw.confidence)
 
 
+# (label, layer, kind, origin) as read -> (layer, kind, origin) as placed, for the
+# combinations a span was placed with once: the label and layer checks, the enum
+# look-ups and error paths of ``_span`` then run once per combination, not per span.
+_PLACED: dict[tuple[object, object, object, object], tuple[Layer, QuoteKind | None, Origin]] = {}
+_PLACED_MAX = 4096
+_SPAN_FIELDS = ("start", "end", "label", "layer", "origin", "kind", "confidence", "learned_from")
+_new_object = object.__new__
+_new_tuple = tuple.__new__
+if tuple(f.name for f in fields(Span)) == (*_SPAN_FIELDS, "key"):
+    # A Span made as Span(...) makes it, without the frozen dataclass's __init__ and
+    # __post_init__ (half the cost of a span at import): the slots set directly.
+    _SET = tuple(getattr(Span, name).__set__ for name in (*_SPAN_FIELDS, "key"))
+else:  # pragma: no cover - Span changed: build spans the ordinary way
+    _SET = ()
+
+
+def _new_span(
+    start: int,
+    end: int,
+    label: str,
+    layer: Layer,
+    origin: Origin,
+    kind: QuoteKind | None,
+    confidence: float | None,
+) -> Span:
+    if not _SET:  # pragma: no cover
+        return Span(start, end, label, layer, origin, kind, confidence)
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET
+    span = _new_object(Span)
+    s0(span, start)
+    s1(span, end)
+    s2(span, label)
+    s3(span, layer)
+    s4(span, origin)
+    s5(span, kind)
+    s6(span, confidence)
+    s7(span, 0)
+    s8(span, _new_tuple(SpanKey, (start, end, label, _LAYER_NAME[layer])))
+    return span
+
+
+_LAYER_NAME = {layer: str(layer) for layer in Layer}
+
+
+def _exact_span(raw: RawSpan, text: str, index: int) -> Span:
+    """``_span(raw, text, None, index)``, the usual case without its checks repeated:
+    a combination of label, layer, kind and origin placed before, and a span inside
+    the text with no whitespace at its edges."""
+    start, end = raw.start, raw.end
+    try:
+        found = _PLACED.get((raw.label, raw.layer, raw.kind, raw.origin))
+    except TypeError:  # a layer or kind that is no JSON scalar: _span refuses it
+        found = None
+    if (
+        found is None
+        or not 0 <= start < end <= len(text)
+        or text[start].isspace()
+        or text[end - 1].isspace()
+    ):
+        span = _span(raw, text, None, index)
+        if found is None:
+            if len(_PLACED) >= _PLACED_MAX:
+                _PLACED.clear()
+            _PLACED[(raw.label, raw.layer, raw.kind, raw.origin)] = (
+                span.layer,
+                span.kind,
+                span.origin,
+            )
+        return span
+    layer, kind, origin = found
+    return _new_span(start, end, raw.label, layer, origin, kind, raw.confidence)
+
+
+_RELATION_LABELS = {str(label): label for label in RelationLabel}
+
+
+def _entities_overlap(spans: list[Span]) -> bool:
+    ents = sorted((s.start, s.end) for s in spans if s.layer == Layer.ENTS)
+    return any(b[0] < a[1] for a, b in pairwise(ents))
+
+
 def needs_tokens(record: ImportRecord, *, snap: str = "split") -> bool:
     """Whether placing the record's labels needs its text's tokens: spans widened to
     whole tokens (``snap="expand"``), or a relation naming its ends by token index.
@@ -130,7 +212,7 @@ def build_annotation(
     seen: dict[SpanKey, tuple[int, RawSpan]] = {}
     rejected: set[SpanKey] = set()
     for i, raw in enumerate(record.spans or []):
-        span = _span(raw, text, index, i)
+        span = _span(raw, text, index, i) if index is not None else _exact_span(raw, text, i)
         if raw.rejected:
             # Kept so the same suggestion is not proposed again; the reader has left
             # out the relations that touch it.
@@ -160,12 +242,11 @@ def build_annotation(
         for sp in spans:
             if sp.end in ends:
                 last_token_of.setdefault(ends[sp.end], sp.key)
-    relations: list[Relation] = []
+    relations: dict[Relation, None] = {}  # in order, each once
     for i, raw_rel in enumerate(record.relations):
-        try:
-            label = RelationLabel(raw_rel.label.lower())
-        except ValueError as exc:
-            raise AlignmentError(f"relation {i} has unknown label {raw_rel.label!r}") from exc
+        label = _RELATION_LABELS.get(raw_rel.label.lower())
+        if label is None:
+            raise AlignmentError(f"relation {i} has unknown label {raw_rel.label!r}")
         head = (
             by_raw.get(raw_rel.head_span)
             if raw_rel.head_span
@@ -180,19 +261,22 @@ def build_annotation(
             raise AlignmentError(
                 f"relation {i} ({raw_rel.label}) points at a span that is not there"
             )
-        rel = Relation(head, child, label)
-        if rel not in relations:
-            relations.append(rel)
+        relations[Relation(head, child, label)] = None
     status = _STATUS[record.answer] if record.answer else AnnotationStatus.IN_PROGRESS
     annotation = Annotation(
         document_id=None,
         annotator=annotator,
         spans=spans,
-        relations=relations,
+        relations=list(relations),
         status=status,
         flagged=record.answer == "reject",
         rejected=rejected - {sp.key for sp in spans},
     )
+    if index is None and not _entities_overlap(spans):
+        # What validate_annotation checks holds already: every span was checked for
+        # its bounds and label, each is there once (seen), and every relation's ends
+        # are spans of it (by_raw); only entities may still overlap.
+        return annotation, snapped
     try:
         validate_annotation(annotation, text, index)
     except ValidationError as exc:

@@ -294,7 +294,9 @@ def test_review_mode_and_dashboard_are_closed_to_plain_annotators(
             assert "reviewer" in win.statusBar().currentMessage()
             win.review.show_dashboard()
             assert win.review.dashboard is None
-            # bob sees his own spans only: nothing of alice's.
+            # bob sees his own spans only: nothing of alice's. (An imported article has
+            # no tokens yet: the window tokenizes it on its NLP thread before showing it.)
+            qtbot.waitUntil(lambda: win.editor.annotation is not None, timeout=15000)
             ann = win.editor.annotation
             assert ann.annotator == "bob"
             assert SpanKey(*_at(TEXT_A, "Moscow", "GPE"), "ents") not in {s.key for s in ann.spans}
