@@ -50,7 +50,13 @@ def _doccano_wait(server: Server, task_id: str, what: str, timeout: float) -> An
     delay = 0.05
     with server.session() as s:
         while time.monotonic() < deadline:
-            status = _ok(s.get(f"{server.url}/v1/tasks/status/{task_id}"), what).json()
+            answer = s.get(f"{server.url}/v1/tasks/status/{task_id}")
+            if answer.status_code >= 500:
+                # doccano on SQLite: the status read fails while the celery worker
+                # holds the write lock of a large import ("database is locked")
+                time.sleep(delay)
+                continue
+            status = _ok(answer, what).json()
             if status["ready"]:
                 if status.get("error"):
                     raise PeerFailed(f"{what}: {status['error']}")
