@@ -221,6 +221,186 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 05 foreign affairs: border deal (KYIV dateline)
+ARTICLES.append(
+    {
+        "topic": "foreign affairs",
+        "text": article(
+            "Ukraine and Poland agree to reopen border crossing for grain trucks",
+            "KYIV, Ukraine (Wire) — Ukraine and Poland agreed on Tuesday to reopen the Dorohusk border crossing to grain trucks after a three-week blockade by Polish farmers, officials in both countries said.",
+            "Ukrainian Deputy Agriculture Minister Oksana Hrytsenko told reporters in Kyiv that the first convoy of about 200 trucks would cross on Thursday. She called the deal “a small but real step” and said Warsaw had shown “patient, adult diplomacy.”",
+            "In Warsaw, Poland’s agriculture minister, Marek Zielinski, struck a more cautious tone. “This is not a blank check,” he said. “If the market is flooded again, the farmers will be back on the road, and I will be standing with them.”",
+            "The agreement caps each month’s grain transit at 1.2 million tonnes and requires shipments to be sealed until they reach ports in Germany and Lithuania, according to a copy seen by Wire.",
+            "Farmers’ leader Tadeusz Brzeski, whose group organised the blockade, said the limits were too generous and vowed to return to the crossing “within hours” if trucks were found unloading grain in Poland.",
+            "The European Commission welcomed the deal. A spokesperson in Brussels said the bloc was ready to help pay for new inspection equipment at the border and urged both sides to avoid “unilateral steps.”",
+            "Ukraine exported about 40 million tonnes of grain last season, most of it by sea through the so-called “Black Sea corridor,” which Ukrainian officials say has handled more ships this year than before the war.",
+            "Hrytsenko said talks on a longer-term arrangement would resume in Lublin next week. Asked whether she was optimistic, she paused. “Ask me on Friday,” she said.",
+        ),
+        "quotes": [
+            ("indirect", "Ukraine and Poland agreed on Tuesday to reopen the Dorohusk border crossing to grain trucks after a three-week blockade by Polish farmers", "officials in both countries", ("said", "in", "countries said")),
+            ("indirect", "the first convoy of about 200 trucks would cross on Thursday", "Ukrainian Deputy Agriculture Minister Oksana Hrytsenko", "told"),
+            ("mixed", "the deal “a small but real step”", ("She", "in", "She called"), ("called", "in", "She called")),
+            ("mixed", "Warsaw had shown “patient, adult diplomacy.”", ("She", "in", "She called"), ("said", "in", "and said Warsaw")),
+            ("direct", "“This is not a blank check,”", ("he", "in", "check,” he said"), ("said", "in", "check,” he said")),
+            ("direct", "“If the market is flooded again, the farmers will be back on the road, and I will be standing with them.”", ("he", "in", "check,” he said"), ("said", "in", "check,” he said")),
+            ("indirect", "The agreement caps each month’s grain transit at 1.2 million tonnes and requires shipments to be sealed until they reach ports in Germany and Lithuania", "a copy", "according to"),
+            ("indirect", "the limits were too generous", "Farmers’ leader Tadeusz Brzeski", ("said", "in", "blockade, said the")),
+            ("mixed", "to return to the crossing “within hours” if trucks were found unloading grain in Poland", "Farmers’ leader Tadeusz Brzeski", "vowed"),
+            ("indirect", "the bloc was ready to help pay for new inspection equipment at the border", "A spokesperson in Brussels", ("said", "in", "Brussels said")),
+            ("mixed", "both sides to avoid “unilateral steps.”", "A spokesperson in Brussels", "urged"),
+            ("indirect", "has handled more ships this year than before the war", ("Ukrainian officials", "in", "which Ukrainian officials say"), "say"),
+            ("indirect", "talks on a longer-term arrangement would resume in Lublin next week", ("Hrytsenko", "in", "Hrytsenko said talks"), ("said", "in", "Hrytsenko said talks")),
+            ("direct", "“Ask me on Friday,”", ("she", "in", "Friday,” she said"), ("said", "in", "Friday,” she said")),
+        ],
+        "ents": """
+            GPE: KYIV | Ukraine*4 | Poland*4 | Dorohusk | Kyiv | Warsaw*2 | Germany | Lithuania | Brussels | Lublin
+            ORG: Wire*2 | European Commission
+            NORP: Polish | Ukrainian*2
+            DATE: Tuesday | three-week | Thursday | each month | last season | this year | next week | Friday
+            PERSON: Oksana Hrytsenko | Hrytsenko*1 | Marek Zielinski | Tadeusz Brzeski
+            ORDINAL: first
+            CARDINAL: about 200
+            QUANTITY: 1.2 million tonnes | about 40 million tonnes
+            TIME: hours
+            LOC: Black Sea
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 06 business: layoffs (continuation paragraph)
+ARTICLES.append(
+    {
+        "topic": "business",
+        "text": article(
+            "Hollis Robotics cuts 800 jobs as warehouse orders slump",
+            "SAN JOSE, Calif. — Hollis Robotics, the warehouse automation company, said on Wednesday it would cut about 800 jobs, or 12% of its workforce, after large retailers delayed orders for its picking robots.",
+            "Chief executive Priya Natarajan told staff in a memo that the company had “hired for a world that did not arrive.” Shares of Hollis fell 9% in early trading.",
+            "In an interview on Thursday, Natarajan said the decision was the hardest of her career. “I have spent six years telling these people that we were building something that would last,” she said. “I still believe that.",
+            "“But I cannot pretend the orders are there when they are not, and I will not spend the company’s last dollar finding out.”",
+            "Analysts were not surprised. “Everyone bought robots in 2021 and 2022 as if e-commerce would grow forever,” said Dana Whitford, an analyst at Crestline Securities. “Now they are digesting them.”",
+            "Whitford estimated that the company had enough cash to last roughly two years at its current pace of spending, but warned that a second round of cuts was possible if orders did not recover by the end of the year.",
+            "The company’s largest customer, the grocery chain FreshWay, declined to comment on its orders. A union representing workers at the Hollis plant in Fremont said it had not been consulted and called the layoffs “a betrayal of the people who built those machines.”",
+            "Natarajan said affected employees would receive 16 weeks of pay and that the company would keep its research lab in Pittsburgh open. “We are smaller,” she said, “not finished.”",
+        ),
+        "quotes": [
+            ("indirect", "it would cut about 800 jobs, or 12% of its workforce, after large retailers delayed orders for its picking robots", ("Hollis Robotics", 1), ("said", "in", "company, said on")),
+            ("mixed", "the company had “hired for a world that did not arrive.”", "Chief executive Priya Natarajan", "told"),
+            ("indirect", "the decision was the hardest of her career", ("Natarajan", "in", "Natarajan said the decision"), ("said", "in", "Natarajan said the decision")),
+            ("direct", "“I have spent six years telling these people that we were building something that would last,”", ("she", "in", "last,” she said"), ("said", "in", "last,” she said")),
+            ("direct", "“I still believe that.", ("she", "in", "last,” she said"), ("said", "in", "last,” she said")),
+            ("direct", "“But I cannot pretend the orders are there when they are not, and I will not spend the company’s last dollar finding out.”", ("she", "in", "last,” she said"), ("said", "in", "last,” she said")),
+            ("direct", "“Everyone bought robots in 2021 and 2022 as if e-commerce would grow forever,”", "Dana Whitford", ("said", "in", "said Dana")),
+            ("direct", "“Now they are digesting them.”", "Dana Whitford", ("said", "in", "said Dana")),
+            ("indirect", "the company had enough cash to last roughly two years at its current pace of spending", ("Whitford", "in", "Whitford estimated"), "estimated"),
+            ("indirect", "a second round of cuts was possible if orders did not recover by the end of the year", ("Whitford", "in", "Whitford estimated"), "warned"),
+            ("indirect", "it had not been consulted", "A union", ("said", "in", "Fremont said")),
+            ("mixed", "the layoffs “a betrayal of the people who built those machines.”", "A union", "called"),
+            ("indirect", "affected employees would receive 16 weeks of pay and that the company would keep its research lab in Pittsburgh open", ("Natarajan", "in", "Natarajan said affected"), ("said", "in", "Natarajan said affected")),
+            ("direct", "“We are smaller,”", ("she", "in", "smaller,” she said"), ("said", "in", "smaller,” she said")),
+            ("direct", "“not finished.”", ("she", "in", "smaller,” she said"), ("said", "in", "smaller,” she said")),
+        ],
+        "ents": """
+            ORG: Hollis Robotics*2 | Hollis*2 | Crestline Securities | FreshWay
+            CARDINAL: 800 ~ cuts 800 jobs | about 800
+            GPE: SAN JOSE | Calif. | Fremont | Pittsburgh
+            DATE: Wednesday | Thursday | six years | 2021 | 2022 | roughly two years | end of the year | 16 weeks
+            PERCENT: 12% | 9%
+            PERSON: Priya Natarajan | Natarajan*2 | Dana Whitford | Whitford*1
+            ORDINAL: second
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 07 local: boil-water meeting (straight quotes)
+ARTICLES.append(
+    {
+        "topic": "local",
+        "text": article(
+            "Residents demand answers after boil-water notice stretches into second week",
+            "GREENFIELD, Ind. — More than 300 residents packed the Greenfield Middle School gymnasium on Monday, many carrying jugs of bottled water, to question city officials about a boil-water notice that has now lasted nine days.",
+            "Utilities director Frank Dyson told the crowd that tests had found E. coli bacteria at two sampling points on the city’s north side and that crews were still searching for the source. He said the notice would stay in place until three consecutive days of clean samples.",
+            '"I know this is frustrating," Dyson said. "It is frustrating for us too. My own kids are brushing their teeth with bottled water."',
+            'That did little to calm the room. "Nine days!" shouted Carla Jimenez, who runs a day care on Fulton Street. "Nine days, and the first letter we got was on day four."',
+            'Mayor Alan Whitaker interjected that the city had posted the notice online within hours. "We could have done better on the mailing," he conceded, "and we will."',
+            'Several residents said they had not received any notice at all. Retired firefighter Joe Banks chimed in from the back row: "Half this street doesn’t have internet, Alan. You have to knock on doors."',
+            "According to the Indiana Department of Environmental Management, the city’s water system failed a routine inspection in 2022 because of aging pipes in the same area. A spokeswoman for the agency said state inspectors were assisting the city and would review its notification procedures.",
+            'Whitaker promised to send a printed update to every household by Wednesday. As the meeting ended, Jimenez lingered by the door. "I will believe it when I see it," she sighed.',
+        ),
+        "quotes": [
+            ("indirect", "tests had found E. coli bacteria at two sampling points on the city’s north side and that crews were still searching for the source", "Utilities director Frank Dyson", "told"),
+            ("indirect", "the notice would stay in place until three consecutive days of clean samples", ("He", "in", "He said the notice"), ("said", "in", "He said the notice")),
+            ('direct', '"I know this is frustrating,"', ("Dyson", "in", "Dyson said"), ("said", "in", "Dyson said")),
+            ('direct', '"It is frustrating for us too. My own kids are brushing their teeth with bottled water."', ("Dyson", "in", "Dyson said"), ("said", "in", "Dyson said")),
+            ('direct', '"Nine days!"', "Carla Jimenez", "shouted"),
+            ('direct', '"Nine days, and the first letter we got was on day four."', "Carla Jimenez", "shouted"),
+            ("indirect", "the city had posted the notice online within hours", "Mayor Alan Whitaker", "interjected"),
+            ('direct', '"We could have done better on the mailing,"', ("he", "in", 'mailing," he conceded'), "conceded"),
+            ('direct', '"and we will."', ("he", "in", 'mailing," he conceded'), "conceded"),
+            ("indirect", "they had not received any notice at all", "Several residents", ("said", "in", "residents said")),
+            ('direct', '"Half this street doesn’t have internet, Alan. You have to knock on doors."', "Retired firefighter Joe Banks", "chimed in"),
+            ("indirect", "the city’s water system failed a routine inspection in 2022 because of aging pipes in the same area", "the Indiana Department of Environmental Management", "According to"),
+            ("indirect", "state inspectors were assisting the city and would review its notification procedures", "A spokeswoman for the agency", ("said", "in", "agency said")),
+            ("indirect", "to send a printed update to every household by Wednesday", ("Whitaker", "in", "Whitaker promised"), "promised"),
+            ('direct', '"I will believe it when I see it,"', ("she", "in", "she sighed"), "sighed"),
+        ],
+        "ents": """
+            DATE: second week | Monday | nine days | three consecutive days | Nine days*2 | day four | 2022 | Wednesday
+            GPE: GREENFIELD | Ind.
+            ORG: Greenfield Middle School | Indiana Department of Environmental Management
+            CARDINAL: More than 300 | two
+            PERSON: Frank Dyson | Dyson*1 | Carla Jimenez | Jimenez*1 | Alan Whitaker | Whitaker*1 | Alan ~ internet, Alan | Joe Banks
+            FAC: Fulton Street
+            ORDINAL: first
+            TIME: hours
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 08 culture: book prize (titles, gushed, boasted)
+ARTICLES.append(
+    {
+        "topic": "culture",
+        "text": article(
+            "Debut novel by former nurse wins Harrow Prize",
+            "LONDON — “Night Shift Lullaby,” the first novel by a former intensive-care nurse, won the Harrow Prize for fiction on Tuesday, beating five better-known writers for the £50,000 award.",
+            "Its author, Grace Adeyemi, 41, worked for twelve years at a hospital in Leeds before taking a writing course during the pandemic. Accepting the prize, she said the book had begun as notes she scribbled in the staff room at four in the morning.",
+            "“I wrote it for the people who hold the hand of a stranger at the worst moment of their life and then go home and make dinner,” Adeyemi said, her voice breaking. “This is theirs as much as mine.”",
+            "The chair of the judges, the critic Simon Hale, gushed that the novel was “the most quietly devastating book I have read in a decade.” He said the panel had reached its decision unanimously in under an hour.",
+            "Her publisher, the small Manchester press Kettle & Lamp, boasted that it had already ordered a fourth printing. Sales of the novel rose 600% overnight, according to the trade magazine Bookwire Weekly.",
+            "Not everyone was pleased. The novelist Rupert Vane, whose “Winter in Lisbon” had been the bookmakers’ favourite, told The Sunday Ledger that prizes had become “a popularity contest for sad stories,” a remark he later said had been a joke.",
+            "Adeyemi shrugged off the criticism. “Sad stories are most of what happens in a hospital,” she said. “Somebody should write them down.”",
+            "A television adaptation of the novel is already in development, the author’s agent said, with filming expected to begin next spring.",
+        ),
+        "quotes": [
+            ("indirect", "the book had begun as notes she scribbled in the staff room at four in the morning", ("she", "in", "prize, she said"), ("said", "in", "prize, she said")),
+            ("direct", "“I wrote it for the people who hold the hand of a stranger at the worst moment of their life and then go home and make dinner,”", ("Adeyemi", "in", "Adeyemi said"), ("said", "in", "Adeyemi said")),
+            ("direct", "“This is theirs as much as mine.”", ("Adeyemi", "in", "Adeyemi said"), ("said", "in", "Adeyemi said")),
+            ("mixed", "the novel was “the most quietly devastating book I have read in a decade.”", "The chair of the judges", "gushed"),
+            ("indirect", "the panel had reached its decision unanimously in under an hour", ("He", "in", "He said the panel"), ("said", "in", "He said the panel")),
+            ("indirect", "it had already ordered a fourth printing", "Her publisher", "boasted"),
+            ("indirect", "Sales of the novel rose 600% overnight", "the trade magazine Bookwire Weekly", "according to"),
+            ("mixed", "prizes had become “a popularity contest for sad stories,”", "The novelist Rupert Vane", "told"),
+            ("indirect", "had been a joke", ("he", "in", "he later said"), ("said", "in", "he later said")),
+            ("direct", "“Sad stories are most of what happens in a hospital,”", ("she", "in", "hospital,” she said"), ("said", "in", "hospital,” she said")),
+            ("direct", "“Somebody should write them down.”", ("she", "in", "hospital,” she said"), ("said", "in", "hospital,” she said")),
+            ("indirect", "A television adaptation of the novel is already in development", "the author’s agent", ("said", "in", "agent said")),
+        ],
+        "ents": """
+            WORK_OF_ART: Harrow Prize*2 | Night Shift Lullaby | Winter in Lisbon
+            GPE: LONDON | Leeds | Manchester
+            ORDINAL: first | fourth
+            DATE: Tuesday | 41 | twelve years | a decade | next spring
+            CARDINAL: five
+            MONEY: £50,000
+            PERSON: Grace Adeyemi | Adeyemi*2 | Simon Hale | Rupert Vane
+            TIME: four in the morning | under an hour
+            ORG: Kettle & Lamp | Bookwire Weekly | Sunday Ledger
+            PERCENT: 600%
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
