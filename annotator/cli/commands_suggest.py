@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -108,14 +109,50 @@ def evaluate(
         str, typer.Option("--candidate", help="Annotator name, or suggestions[:<pipeline>].")
     ],
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--calibration",
+            help="Instead of P/R/F: how far the candidate's scores can be trusted, per "
+            "score bucket and label, with a reliability chart written here (.png/.svg/.pdf).",
+        ),
+    ] = None,
+    bins: Annotated[int, typer.Option("--bins", help="Score buckets of the chart.")] = 10,
+    save_calibration: Annotated[
+        bool,
+        typer.Option("--save-calibration", help="Keep the fitted calibration in the project."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Compare two annotation sets: P/R/F per layer and label, exact and overlap."""
-    from annotator.app.evaluation import evaluate_sets
+    from annotator.app.evaluation import (
+        calibrate_sets,
+        evaluate_sets,
+        format_calibration,
+        write_calibration_chart,
+    )
 
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
+        if calibration is not None or save_calibration:
+            cal = calibrate_sets(project, reference, candidate, bins=bins, save=save_calibration)
+            if calibration is not None:
+                write_calibration_chart(cal, calibration)
+            if as_json:
+                out.print_json(cal.dumps())
+                return
+            _plain(format_calibration(cal))
+            if calibration is not None:
+                _plain(f"reliability chart: {calibration}")
+            if save_calibration:
+                _plain(f"calibration saved for '{candidate}'")
+            return
         result = evaluate_sets(project, reference, candidate)
         if as_json:
             out.print_json(json.dumps(result.to_json()))
         else:
-            out.print(result.format_table())
+            _plain(result.format_table())
+
+
+def _plain(text: str) -> None:
+    # "[ents]" is a layer's row name, not a style tag, and ":SPEAKER:" no emoji
+    out.print(text, markup=False, highlight=False, emoji=False)

@@ -107,6 +107,7 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E339", "Unknown --layer for the export."),
         ("E400", "A label key binding cannot be made."),
         ("E401", "No annotation set of that name to evaluate."),
+        ("E402", "A chart cannot be drawn in that file format."),
         ("E500", "No annotator is named for the assignment."),
         ("E501", "--overlap is not between 1 and the number of annotators."),
         ("E510", "No annotator of that name."),
@@ -155,6 +156,8 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E620", "Agreement needs two or more annotators; got {annotators}."),
         ("E621", "No confusion matrix for {a!r} x {b!r} in layer {layer!r}."),
         ("E622", "Unknown layer {layer!r}; use one of {layers} or None."),
+        ("E623", "The stored calibration cannot be read: {why}."),
+        ("E624", "A calibration needs one or more score buckets; got {bins}."),
     ),
 )
 
