@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from annotator.app import notes as _notes
 from annotator.app import suggest as _suggest
+from annotator.app.calibrated import CalibrationCache
 from annotator.app.edits import EditResult
 from annotator.app.errors import StorageUnavailable
 from annotator.app.importing import CancelFn, ImportReport, ProgressFn, import_paths
@@ -77,6 +78,7 @@ class Project:
         # name -> annotator, for its id: rows are never renamed or removed, so the id of
         # a name read once holds (roles change: ``annotator()`` reads those afresh).
         self._ids: dict[str, Annotator] = {}
+        self._calibrations = CalibrationCache(self.setting)
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, upgrade: bool = True) -> Project:
@@ -135,6 +137,7 @@ class Project:
 
     def set_setting(self, key: str, value: str) -> None:
         self._write(lambda: self._repo.set_setting(key, value))
+        self._calibrations.clear()
 
     def assign(self, pairs: Iterable[tuple[int, int]]) -> int:
         """Replace every assignment with these (document id, annotator id) pairs."""
@@ -315,6 +318,8 @@ class Project:
             return existing
         base = existing or Annotation(document_id=doc_id, annotator=annotator)
         suggested = self.current_suggestions(doc_id)
+        if suggested is not None:
+            suggested = self._calibrations.apply(suggested)
         learned = self._learned_spans(doc_id, annotator)
         merged = merge_with_learned(base, suggested, learned, use=self.learned_suggestions)
         if existing is None:
