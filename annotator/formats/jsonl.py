@@ -71,32 +71,47 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
+# A span object holding only these keys, with integer offsets and a label, is read
+# without looking up the others one by one (the usual span: an import reads a hundred
+# thousand); any other span takes the general path below, with its checks.
+_PLAIN_SPAN_KEYS = frozenset(("start", "end", "label", "layer", "kind", "text"))
+
+
 def parse_spans(items: Any) -> list[RawSpan]:
     if not isinstance(items, list):
         raise RecordError("spans must be a list")
-    spans = []
+    spans: list[RawSpan] = []
+    append = spans.append
+    plain = _PLAIN_SPAN_KEYS
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise RecordError(f"span {i} is not an object")
-        label = item.get("label")
-        if not isinstance(label, str) or not label:
-            raise RecordError(f"span {i} has no label")
-        conf = item.get("confidence", item.get("score"))
-        spans.append(
-            RawSpan(
-                start=_int(item.get("start"), f"span {i} start"),
-                end=_int(item.get("end"), f"span {i} end"),
-                label=label,
-                layer=item.get("layer"),
-                kind=item.get("kind"),
-                token_start=_opt_int(item.get("token_start")),
-                token_end=_opt_int(item.get("token_end")),
-                origin=item.get("origin"),
-                confidence=float(conf) if isinstance(conf, (int, float)) else None,
-                rejected=item.get("rejected") is True,
-            )
-        )
+        if type(item) is dict and item.keys() <= plain:
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            if type(start) is int and type(end) is int and type(label) is str and label:
+                append(RawSpan(start, end, label, item.get("layer"), item.get("kind")))
+                continue
+        append(_span_of(item, i))
     return spans
+
+
+def _span_of(item: Any, i: int) -> RawSpan:
+    if not isinstance(item, dict):
+        raise RecordError(f"span {i} is not an object")
+    label = item.get("label")
+    if not isinstance(label, str) or not label:
+        raise RecordError(f"span {i} has no label")
+    conf = item.get("confidence", item.get("score"))
+    return RawSpan(
+        start=_int(item.get("start"), f"span {i} start"),
+        end=_int(item.get("end"), f"span {i} end"),
+        label=label,
+        layer=item.get("layer"),
+        kind=item.get("kind"),
+        token_start=_opt_int(item.get("token_start")),
+        token_end=_opt_int(item.get("token_end")),
+        origin=item.get("origin"),
+        confidence=float(conf) if isinstance(conf, (int, float)) else None,
+        rejected=item.get("rejected") is True,
+    )
 
 
 def _opt_int(value: Any) -> int | None:
@@ -197,6 +212,13 @@ class _Ends:
         return self._by_token(index, side, i)
 
     def _by_offsets(self, ref: Any, side: str, i: int) -> RawSpan:
+        if type(ref) is dict:
+            start, end, label = ref.get("start"), ref.get("end"), ref.get("label")
+            if type(start) is int and type(end) is int and type(label) is str:
+                # the usual reference: found without building its messages
+                found = self.by_ref.get((start, end, label))
+                if found is not None:
+                    return found
         what = f"relation {i} {side}_span"
         if not isinstance(ref, dict):
             raise RecordError(f"{what} must be an object with start, end, label")
@@ -360,9 +382,7 @@ def parse_jsonl_lines(
         yield number, obj
 
 
-def read_jsonl(
-    path: Path, options: ReadOptions = DEFAULT_READ
-) -> Iterator[ImportRecord | Problem]:
+def read_jsonl(path: Path, options: ReadOptions = DEFAULT_READ) -> Iterator[ImportRecord | Problem]:
     source = display_path(path)
     for item in parse_jsonl_lines(open_lines(path), source):
         if isinstance(item, Problem):
