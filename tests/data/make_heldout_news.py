@@ -401,6 +401,175 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 09 interview: climber profile (present tense, says)
+ARTICLES.append(
+    {
+        "topic": "interview",
+        "text": article(
+            "Interview: Anita Rai on the climb that made her famous",
+            "KATHMANDU, Nepal — Anita Rai does not look like a woman who has just climbed all 14 of the world’s highest mountains in a single year. She is small, soft-spoken and, on the morning we meet in a café near the old royal palace, mostly interested in her tea.",
+            "“People expect a giant,” she says, laughing. “I was never the strongest climber on any team. I was the one who did not turn around.”",
+            "Rai, 34, grew up in a village in the Solukhumbu district, where her father carried loads for trekking companies. She says she first reached a summit at 19, as a porter who was allowed to join the final push when a client fell ill.",
+            "“Nobody had planned for me to go up,” she recalls. “I had borrowed boots, two sizes too big. I stuffed them with socks.”",
+            "Her record, set last month when she came down from Shishapangma, has made her a celebrity at home. Nepal’s prime minister called her “the pride of the nation” on social media, and a Kathmandu newspaper has taken to calling her “the Snow Leopard,” a nickname she dislikes.",
+            "Asked about the nickname, she wrinkles her nose. Leopards are solitary animals, she says. She has never climbed alone, and she insists that the sherpas and porters who fixed ropes for her deserve the same attention.",
+            "Not everyone in the climbing world has been so admiring. Several veteran mountaineers have argued on forums that her fast pace, helped by helicopter transfers between base camps, cheapens the achievement. Rai shrugs. “The mountain does not know how you arrived at its foot,” she says.",
+            "What next? She wants to open a climbing school for girls in Solukhumbu, she says, and she has already raised about $60,000 from donors in Britain and Japan. “Girls in my village carry loads up the mountain every day,” she says. “I want them to be paid to stand on top.”",
+        ),
+        "quotes": [
+            ("direct", "“People expect a giant,”", ("she", "in", "giant,” she says"), ("says", "in", "giant,” she says")),
+            ("direct", "“I was never the strongest climber on any team. I was the one who did not turn around.”", ("she", "in", "giant,” she says"), ("says", "in", "giant,” she says")),
+            ("indirect", "she first reached a summit at 19, as a porter who was allowed to join the final push when a client fell ill", ("She", "in", "She says she first"), ("says", "in", "She says she first")),
+            ("direct", "“Nobody had planned for me to go up,”", ("she", "in", "she recalls"), "recalls"),
+            ("direct", "“I had borrowed boots, two sizes too big. I stuffed them with socks.”", ("she", "in", "she recalls"), "recalls"),
+            ("mixed", "her “the pride of the nation”", "Nepal’s prime minister", "called"),
+            ("indirect", "Leopards are solitary animals", ("she", "in", "animals, she says"), ("says", "in", "animals, she says")),
+            ("indirect", "the sherpas and porters who fixed ropes for her deserve the same attention", ("she", "in", "and she insists"), "insists"),
+            ("indirect", "her fast pace, helped by helicopter transfers between base camps, cheapens the achievement", "Several veteran mountaineers", "argued"),
+            ("direct", "“The mountain does not know how you arrived at its foot,”", ("she", "in", "foot,” she says"), ("says", "in", "foot,” she says")),
+            ("indirect", "She wants to open a climbing school for girls in Solukhumbu", ("she", "in", "Solukhumbu, she says"), ("says", "in", "Solukhumbu, she says")),
+            ("direct", "“Girls in my village carry loads up the mountain every day,”", ("she", "in", "day,” she says"), ("says", "in", "day,” she says")),
+            ("direct", "“I want them to be paid to stand on top.”", ("she", "in", "day,” she says"), ("says", "in", "day,” she says")),
+        ],
+        "ents": """
+            PERSON: Anita Rai*2 | Rai*2
+            GPE: KATHMANDU | Nepal*2 | Solukhumbu*2 | Kathmandu | Britain | Japan
+            CARDINAL: 14 | two
+            DATE: a single year | 34 | 19 | last month | every day
+            LOC: Shishapangma
+            MONEY: about $60,000
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 10 courts: duty to consult (wire, ruled / ordering)
+ARTICLES.append(
+    {
+        "topic": "courts",
+        "text": article(
+            "Supreme Court sides with First Nation in dispute over lake dam",
+            "OTTAWA (Wire) — The Supreme Court of Canada ruled on Friday that the province of Manitoba failed to properly consult the Pine Creek First Nation before approving a dam that flooded part of its reserve, ordering the province to reopen talks on compensation.",
+            "Writing for a 7-2 majority, Justice Claire Fortin said the government’s duty to consult “is not a formality to be completed after the concrete has been poured.” She wrote that the province had presented the project as “a done deal” at every meeting with the community.",
+            "Chief Marlene Cardinal, who led the community’s legal fight for 16 years, wept as she spoke to reporters on the courthouse steps. “My grandmother’s house is under that water,” she said. “Today the highest court in this country said that mattered.”",
+            "Manitoba’s Indigenous relations minister, Greg Olafson, said the province accepted the decision and would “move quickly and in good faith” to restart negotiations. He declined to say how much the province expected to pay.",
+            "The dam, completed in 2009, supplies electricity to about 40,000 homes. Manitoba Hydro, the provincial utility, said in a statement that the ruling would not affect its operations.",
+            "In a dissent joined by one colleague, Justice Peter Lam argued that the majority had expanded the duty to consult beyond anything Parliament or earlier courts had contemplated. He noted that the lower courts had found the province held more than 30 meetings with the community.",
+            "Legal scholars said the decision would be studied closely by provinces planning mines and pipelines on traditional lands. “This raises the bar,” said Professor Aisha Karim of the University of Ottawa. “Governments will have to show they listened, not just that they showed up.”",
+        ),
+        "quotes": [
+            ("indirect", "the province of Manitoba failed to properly consult the Pine Creek First Nation before approving a dam that flooded part of its reserve", "The Supreme Court of Canada", "ruled"),
+            ("indirect", "the province to reopen talks on compensation", "The Supreme Court of Canada", "ordering"),
+            ("mixed", "the government’s duty to consult “is not a formality to be completed after the concrete has been poured.”", "Justice Claire Fortin", ("said", "in", "Fortin said")),
+            ("mixed", "the province had presented the project as “a done deal” at every meeting with the community", ("She", "in", "She wrote"), "wrote"),
+            ("direct", "“My grandmother’s house is under that water,”", ("she", "in", "water,” she said"), ("said", "in", "water,” she said")),
+            ("direct", "“Today the highest court in this country said that mattered.”", ("she", "in", "water,” she said"), ("said", "in", "water,” she said")),
+            ("mixed", "the province accepted the decision and would “move quickly and in good faith” to restart negotiations", "Manitoba’s Indigenous relations minister", ("said", "in", "Olafson, said")),
+            ("indirect", "the ruling would not affect its operations", "Manitoba Hydro", ("said", "in", "utility, said")),
+            ("indirect", "the majority had expanded the duty to consult beyond anything Parliament or earlier courts had contemplated", "Justice Peter Lam", "argued"),
+            ("indirect", "the lower courts had found the province held more than 30 meetings with the community", ("He", "in", "He noted"), "noted"),
+            ("indirect", "the decision would be studied closely by provinces planning mines and pipelines on traditional lands", "Legal scholars", ("said", "in", "scholars said")),
+            ("direct", "“This raises the bar,”", "Professor Aisha Karim of the University of Ottawa", ("said", "in", "said Professor")),
+            ("direct", "“Governments will have to show they listened, not just that they showed up.”", "Professor Aisha Karim of the University of Ottawa", ("said", "in", "said Professor")),
+        ],
+        "ents": """
+            GPE: OTTAWA | Manitoba*2
+            ORG: Wire | Supreme Court of Canada | Pine Creek First Nation | Manitoba Hydro | Parliament | University of Ottawa
+            DATE: Friday | 16 years | Today | 2009
+            CARDINAL: 7-2 | about 40,000 | one ~ by one colleague | more than 30
+            PERSON: Claire Fortin | Marlene Cardinal | Greg Olafson | Peter Lam | Aisha Karim
+            NORP: Indigenous
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 11 sports: tennis upset (adding that “…”)
+ARTICLES.append(
+    {
+        "topic": "sports",
+        "text": article(
+            "Okafor stuns top seed to reach Melbourne semi-final",
+            "MELBOURNE, Australia — Nigerian qualifier Tobi Okafor produced the biggest upset of the Australian Open on Wednesday, beating top seed Henrik Lindqvist of Sweden in four sets to reach the semi-finals in his first appearance at a Grand Slam.",
+            "Okafor, ranked 142nd in the world, fell to his knees after Lindqvist’s final backhand sailed long. “I have watched him on television since I was ten years old,” he said in his on-court interview. “I asked him for a photo last year. Today I asked him for nothing.”",
+            "Lindqvist, the world’s top-ranked player, was gracious in defeat. He told reporters that Okafor had served “like a man with nothing to lose” and predicted that the 22-year-old would be in the top 20 within a year.",
+            "“He played better than me on the big points. That is the whole story,” Lindqvist said. “I am not going to cry about it. Well, maybe a little, tonight.”",
+            "The match lasted three hours and 41 minutes and finished just before midnight, when the temperature on court was still above 30 degrees Celsius.",
+            "Okafor’s coach, the former Davis Cup player Emeka Nwosu, said his player had trained for the heat by running on a treadmill in a sauna in Lagos. “People laughed at us,” he said, adding that “nobody is laughing now.”",
+            "Tennis Australia said ticket sales for Friday’s semi-final had doubled overnight. Okafor will face Argentina’s Mateo Ruiz, who needed five sets to beat Kenji Watanabe of Japan.",
+            "Asked how he would prepare, Okafor grinned. “Sleep,” he said. “And maybe call my mother, who told me this morning that I was going to win.”",
+        ),
+        "quotes": [
+            ("direct", "“I have watched him on television since I was ten years old,”", ("he", "in", "old,” he said"), ("said", "in", "old,” he said")),
+            ("direct", "“I asked him for a photo last year. Today I asked him for nothing.”", ("he", "in", "old,” he said"), ("said", "in", "old,” he said")),
+            ("mixed", "Okafor had served “like a man with nothing to lose”", ("He", "in", "He told reporters"), ("told", "in", "He told reporters")),
+            ("indirect", "the 22-year-old would be in the top 20 within a year", ("He", "in", "He told reporters"), "predicted"),
+            ("direct", "“He played better than me on the big points. That is the whole story,”", ("Lindqvist", "in", "Lindqvist said"), ("said", "in", "Lindqvist said")),
+            ("direct", "“I am not going to cry about it. Well, maybe a little, tonight.”", ("Lindqvist", "in", "Lindqvist said"), ("said", "in", "Lindqvist said")),
+            ("indirect", "his player had trained for the heat by running on a treadmill in a sauna in Lagos", "Okafor’s coach", ("said", "in", "Nwosu, said")),
+            ("direct", "“People laughed at us,”", ("he", "in", "us,” he said"), ("said", "in", "us,” he said")),
+            ("direct", "“nobody is laughing now.”", ("he", "in", "us,” he said"), "adding"),
+            ("indirect", "ticket sales for Friday’s semi-final had doubled overnight", "Tennis Australia", ("said", "in", "Australia said")),
+            ("direct", "“Sleep,”", ("he", "in", "“Sleep,” he said"), ("said", "in", "“Sleep,” he said")),
+            ("direct", "“And maybe call my mother, who told me this morning that I was going to win.”", ("he", "in", "“Sleep,” he said"), ("said", "in", "“Sleep,” he said")),
+        ],
+        "ents": """
+            PERSON: Okafor*6 | Tobi Okafor | Henrik Lindqvist | Lindqvist*3 | Emeka Nwosu | Mateo Ruiz | Kenji Watanabe
+            GPE: Melbourne | MELBOURNE | Australia*1 | Sweden | Lagos | Argentina | Japan
+            NORP: Nigerian
+            EVENT: Australian Open | Grand Slam | Davis Cup
+            DATE: Wednesday | ten years old | last year | Today | 22-year-old | a year | Friday
+            CARDINAL: four | 20 | five
+            ORDINAL: first | 142nd
+            TIME: tonight | three hours and 41 minutes | just before midnight | this morning
+            QUANTITY: above 30 degrees Celsius
+            ORG: Tennis Australia
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 12 science: migraine trial (according to, lamented)
+ARTICLES.append(
+    {
+        "topic": "science",
+        "text": article(
+            "Experimental pill sharply cuts migraine days in large trial",
+            "An experimental daily pill reduced the number of migraine days by about half in a trial of more than 1,200 patients, its developer, the Danish drugmaker Norvik Pharma, said on Monday.",
+            "Patients taking the drug, known for now as NV-118, had an average of 4.1 migraine days a month after 12 weeks, down from 8.3 before treatment, according to results presented at a neurology conference in Vienna. Those given a placebo fell to 6.9.",
+            "“For the first time we have a preventive treatment that patients may actually want to take every day,” said Dr. Lena Holm, a neurologist at Copenhagen University Hospital who led the trial. “The side effects were mild, mostly nausea in the first week.”",
+            "Holm said about 5% of patients stopped taking the pill because of side effects, compared with 3% on placebo.",
+            "Independent experts were impressed but cautious. Professor Daniel Ortiz of King’s College London noted that the trial lasted only three months and said longer studies were needed to rule out liver problems, which have derailed similar drugs in the past.",
+            "“We have been here before,” Ortiz lamented. “Two promising drugs in this class looked wonderful at this stage and were abandoned.”",
+            "Norvik’s chief executive, Jens Aagaard, told analysts on a conference call that the company planned to apply for approval in Europe and the United States next year and expected the pill to be priced “in line with existing preventive treatments.” Norvik shares rose 14% in Copenhagen.",
+            "Migraine affects roughly one billion people worldwide and is a leading cause of disability among young adults, according to the World Health Organization.",
+        ),
+        "quotes": [
+            ("indirect", "An experimental daily pill reduced the number of migraine days by about half in a trial of more than 1,200 patients", "its developer", ("said", "in", "Pharma, said")),
+            ("indirect", "Patients taking the drug, known for now as NV-118, had an average of 4.1 migraine days a month after 12 weeks, down from 8.3 before treatment", "results", ("according to", "in", "according to results")),
+            ("direct", "“For the first time we have a preventive treatment that patients may actually want to take every day,”", "Dr. Lena Holm", ("said", "in", "said Dr.")),
+            ("direct", "“The side effects were mild, mostly nausea in the first week.”", "Dr. Lena Holm", ("said", "in", "said Dr.")),
+            ("indirect", "about 5% of patients stopped taking the pill because of side effects, compared with 3% on placebo", ("Holm", "in", "Holm said about"), ("said", "in", "Holm said about")),
+            ("indirect", "the trial lasted only three months", "Professor Daniel Ortiz of King’s College London", "noted"),
+            ("indirect", "longer studies were needed to rule out liver problems, which have derailed similar drugs in the past", "Professor Daniel Ortiz of King’s College London", ("said", "in", "and said longer")),
+            ("direct", "“We have been here before,”", ("Ortiz", "in", "Ortiz lamented"), "lamented"),
+            ("direct", "“Two promising drugs in this class looked wonderful at this stage and were abandoned.”", ("Ortiz", "in", "Ortiz lamented"), "lamented"),
+            ("mixed", "the company planned to apply for approval in Europe and the United States next year and expected the pill to be priced “in line with existing preventive treatments.”", "Norvik’s chief executive", "told"),
+            ("indirect", "Migraine affects roughly one billion people worldwide and is a leading cause of disability among young adults", "the World Health Organization", ("according to", "in", "according to the World")),
+        ],
+        "ents": """
+            CARDINAL: about half | more than 1,200 | 4.1 | 8.3 | 6.9 | Two | roughly one billion
+            NORP: Danish
+            ORG: Norvik Pharma | Norvik*2 | Copenhagen University Hospital | King’s College London | World Health Organization
+            DATE: Monday | 12 weeks | every day | first week | three months | next year
+            PRODUCT: NV-118
+            GPE: Vienna | Copenhagen*1 | United States
+            ORDINAL: first ~ the first time
+            PERSON: Lena Holm | Holm*1 | Daniel Ortiz | Ortiz*1 | Jens Aagaard
+            PERCENT: about 5% | 3% | 14%
+            LOC: Europe
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
