@@ -216,7 +216,9 @@ class Project:
                 doc.tokens = stored[doc.id or 0]
         return docs
 
-    def set_tokens(self, items: Sequence[tuple[int, Sequence[Token]]]) -> dict[int, list[Token]]:
+    def set_tokens(
+        self, items: Sequence[tuple[int, Sequence[Token]]]
+    ) -> dict[int, Sequence[Token]]:
         """Store documents' tokens (tokenized once, kept so that spans never shift),
         split at the spans stored for them; returns the tokens stored, by document id."""
         return self._write(lambda: self._repo.set_tokens(items))

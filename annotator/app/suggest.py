@@ -65,7 +65,7 @@ class SuggestHost(Protocol):
     ) -> list[Document]: ...
     def set_tokens(
         self, items: Sequence[tuple[int, Sequence[Token]]]
-    ) -> dict[int, list[Token]]: ...
+    ) -> dict[int, Sequence[Token]]: ...
     def document_ids(self, *, after: int = 0, limit: int = 1000) -> list[int]: ...
     def annotated_document_ids(
         self, annotator: Annotator, statuses: Sequence[AnnotationStatus] | None = None
@@ -193,7 +193,7 @@ def merge_suggestions(
 
 def _documents(
     project: SuggestHost, ids: Sequence[int], page: int
-) -> Iterator[tuple[Document, list[Token] | None]]:
+) -> Iterator[tuple[Document, Sequence[Token] | None]]:
     """Documents with their stored tokens, ``None`` where they have none yet: the
     suggester tokenizes those (in the pipeline, once) and they are stored with the
     suggestions."""
@@ -268,7 +268,7 @@ def run_suggest(
     pending: list[tuple[Document, Suggestions]] = []
     docs_by_id: dict[int, Document] = {}
 
-    def items() -> Iterator[tuple[int, str, list[Token] | None]]:
+    def items() -> Iterator[tuple[int, str, Sequence[Token] | None]]:
         for doc, tokens in _documents(project, ids, page=max(batch_size * 4, 256)):
             docs_by_id[doc.id or 0] = doc
             yield doc.id or 0, doc.text, tokens

@@ -19,6 +19,7 @@ from annotator.core.model import (
     Token,
     text_sha256,
 )
+from annotator.core.token_array import TokenArray
 from annotator.core.tokens import (
     TokenIndex,
     decode_tokens,
@@ -62,6 +63,7 @@ __all__ = [
     "Span",
     "SpanKey",
     "Token",
+    "TokenArray",
     "TokenIndex",
     "ValidationError",
     "decode_tokens",

@@ -7,6 +7,7 @@ exclusive, as in spaCy's ``Doc.char_span``, Prodigy and doccano.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -80,7 +81,7 @@ class Document:
     external_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
-    tokens: list[Token] | None = None
+    tokens: Sequence[Token] | None = None
     sha256: str = ""
 
     def __post_init__(self) -> None:

@@ -9,16 +9,19 @@ next token; it is recomputed from the text on decoding.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
-from operator import sub
+from itertools import accumulate, chain, repeat
+from operator import and_, eq, sub
 from typing import Protocol
 
 from annotator.core.errors import ValidationError
 from annotator.core.model import Token
+from annotator.core.token_array import TokenArray, offsets_array
 
 _ENCODING_VERSION = 1
+_SMALL = 2**31 - 1  # the largest offset an array('i') holds
 
 
 def _put_varint(out: bytearray, value: int) -> None:
@@ -33,10 +36,16 @@ def encode_tokens(tokens: Iterable[Token]) -> bytes:
     if toks:
         # The usual case, every gap and length one byte (under 128), in C-level passes
         # (an import encodes a million tokens); anything else takes the loop, which
-        # also says what is wrong with tokens out of order.
-        starts, ends, _ = zip(*toks, strict=True)
+        # also says what is wrong with tokens out of order. A TokenArray's columns
+        # are read as they are: no tuple per token.
+        starts: Sequence[int]
+        ends: Sequence[int]
+        if isinstance(toks, TokenArray):
+            starts, ends = toks.starts, toks.ends
+        else:
+            starts, ends, _ = zip(*toks, strict=True)
         try:
-            gaps = bytes(map(sub, starts, (0, *ends[:-1])))
+            gaps = bytes(map(sub, starts, chain((0,), ends)))
             lengths = bytes(map(sub, ends, starts))
         except ValueError:  # a value under 0 or over 255
             return _encode_varints(toks)
@@ -65,12 +74,12 @@ def _encode_varints(tokens: Iterable[Token]) -> bytes:
     return bytes(out)
 
 
-def _varints(data: bytes) -> list[int]:
+def _varints(data: bytes) -> Sequence[int]:
     body = data[1:]
     if not body or max(body) < 0x80:
         # the usual case (gaps and lengths under 128): every byte is one value
-        return list(body)
-    values: list[int] = []
+        return body
+    values = array("q")
     value = shift = 0
     for byte in body:
         value |= (byte & 0x7F) << shift
@@ -82,23 +91,40 @@ def _varints(data: bytes) -> list[int]:
     return values
 
 
-def decode_tokens(data: bytes, text: str) -> list[Token]:
+def decode_tokens(data: bytes, text: str) -> TokenArray:
+    """The stored tokens of ``text`` as a compact :class:`TokenArray` (no tuple per
+    token: a 20 MB article has some 3.5 million tokens)."""
     if not data or data[0] != _ENCODING_VERSION:
         raise ValidationError("Unknown token encoding; re-tokenize the document.", code="E102")
-    # running sums of (gap, length, gap, length, …) are (start, end, start, end, …)
-    bounds = list(accumulate(_varints(data)))
+    values = _varints(data)
+    # running sums of (gap, length, gap, length, …) are (start, end, start, end, …),
+    # made straight into an array (4 bytes each, 8 past 2**31 characters)
+    bounds = offsets_array(big=sum(values) > _SMALL)
+    bounds.extend(accumulate(values))
+    del values
     starts = bounds[0::2]
     ends = bounds[1::2]
+    del bounds
+    return TokenArray(starts, ends, _spaces_after(starts, ends, text))
+
+
+def _spaces_after(starts: Sequence[int], ends: Sequence[int], text: str) -> bytes:
+    """Each token's whitespace_ flag: one space that the next token starts right after
+    (the last token may be followed by any one space)."""
+    count = len(ends)
+    if not count:
+        return b""
     n = len(text)
-    nexts = [*starts[1:], n + 1]  # the last token may be followed by any one space
-    # whitespace_ is one space that the next token starts right after. The tuples are
-    # made by tuple.__new__, not Token(...): a NamedTuple's own __new__ is a Python
-    # function, and an export or an open decodes hundreds of thousands of tokens.
-    make = tuple.__new__
-    return [
-        make(Token, (start, end, end < n and text[end] == " " and (nxt == end + 1 or nxt == n + 1)))
-        for start, end, nxt in zip(starts, ends, nexts, strict=True)
-    ]
+    last = bool(ends[-1] < n and text[ends[-1]] == " ")
+    if count == 1:
+        return bytes([last])
+    if ends[-2] >= n:  # tokens past the text (decoded without it): no whitespace
+        return bytes(count)
+    # C-level passes over the columns, nothing kept per token but the flag
+    inner = ends[:-1]
+    space = map(eq, map(text.__getitem__, inner), repeat(" "))
+    adjacent = map(eq, map(sub, starts[1:], inner), repeat(1))
+    return bytes(map(and_, space, adjacent)) + bytes([last])
 
 
 class TokenIndex:
@@ -110,8 +136,13 @@ class TokenIndex:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
-        self.starts = [t.start for t in tokens]
-        self.ends = [t.end for t in tokens]
+        self.starts: Sequence[int]
+        self.ends: Sequence[int]
+        if isinstance(tokens, TokenArray):  # its own columns: no list of ints per token
+            self.starts, self.ends = tokens.starts, tokens.ends
+        else:
+            self.starts = [t.start for t in tokens]
+            self.ends = [t.end for t in tokens]
 
     def snap(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         if start < 0 or end > len(text) or start > end:
@@ -162,7 +193,7 @@ def token_index_range(
     return _index(tokens).index_range(start, end)
 
 
-def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Token], int]:
+def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[Sequence[Token], int]:
     """``tokens`` split at every offset of ``cuts`` that falls strictly inside a token,
     and how many tokens were split.
 
@@ -171,14 +202,17 @@ def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Tok
     boundaries, so every span aligned before stays aligned (spans are stored by
     character offsets, never by token index). The pieces are joined without
     whitespace; the last keeps the token's own. Offsets between tokens or outside
-    every token change nothing.
+    every token change nothing. A :class:`TokenArray` gives a ``TokenArray`` (itself
+    when nothing is split), anything else a list.
     """
-    starts = [t.start for t in tokens]
+    starts = tokens.starts if isinstance(tokens, TokenArray) else [t.start for t in tokens]
     inside: dict[int, set[int]] = {}
     for cut in cuts:
         i = bisect_right(starts, cut) - 1  # the last token starting at or before cut
         if i >= 0 and starts[i] < cut < tokens[i].end:
             inside.setdefault(i, set()).add(cut)
+    if isinstance(tokens, TokenArray):
+        return (_split_array(tokens, inside) if inside else tokens), len(inside)
     if not inside:
         return list(tokens), 0
     out: list[Token] = []
@@ -195,6 +229,31 @@ def split_tokens(tokens: Sequence[Token], cuts: Iterable[int]) -> tuple[list[Tok
     return out, len(inside)
 
 
+def _split_array(tokens: TokenArray, inside: dict[int, set[int]]) -> TokenArray:
+    """``split_tokens`` of a TokenArray: the columns copied between the split tokens."""
+    big = tokens.starts.typecode == "q"
+    starts, ends, ws = offsets_array(big=big), offsets_array(big=big), bytearray()
+    prev = 0
+    for i in sorted(inside):
+        starts.extend(tokens.starts[prev:i])
+        ends.extend(tokens.ends[prev:i])
+        ws += tokens.ws[prev:i]
+        start = tokens.starts[i]
+        for cut in sorted(inside[i]):
+            starts.append(start)
+            ends.append(cut)
+            ws.append(0)
+            start = cut
+        starts.append(start)
+        ends.append(tokens.ends[i])
+        ws.append(tokens.ws[i])
+        prev = i + 1
+    starts.extend(tokens.starts[prev:])
+    ends.extend(tokens.ends[prev:])
+    ws += tokens.ws[prev:]
+    return TokenArray(starts, ends, bytes(ws))
+
+
 class _Range(Protocol):
     @property
     def start(self) -> int: ...
@@ -202,7 +261,7 @@ class _Range(Protocol):
     def end(self) -> int: ...
 
 
-def fit_tokens(tokens: Sequence[Token], spans: Iterable[_Range]) -> list[Token]:
+def fit_tokens(tokens: Sequence[Token], spans: Iterable[_Range]) -> Sequence[Token]:
     """``tokens`` split at every start and end of ``spans`` (``Span``, ``SpanKey``, or
     anything with ``start`` and ``end``) that falls inside a token, so that every span
     starts and ends on a token boundary. A document's spans may be stored before its

@@ -55,7 +55,7 @@ def describe(document: Document) -> str:
     return f"document {document.id}{ext}"
 
 
-def tokens_of(document: Document) -> list[Token]:
+def tokens_of(document: Document) -> Sequence[Token]:
     if document.tokens is None:
         raise SpanPlacementError(
             f"{describe(document)} has no stored tokens; open it once or re-import it."

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import threading
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from annotator.core import Layer, Origin, Span, Token
+from annotator.core import Layer, Origin, Span, Token, TokenIndex
 
 
 class LearnedEntities:
@@ -97,23 +97,26 @@ class LearnedEntities:
                 learned.add(row[0], row[1], row[2])
         return learned
 
-    def find(self, text: str, tokens: list[Token]) -> list[Span]:
+    def find(self, text: str, tokens: Sequence[Token]) -> list[Span]:
         """Non-overlapping matches (longest first, then leftmost) as ents spans, each
         with no confidence and ``learned_from`` = times its pair was confirmed."""
         with self._lock:
             counts = dict(self._pairs)
         if not counts or not tokens:
             return []
-        starts = [t.start for t in tokens]
-        ends = {t.end: i for i, t in enumerate(tokens)}
+        # the columns as sorted sequences (a TokenArray's own arrays, no copy)
+        index = TokenIndex(tokens)
+        starts, ends = index.starts, index.ends
+        n = len(starts)
         # (start token, end token exclusive) -> label accepted most often for that text
         best: dict[tuple[int, int], tuple[str, str]] = {}
         for surface, label in counts:
             at = text.find(surface)
             while at >= 0:
                 first = bisect_left(starts, at)
-                last = ends.get(at + len(surface))
-                if first < len(starts) and starts[first] == at and last is not None:
+                end = at + len(surface)
+                last = bisect_left(ends, end)
+                if first < n and starts[first] == at and last < n and ends[last] == end:
                     key = (first, last + 1)
                     old = best.get(key)
                     if old is None or counts[(surface, label)] > counts[old]:

@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.core import Token
+from annotator.core import Token, TokenArray
 from annotator.nlp.quotes_marks import find_quote_segments
 
 # 10,000 characters are about 2,000 tokens: four ordinary news articles, and a
@@ -49,9 +49,11 @@ class Piece:
     quoted_start: bool = False  # the cut before this piece falls inside a quotation
     quoted_end: bool = False  # the cut after it does
 
-    def tokens(self, tokens: Sequence[Token]) -> list[Token]:
+    def tokens(self, tokens: Sequence[Token]) -> Sequence[Token]:
         """This piece's tokens in offsets of the piece's own text."""
         off = self.start
+        if isinstance(tokens, TokenArray):
+            return tokens[self.first : self.stop].shifted(-off)
         return [Token(t.start - off, t.end - off, t.ws) for t in tokens[self.first : self.stop]]
 
 
@@ -63,7 +65,7 @@ def cut_pieces(text: str, tokens: Sequence[Token], max_chars: int = PIECE_CHARS)
     n = len(text)
     if n <= max_chars or len(tokens) < 2:
         return [Piece(0, n, 0, len(tokens))]
-    starts = [t.start for t in tokens]
+    starts = tokens.starts if isinstance(tokens, TokenArray) else [t.start for t in tokens]
     quoted = _Quotations(text)
     pieces: list[Piece] = []
     pos, first, quoted_before = 0, 0, False

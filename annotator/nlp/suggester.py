@@ -24,6 +24,7 @@ from annotator.core import (
     Span,
     SpanKey,
     Token,
+    TokenArray,
     TokenIndex,
     ValidationError,
     validate_span,
@@ -63,7 +64,7 @@ class Suggestions:
     # tokens that are neither punctuation nor whitespace (what "words/s" counts)
     words: int = 0
     # the document's tokens when it came without stored tokens and was tokenized here
-    tokens: list[Token] | None = None
+    tokens: Sequence[Token] | None = None
 
 
 def doc_for_tokens(nlp: Language, text: str, tokens: Sequence[Token]) -> Doc:
@@ -165,7 +166,7 @@ class Suggester:
     def suggest(
         self,
         text: str,
-        tokens: list[Token],
+        tokens: Sequence[Token],
         *,
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
@@ -181,7 +182,7 @@ class Suggester:
 
     def suggest_many(
         self,
-        items: Iterable[tuple[K, str, list[Token] | None]],
+        items: Iterable[tuple[K, str, Sequence[Token] | None]],
         *,
         batch_size: int = 64,
         n_process: int = 1,
@@ -210,7 +211,7 @@ class Suggester:
             }
         }
         # key, text, tokens (None: from the Doc), pieces, tokenized here
-        pending: deque[tuple[K, str, list[Token] | None, list[Piece], bool]] = deque()
+        pending: deque[tuple[K, str, Sequence[Token] | None, list[Piece], bool]] = deque()
         nlp = self.nlp
         whole = [Piece(0, 0, 0, 0)]  # stands for "one piece, tokens from the Doc"
 
@@ -223,7 +224,9 @@ class Suggester:
                         yield text
                         continue
                     stored = tokenize(text, lang)
-                tokens = stored
+                # compact columns (a long article's tokens as tuples would cost
+                # about 144 bytes each); a TokenArray is taken as it is
+                tokens = TokenArray.from_tokens(stored)
                 pieces = cut_pieces(text, tokens, self.piece_chars)
                 pending.append((key, text, tokens, pieces, fresh))
                 if len(pieces) == 1:
@@ -239,22 +242,28 @@ class Suggester:
             disable=self._disabled(scheme_labels),
             component_cfg=cfg,
         )
-        found: list[Findings] = []
+        # each piece's findings become spans as the piece comes out of the pipeline
+        # (its Doc and findings are not kept): a long article holds its spans only
+        combining: _Combined | None = None
+        seen = 0
         try:
             for doc in done:
-                found.append(doc.user_data[RESULT_KEY])
                 key, text, tokens, pieces, fresh = pending[0]
-                if len(found) < len(pieces):
-                    continue
-                pending.popleft()
-                if tokens is None:
+                if tokens is None:  # one piece, tokenized by the pipeline
                     tokens = tokens_of(doc)
                     pieces = [Piece(0, len(text), 0, len(tokens))]
-                result = self._combine(text, tokens, pieces, found, labels)
+                if combining is None:
+                    combining = _Combined(text, tokens, labels)
+                combining.add(pieces[seen], doc.user_data[RESULT_KEY])
+                seen += 1
+                if seen < len(pieces):
+                    continue
+                pending.popleft()
+                result = self._finish(combining)
                 if fresh:
                     result.tokens = tokens
                 yield key, result
-                found = []
+                combining, seen = None, 0
         finally:
             close = getattr(done, "close", None)
             if close is not None:
@@ -266,7 +275,7 @@ class Suggester:
         self,
         doc: Doc,
         text: str,
-        tokens: list[Token],
+        tokens: Sequence[Token],
         *,
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
@@ -280,41 +289,16 @@ class Suggester:
                 doc, self.finder, quotes=bool(QUOTE_LABELS & labels),
                 indirect_cognition=indirect_cognition,
             )
-        return self._combine(text, tokens, [Piece(0, len(text), 0, len(tokens))], [found], labels)
+        combining = _Combined(text, tokens, labels)
+        combining.add(Piece(0, len(text), 0, len(tokens)), found)
+        return self._finish(combining)
 
-    def _combine(
-        self,
-        text: str,
-        tokens: list[Token],
-        pieces: list[Piece],
-        found: list[Findings],
-        labels: set[str],
-    ) -> Suggestions:
-        """One document's suggestions from its pieces' findings, in document offsets."""
-        result = Suggestions()
-        index = TokenIndex(tokens)  # one per document: every span is checked against it
-        ents: list[Span] = []
-        rows: list[QuoteRow] = []
-        dropped = result.dropped_labels
-        for piece, f in zip(pieces, found, strict=True):
-            off = piece.start
-            result.words += f.get("words", 0)
-            for label in f["ent_labels"]:
-                if label not in labels:
-                    dropped[label] += 1
-            for s, e, label, score in f["ents"]:
-                if label in labels:
-                    span = Span(s + off, e + off, label, Layer.ENTS, Origin.SUGGESTED, None, score)
-                    if _valid(span, text, index):
-                        ents.append(span)
-            for row in f["quotes"]:
-                shifted = _shift_row(row, off)
-                if _touches_quoted_cut(text, piece, shifted):
-                    continue  # half of a quotation cut in two: neither half is the quote
-                rows.append(shifted)
-        result.spans.extend(ents)
-        if QUOTE_LABELS & labels:
-            self._add_quotes(text, index, rows, labels, ents, result)
+    def _finish(self, c: _Combined) -> Suggestions:
+        """One document's suggestions, once every piece was added."""
+        result = c.result
+        result.spans.extend(c.ents)
+        if QUOTE_LABELS & c.labels:
+            self._add_quotes(c.text, c.index, c.rows, c.labels, c.ents, result)
         return result
 
     def _add_quotes(
@@ -383,6 +367,41 @@ class Suggester:
             r for r in relations.values() if r.head in keys and r.child in keys
         )
         result.referents = {k: v for k, v in result.referents.items() if k in keys}
+
+
+class _Combined:
+    """One document's suggestions being gathered from its pieces' findings, in
+    document offsets: entities as spans at once, quote rows until the last piece."""
+
+    __slots__ = ("ents", "index", "labels", "result", "rows", "text")
+
+    def __init__(self, text: str, tokens: Sequence[Token], labels: set[str]) -> None:
+        self.text = text
+        self.labels = labels
+        self.result = Suggestions()
+        self.index = TokenIndex(tokens)  # one per document: every span is checked against it
+        self.ents: list[Span] = []
+        self.rows: list[QuoteRow] = []
+
+    def add(self, piece: Piece, f: Findings) -> None:
+        text, labels, index = self.text, self.labels, self.index
+        off = piece.start
+        result = self.result
+        result.words += f.get("words", 0)
+        dropped = result.dropped_labels
+        for label in f["ent_labels"]:
+            if label not in labels:
+                dropped[label] += 1
+        for s, e, label, score in f["ents"]:
+            if label in labels:
+                span = Span(s + off, e + off, label, Layer.ENTS, Origin.SUGGESTED, None, score)
+                if _valid(span, text, index):
+                    self.ents.append(span)
+        for row in f["quotes"]:
+            shifted = _shift_row(row, off)
+            if _touches_quoted_cut(text, piece, shifted):
+                continue  # half of a quotation cut in two: neither half is the quote
+            self.rows.append(shifted)
 
 
 def _shift(r: Sequence[int] | None, off: int) -> tuple[int, int] | None:

@@ -6,12 +6,15 @@ cannot shift saved spans.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.core import Token
+from annotator.core.token_array import TokenArray, concat
+
+_SMALL = 2**31 - 1
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,21 +33,30 @@ def blank_pipeline(lang: str = "en") -> Language:
 TOKENIZE_CHUNK = 100_000
 
 
-def tokens_of(doc: Doc, offset: int = 0) -> list[Token]:
+def tokens_of(doc: Doc, offset: int = 0) -> TokenArray:
+    """The Doc's tokens (shifted by ``offset``) as a compact :class:`TokenArray`."""
+    import numpy
     from spacy.attrs import IDX, LENGTH, SPACY
 
     if not len(doc):
-        return []
+        return TokenArray.empty()
     # one array call: a spaCy Token object per token costs more than the tokenizing;
-    # the columns are turned into lists whole, and the tuples made by map, not by a
-    # Python loop (an import makes a million tokens)
-    rows = doc.to_array([IDX, LENGTH, SPACY])
+    # the columns go into the arrays as bytes, no Python object per token
+    rows = doc.to_array([IDX, LENGTH, SPACY]).astype(numpy.int64)
     starts = rows[:, 0] + offset
-    ends = (starts + rows[:, 1]).tolist()
-    spaces = (rows[:, 2] != 0).tolist()
-    # tuple.__new__, not Token(...): a NamedTuple's __new__ is a Python function
-    columns = zip(starts.tolist(), ends, spaces, strict=True)
-    return list(map(tuple.__new__, repeat(Token), columns))
+    ends = starts + rows[:, 1]
+    typecode, dtype = ("i", numpy.int32) if int(ends[-1]) < _SMALL else ("q", numpy.int64)
+    return TokenArray(
+        _column(typecode, starts.astype(dtype)),
+        _column(typecode, ends.astype(dtype)),
+        (rows[:, 2] != 0).astype(numpy.uint8).tobytes(),
+    )
+
+
+def _column(typecode: str, values: Any) -> array[int]:
+    out = array(typecode)
+    out.frombytes(values.tobytes())
+    return out
 
 
 def same_tokenizer(nlp: Language, lang: str = "en") -> bool:
@@ -67,25 +79,23 @@ def same_tokenizer(nlp: Language, lang: str = "en") -> bool:
     return bool(ours == project)
 
 
-def tokenize(text: str, lang: str = "en") -> list[Token]:
+def tokenize(text: str, lang: str = "en") -> TokenArray:
     # the tokenizer itself, not make_doc: tokens need no max_length (E088 is about
     # the memory of the pipeline's models, which run on pieces of a long text)
     return _tokenize(blank_pipeline(lang).tokenizer, text)
 
 
-def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[list[Token]]:
+def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[TokenArray]:
     tokenizer = blank_pipeline(lang).tokenizer
     for text in texts:
         yield _tokenize(tokenizer, text)
 
 
-def _tokenize(tokenizer: Callable[[str], Doc], text: str) -> list[Token]:
+def _tokenize(tokenizer: Callable[[str], Doc], text: str) -> TokenArray:
     if len(text) <= TOKENIZE_CHUNK:
         return tokens_of(tokenizer(text))
-    tokens: list[Token] = []
-    for offset, chunk in _chunks(text):
-        tokens.extend(tokens_of(tokenizer(chunk), offset))
-    return tokens
+    # each chunk's Doc is freed before the next is made; only the arrays stay
+    return concat([tokens_of(tokenizer(chunk), offset) for offset, chunk in _chunks(text)])
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -108,7 +118,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
     yield pos, text[pos:]
 
 
-def doc_from_tokens(text: str, tokens: list[Token], lang: str = "en") -> Doc:
+def doc_from_tokens(text: str, tokens: Sequence[Token], lang: str = "en") -> Doc:
     """A spaCy ``Doc`` whose tokens are exactly the stored ones and whose text is ``text``."""
     from spacy.tokens import Doc
 

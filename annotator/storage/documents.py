@@ -11,7 +11,14 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from annotator.core import Document, Token, decode_tokens, encode_tokens, split_tokens
+from annotator.core import (
+    Document,
+    Token,
+    TokenArray,
+    decode_tokens,
+    encode_tokens,
+    split_tokens,
+)
 from annotator.storage.base import DOCUMENTS, SETTINGS, Store, chunks, insert_ignore, now
 from annotator.storage.engine import Database, StorageError
 from annotator.storage.models import (
@@ -104,7 +111,9 @@ class DocumentStore(Store):
                     out[row[0]] = document_from(row)
         return [out[i] for i in doc_ids if i in out]
 
-    def set_tokens(self, items: Iterable[tuple[int, Sequence[Token]]]) -> dict[int, list[Token]]:
+    def set_tokens(
+        self, items: Iterable[tuple[int, Sequence[Token]]]
+    ) -> dict[int, Sequence[Token]]:
         """Store documents' tokens, split at the start and end of every span (and
         rejected suggestion) stored for them, and return the tokens stored, by id.
 
@@ -115,14 +124,20 @@ class DocumentStore(Store):
         given = list(items)
         if not given:
             return {}
-        stored: dict[int, list[Token]] = {}
+        stored: dict[int, Sequence[Token]] = {}
         with self._write_tx() as s:
             c = s.connection()
             bounds = _stored_bounds(c, list(dict.fromkeys(doc_id for doc_id, _ in given)))
             rows = []
             for doc_id, toks in given:
                 cuts = bounds.get(doc_id)
-                fitted = split_tokens(toks, cuts)[0] if cuts else list(toks)
+                # no copy of a TokenArray (immutable): a long article's tokens as
+                # tuples would cost about 144 bytes each
+                fitted = (
+                    split_tokens(toks, cuts)[0]
+                    if cuts
+                    else toks if isinstance(toks, TokenArray) else list(toks)
+                )
                 stored[doc_id] = fitted
                 rows.append({"doc_id": doc_id, "tokens": encode_tokens(fitted)})
             c.execute(update(_D).where(DocumentRow.id == bindparam("doc_id")), rows)

@@ -25,6 +25,7 @@ from annotator.core import (
     RelationLabel,
     Span,
     SpanKey,
+    TokenArray,
     decode_tokens,
 )
 from annotator.storage.models import (
@@ -122,7 +123,13 @@ def copy_document(doc: Document) -> Document:
         external_id=doc.external_id,
         meta=dict(doc.meta),
         id=doc.id,
-        tokens=list(doc.tokens) if doc.tokens is not None else None,
+        # a TokenArray is immutable: shared, not copied (a list of tuples per token
+        # would cost a long article hundreds of megabytes)
+        tokens=(
+            None
+            if doc.tokens is None
+            else doc.tokens if isinstance(doc.tokens, TokenArray) else list(doc.tokens)
+        ),
         sha256=doc.sha256,
     )
 

@@ -570,6 +570,178 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 13 politics: Portuguese election (declared X Y)
+ARTICLES.append(
+    {
+        "topic": "politics",
+        "text": article(
+            "Centre-left wins Portuguese election but falls short of majority",
+            "LISBON, Portugal (Wire) — Portugal’s centre-left Socialist Party won Sunday’s snap election with about 34% of the vote but fell well short of a parliamentary majority, according to near-complete official results released early Monday.",
+            "Party leader Inês Carvalho, a 47-year-old former finance minister, told cheering supporters in central Lisbon that voters had chosen “stability over anger.” She said she would begin talks with smaller parties on Tuesday.",
+            "“The Portuguese people have given us a mandate to govern, not a blank cheque,” Carvalho said. “We will earn every vote in parliament, law by law.”",
+            "The biggest gains went to the populist Renew party, which nearly doubled its share to 19%. Its leader, André Moutinho, declared the result “the end of the two-party system” and warned that his party would not support any government that did not cut fuel taxes.",
+            "The centre-right Democratic Alliance, which had governed for the past two years, came second with 28%. Outgoing Prime Minister Rui Pacheco spoke to reporters shortly after midnight. “The voters have spoken, and I respect their decision,” he said, adding that he would remain as party leader “for now.”",
+            "Turnout was 61%, the highest in a decade, the national electoral commission said. Analysts said the rise reflected anger among younger voters over housing costs in Lisbon and Porto.",
+            "“Housing decided this election,” said Marta Leal, a political scientist at the University of Coimbra. “Whoever builds a coalition will have about six months to show results before the same voters lose patience.”",
+            "Under the constitution, President Joaquim Serra must now invite a party leader to form a government. His office said he would meet all party leaders by the end of the week.",
+        ),
+        "quotes": [
+            ("indirect", "Portugal’s centre-left Socialist Party won Sunday’s snap election with about 34% of the vote but fell well short of a parliamentary majority", "near-complete official results", "according to"),
+            ("mixed", "voters had chosen “stability over anger.”", "Party leader Inês Carvalho", "told"),
+            ("indirect", "she would begin talks with smaller parties on Tuesday", ("She", "in", "She said she would"), ("said", "in", "She said she would")),
+            ("direct", "“The Portuguese people have given us a mandate to govern, not a blank cheque,”", ("Carvalho", "in", "Carvalho said"), ("said", "in", "Carvalho said")),
+            ("direct", "“We will earn every vote in parliament, law by law.”", ("Carvalho", "in", "Carvalho said"), ("said", "in", "Carvalho said")),
+            ("mixed", "the result “the end of the two-party system”", "Its leader", "declared"),
+            ("indirect", "his party would not support any government that did not cut fuel taxes", "Its leader", "warned"),
+            ("direct", "“The voters have spoken, and I respect their decision,”", ("he", "in", "decision,” he said"), ("said", "in", "decision,” he said")),
+            ("mixed", "he would remain as party leader “for now.”", ("he", "in", "decision,” he said"), "adding"),
+            ("indirect", "Turnout was 61%, the highest in a decade", "the national electoral commission", ("said", "in", "commission said")),
+            ("indirect", "the rise reflected anger among younger voters over housing costs in Lisbon and Porto", "Analysts", ("said", "in", "Analysts said")),
+            ("direct", "“Housing decided this election,”", "Marta Leal", ("said", "in", "said Marta")),
+            ("direct", "“Whoever builds a coalition will have about six months to show results before the same voters lose patience.”", "Marta Leal", ("said", "in", "said Marta")),
+            ("indirect", "he would meet all party leaders by the end of the week", "His office", ("said", "in", "office said")),
+        ],
+        "ents": """
+            NORP: Portuguese*2
+            GPE: LISBON | Portugal*2 | Lisbon*2 | Porto
+            ORG: Wire | Socialist Party | Renew | Democratic Alliance | University of Coimbra
+            DATE: Sunday | early Monday | Tuesday | 47-year-old | past two years | a decade | about six months | end of the week
+            PERCENT: about 34% | 19% | 28% | 61%
+            PERSON: Inês Carvalho | Carvalho*1 | André Moutinho | Rui Pacheco | Marta Leal | Joaquim Serra
+            CARDINAL: two ~ the two-party
+            ORDINAL: second
+            TIME: midnight
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 14 business: central bank (signalled, interjected)
+ARTICLES.append(
+    {
+        "topic": "business",
+        "text": article(
+            "Central bank holds rates, signals cut possible in autumn",
+            "FRANKFURT (Wire) — The European Central Bank left its main interest rate unchanged at 3.25% on Thursday but signalled that it could begin cutting borrowing costs in the autumn if inflation continued to ease.",
+            "ECB President Sofia Lindgren told a news conference that price pressures were “clearly fading” but that the bank needed to see more data on wages before acting. “We are not there yet,” she said. “But we can see the path.”",
+            "Inflation in the 20 countries that use the euro fell to 2.6% in May, down from a peak of more than 10% in late 2022, according to Eurostat, the European Union’s statistics agency.",
+            "Lindgren repeatedly declined to commit to a date. Asked whether September was realistic, she interjected before the question was finished: “I know what you want me to say, and I am not going to say it.”",
+            "Several members of the bank’s governing council have pushed for an earlier move. Bank of Italy governor Paolo Ferri said last week that keeping rates high for too long risked “choking off” a fragile recovery.",
+            "Others urge patience. Germany’s Bundesbank has argued that wage growth of more than 4% a year is incompatible with the bank’s 2% target.",
+            "Markets took the message calmly. The euro was little changed against the dollar, and bond yields edged lower. “She gave them just enough,” said Tomas Berg, chief economist at Nordhavn Bank in Copenhagen. “A door left half open is still a door.”",
+            "Lindgren reiterated that the decision in September would depend on the bank’s new forecasts. “Data, not dates,” she said, a phrase she has now used at three consecutive meetings.",
+        ),
+        "quotes": [
+            ("indirect", "cut possible in autumn", "Central bank", "signals"),
+            ("indirect", "it could begin cutting borrowing costs in the autumn if inflation continued to ease", "The European Central Bank", "signalled"),
+            ("mixed", "price pressures were “clearly fading” but that the bank needed to see more data on wages before acting", "ECB President Sofia Lindgren", "told"),
+            ("direct", "“We are not there yet,”", ("she", "in", "yet,” she said"), ("said", "in", "yet,” she said")),
+            ("direct", "“But we can see the path.”", ("she", "in", "yet,” she said"), ("said", "in", "yet,” she said")),
+            ("indirect", "Inflation in the 20 countries that use the euro fell to 2.6% in May, down from a peak of more than 10% in late 2022", "Eurostat", "according to"),
+            ("direct", "“I know what you want me to say, and I am not going to say it.”", ("she", "in", "she interjected"), "interjected"),
+            ("mixed", "keeping rates high for too long risked “choking off” a fragile recovery", "Bank of Italy governor Paolo Ferri", ("said", "in", "Ferri said")),
+            ("indirect", "wage growth of more than 4% a year is incompatible with the bank’s 2% target", "Germany’s Bundesbank", "argued"),
+            ("direct", "“She gave them just enough,”", "Tomas Berg", ("said", "in", "said Tomas")),
+            ("direct", "“A door left half open is still a door.”", "Tomas Berg", ("said", "in", "said Tomas")),
+            ("indirect", "the decision in September would depend on the bank’s new forecasts", ("Lindgren", "in", "Lindgren reiterated"), "reiterated"),
+            ("direct", "“Data, not dates,”", ("she", "in", "dates,” she said"), ("said", "in", "dates,” she said")),
+        ],
+        "ents": """
+            DATE: autumn*2 | Thursday | May | late 2022 | September*2 | last week
+            GPE: FRANKFURT | Germany | Copenhagen
+            ORG: Wire | European Central Bank | ECB | Eurostat | European Union | Bank of Italy | Bundesbank | Nordhavn Bank
+            PERCENT: 3.25% | 2.6% | more than 10% | more than 4% | 2%
+            PERSON: Sofia Lindgren | Lindgren*2 | Paolo Ferri | Tomas Berg
+            CARDINAL: 20 | three
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 15 foreign affairs: regional summit (relative-clause cue, anonymous sources)
+ARTICLES.append(
+    {
+        "topic": "foreign affairs",
+        "text": article(
+            "Southeast Asian leaders split over response to South China Sea clash",
+            "JAKARTA, Indonesia — Southeast Asian leaders ended a two-day summit on Friday without agreeing on a joint statement about last week’s collision between Chinese and Philippine coast guard ships, diplomats said, exposing deep divisions within the regional bloc.",
+            "The Philippines had pushed for language condemning what its foreign minister, Ramon Villanueva, called “dangerous and unlawful manoeuvres” by Chinese vessels near Second Thomas Shoal. Several members with close economic ties to Beijing objected, according to two diplomats who attended the closed-door sessions and spoke on condition of anonymity.",
+            "Villanueva did not hide his frustration. “If we cannot agree that ramming a ship is wrong, what exactly can we agree on?” he said at a news conference. He added that Manila would raise the incident at the United Nations.",
+            "Indonesian President Budi Santoso, the summit’s host, played down the dispute. He said the bloc remained united on “the big picture” and that differences over wording should not be exaggerated.",
+            "“Family members argue about words. They are still family,” Santoso told reporters.",
+            "China’s foreign ministry, responding to questions in Beijing, said the Philippine vessel had “deliberately provoked” the incident and urged Manila to stop “stirring up trouble” in the region.",
+            "The summit did produce agreements on electricity trading and disaster relief, including a plan to link national power grids by 2035. Officials said the grid plan could cut the region’s energy costs by as much as 8%.",
+            "The next summit is due to be held in Vientiane in October.",
+        ),
+        "quotes": [
+            ("indirect", "Southeast Asian leaders ended a two-day summit on Friday without agreeing on a joint statement about last week’s collision between Chinese and Philippine coast guard ships", ("diplomats", "in", "diplomats said"), ("said", "in", "diplomats said")),
+            ("direct", "“dangerous and unlawful manoeuvres”", "its foreign minister", "called"),
+            ("indirect", "Several members with close economic ties to Beijing objected", "two diplomats", "according to"),
+            ("direct", "“If we cannot agree that ramming a ship is wrong, what exactly can we agree on?”", ("he", "in", "on?” he said"), ("said", "in", "on?” he said")),
+            ("indirect", "Manila would raise the incident at the United Nations", ("He", "in", "He added"), "added"),
+            ("mixed", "the bloc remained united on “the big picture” and that differences over wording should not be exaggerated", ("He", "in", "He said the bloc"), ("said", "in", "He said the bloc")),
+            ("direct", "“Family members argue about words. They are still family,”", ("Santoso", "in", "Santoso told"), "told"),
+            ("mixed", "the Philippine vessel had “deliberately provoked” the incident", "China’s foreign ministry", ("said", "in", "Beijing, said")),
+            ("mixed", "Manila to stop “stirring up trouble” in the region", "China’s foreign ministry", "urged"),
+            ("indirect", "the grid plan could cut the region’s energy costs by as much as 8%", "Officials", ("said", "in", "Officials said")),
+        ],
+        "ents": """
+            NORP: Southeast Asian*2 | Chinese*2 | Philippine*2 | Indonesian
+            LOC: South China Sea | Second Thomas Shoal
+            GPE: JAKARTA | Indonesia | Philippines | Beijing*2 | Manila*2 | China*1 | Vientiane
+            DATE: two-day | Friday | last week | 2035 | October
+            PERSON: Ramon Villanueva | Villanueva*1 | Budi Santoso | Santoso*1
+            CARDINAL: two ~ to two diplomats
+            ORG: United Nations
+            PERCENT: as much as 8%
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 16 local: house fire rescue (insisted, wrote)
+ARTICLES.append(
+    {
+        "topic": "local",
+        "text": article(
+            "Neighbours pull children from burning house in Riverside",
+            "RIVERSIDE, Calif. — Two neighbours pulled three children from a burning house early Saturday before firefighters arrived, according to the Riverside Fire Department.",
+            "The fire broke out around 2:30 a.m. in the kitchen of a single-storey home on Magnolia Avenue, Battalion Chief Renee Castillo said. The children, the youngest of them four years old, were treated for smoke inhalation and released from hospital on Sunday. Their mother, who was working a night shift, was not home.",
+            "Marcus Reed, 29, said he was woken by the smell of smoke and ran outside to see flames in the kitchen window. He kicked in the back door with another neighbour, Luis Ortega.",
+            "“I could hear the little one crying but I couldn’t see anything,” Reed said. “Luis had his phone light on, and we just followed the sound.”",
+            "Ortega, a delivery driver, was more modest. “Anybody on this street would have done the same,” he insisted. “Marcus went in first. I just held the door.”",
+            "Castillo said the two men had taken a serious risk and urged residents not to enter burning buildings, but she praised their quick thinking. “They were very brave and very lucky,” she said. “Those are not the same thing.”",
+            "Investigators believe the fire was caused by a pan left on a stove, according to a post on the department’s Facebook page. A fundraising page set up by neighbours had raised more than $18,000 by Monday.",
+            "The children’s mother, Keisha Dawson, said in a brief statement that she could never thank the two men enough. “My babies are alive because of them,” she wrote.",
+        ),
+        "quotes": [
+            ("indirect", "Two neighbours pulled three children from a burning house early Saturday before firefighters arrived", "the Riverside Fire Department", ("according to", "in", "according to the Riverside")),
+            ("indirect", "The fire broke out around 2:30 a.m. in the kitchen of a single-storey home on Magnolia Avenue", "Battalion Chief Renee Castillo", ("said", "in", "Castillo said.")),
+            ("indirect", "he was woken by the smell of smoke and ran outside to see flames in the kitchen window", "Marcus Reed", ("said", "in", "29, said")),
+            ("direct", "“I could hear the little one crying but I couldn’t see anything,”", ("Reed", "in", "Reed said"), ("said", "in", "Reed said")),
+            ("direct", "“Luis had his phone light on, and we just followed the sound.”", ("Reed", "in", "Reed said"), ("said", "in", "Reed said")),
+            ("direct", "“Anybody on this street would have done the same,”", ("he", "in", "he insisted"), "insisted"),
+            ("direct", "“Marcus went in first. I just held the door.”", ("he", "in", "he insisted"), "insisted"),
+            ("indirect", "the two men had taken a serious risk", ("Castillo", "in", "Castillo said the two"), ("said", "in", "Castillo said the two")),
+            ("indirect", "residents not to enter burning buildings", ("Castillo", "in", "Castillo said the two"), "urged"),
+            ("direct", "“They were very brave and very lucky,”", ("she", "in", "lucky,” she said"), ("said", "in", "lucky,” she said")),
+            ("direct", "“Those are not the same thing.”", ("she", "in", "lucky,” she said"), ("said", "in", "lucky,” she said")),
+            ("indirect", "Investigators believe the fire was caused by a pan left on a stove", "a post", ("according to", "in", "according to a post")),
+            ("indirect", "she could never thank the two men enough", "The children’s mother", ("said", "in", "Dawson, said")),
+            ("direct", "“My babies are alive because of them,”", ("she", "in", "she wrote"), "wrote"),
+        ],
+        "ents": """
+            GPE: RIVERSIDE | Calif. | Riverside*1
+            ORG: Riverside Fire Department | Facebook
+            CARDINAL: Two | three | two*2
+            DATE: early Saturday | four years old | Sunday | 29 | Monday
+            TIME: around 2:30 a.m.
+            FAC: Magnolia Avenue
+            PERSON: Renee Castillo | Castillo*1 | Marcus Reed | Reed*1 | Luis Ortega | Ortega*1 | Luis ~ “Luis had | Marcus ~ “Marcus went | Keisha Dawson
+            ORDINAL: first
+            MONEY: more than $18,000
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
