@@ -129,6 +129,27 @@ def annotation_pairs(
         yield doc, as_labels(ann, a)
 
 
+def needs_tokens(fmt: str, tokens: bool = True) -> bool:
+    """Whether an export in ``fmt`` places spans on tokens: spaCy's Docs are made of
+    them, IOB tags them and JSONL writes them (unless ``--no-tokens``). doccano, Label
+    Studio, brat and JSONL without tokens give spans by character offsets."""
+    return fmt in ("spacy", "iob") or (fmt == "jsonl" and tokens)
+
+
+def stored_pairs(
+    project: Project, annotator: str, status: str = "done", *, batch_size: int = 500
+) -> Iterator[tuple[Document, Annotation]]:
+    """``annotation_pairs`` for the formats that need no tokens: documents as stored,
+    not tokenized when their tokens are not stored yet (an import leaves tokenizing to
+    first use, and tokenizing was most of such an export). Tokens made later are
+    split at every span's ends, so the spans will fit them whatever they are."""
+    a = project.annotator(annotator)
+    if a is None:
+        return
+    for doc, ann in project.iter_annotations(a, statuses_for(status), batch_size=batch_size):
+        yield doc, as_labels(ann, a)
+
+
 # writing -------------------------------------------------------------------------------
 
 
@@ -336,7 +357,9 @@ def export_project(
                 f"{name!r} has no annotations with status {status}; nothing to export.",
                 code="E334",
             )
-        pairs = annotation_pairs(project, name, status)
+        pairs = (annotation_pairs if needs_tokens(fmt, tokens) else stored_pairs)(
+            project, name, status
+        )
     report = export_pairs(
         pairs,
         Path(out),

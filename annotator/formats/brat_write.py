@@ -24,7 +24,7 @@ from typing import Any
 
 from annotator.core import DEFAULT_SCHEME, Annotation, AnnotatorError, Document, default_layer
 from annotator.formats.brat_read import CONF_MARK
-from annotator.formats.export_base import PlacedSpan, place_spans, span_index, write_failed
+from annotator.formats.export_base import PlacedSpan, place_by_offsets, span_index, write_failed
 
 _SAFE = re.compile(r"[^\w.\-]+")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))}
@@ -136,7 +136,7 @@ class BratWriter:
         return candidate
 
     def add(self, document: Document, annotation: Annotation) -> None:
-        placed = place_spans(document, annotation)
+        placed = place_by_offsets(document, annotation)
         lines = self._ann_lines(document, annotation, placed)
         name = self._unique(document)
         try:

@@ -44,7 +44,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from annotator.core import Annotation, Document, Span, default_layer
-from annotator.formats.export_base import AtomicTextFile, answer_of, place_spans, span_index
+from annotator.formats.export_base import AtomicTextFile, answer_of, place_by_offsets, span_index
 from annotator.formats.jsonl import RecordError, check_answer, external_id_for, iter_jsonl_lines
 from annotator.formats.jsonl_writer import dumps_line, export_meta
 from annotator.formats.records import (
@@ -85,7 +85,7 @@ def _offset_key(span: Span, with_label: bool) -> str:
 
 
 def doccano_from(document: Document, annotation: Annotation) -> dict[str, Any]:
-    placed = place_spans(document, annotation)
+    placed = place_by_offsets(document, annotation)
     index = span_index(placed)
     entities = [
         {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,23 @@ def tokens_of(document: Document) -> Sequence[Token]:
     return document.tokens
 
 
+def token_columns(tokens: Sequence[Token]) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
+    """The tokens' starts, ends and whitespace flags (1 or 0, or bools) as three
+    sequences: the arrays of a ``TokenArray`` as they are, else made in one pass each."""
+    starts = getattr(tokens, "starts", None)
+    ends = getattr(tokens, "ends", None)
+    ws = getattr(tokens, "ws", None)
+    if starts is not None and ends is not None and ws is not None:
+        return starts, ends, ws
+    return [t.start for t in tokens], [t.end for t in tokens], [t.ws for t in tokens]
+
+
+def _index_of(values: Sequence[int], value: int) -> int | None:
+    # Token starts and ends both rise strictly (tokens are ordered and not empty).
+    i = bisect_left(values, value)
+    return i if i < len(values) and values[i] == value else None
+
+
 def place_spans(document: Document, annotation: Annotation) -> list[PlacedSpan]:
     """The annotation's spans in output order with token indices.
 
@@ -70,14 +88,13 @@ def place_spans(document: Document, annotation: Annotation) -> list[PlacedSpan]:
     a stored token boundary, and every relation whose ends are missing: exports
     must never drop a span quietly."""
     tokens = tokens_of(document)
+    starts, ends, _ = token_columns(tokens)
     text = document.text
-    by_start = {t.start: i for i, t in enumerate(tokens)}
-    by_end = {t.end: i for i, t in enumerate(tokens)}
     placed: list[PlacedSpan] = []
     bad: list[str] = []
     for span in sorted(annotation.spans, key=span_order):
-        i = by_start.get(span.start)
-        j = by_end.get(span.end)
+        i = _index_of(starts, span.start)
+        j = _index_of(ends, span.end)
         if i is None or j is None or j < i or not 0 <= span.start < span.end <= len(text):
             bad.append(
                 f"{span.label} {span.start}-{span.end} {text[span.start : span.end]!r} "
@@ -85,13 +102,42 @@ def place_spans(document: Document, annotation: Annotation) -> list[PlacedSpan]:
             )
             continue
         placed.append(PlacedSpan(span, i, j))
-    keys = {p.span.key for p in placed}
-    for rel in annotation.relations:
-        if rel.head not in keys or rel.child not in keys:
-            bad.append(f"relation {rel.label} points at a span that cannot be placed")
+    _check_relations(annotation, placed, bad, "cannot be placed")
     if bad:
         raise SpanPlacementError(f"{describe(document)}: " + "; ".join(bad))
     return placed
+
+
+def place_by_offsets(document: Document, annotation: Annotation) -> list[PlacedSpan]:
+    """The annotation's spans in output order, for the formats that give spans by
+    character offsets alone (doccano, brat, JSONL without tokens): tokens are not
+    needed, and not consulted when the document has none (its token indices are -1).
+    A document with tokens still has every span checked against them, as
+    ``place_spans`` does; without, a span must be a non-empty part of the text (the
+    tokens made for it later are split at its ends, so it will always fit them)."""
+    if document.tokens is not None:
+        return place_spans(document, annotation)
+    n = len(document.text)
+    placed: list[PlacedSpan] = []
+    bad: list[str] = []
+    for span in sorted(annotation.spans, key=span_order):
+        if 0 <= span.start < span.end <= n:
+            placed.append(PlacedSpan(span, -1, -1))
+        else:
+            bad.append(f"{span.label} {span.start}-{span.end} is outside the text (length {n})")
+    _check_relations(annotation, placed, bad, "is not there")
+    if bad:
+        raise SpanPlacementError(f"{describe(document)}: " + "; ".join(bad))
+    return placed
+
+
+def _check_relations(
+    annotation: Annotation, placed: list[PlacedSpan], bad: list[str], why: str
+) -> None:
+    keys = {p.span.key for p in placed}
+    for rel in annotation.relations:
+        if rel.head not in keys or rel.child not in keys:
+            bad.append(f"relation {rel.label} points at a span that {why}")
 
 
 def span_index(placed: Sequence[PlacedSpan]) -> dict[SpanKey, int]:
