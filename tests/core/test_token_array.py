@@ -62,7 +62,7 @@ def _old_decode(data: bytes, text: str) -> list[Token]:
 
 @given(texts_and_tokens())
 def test_token_array_is_the_list_of_tuples(case: tuple[str, list[Token]]) -> None:
-    text, tokens = case
+    _text, tokens = case
     arr = TokenArray.from_tokens(tokens)
     assert arr == tokens and tokens == arr and list(arr) == tokens
     assert len(arr) == len(tokens)
