@@ -742,6 +742,167 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 17 culture: bronzes returned (implored, fumed, title)
+ARTICLES.append(
+    {
+        "topic": "culture",
+        "text": article(
+            "Museum agrees to return bronze sculptures to Nigeria",
+            "BERLIN — The Ethnological Museum of Berlin will return 21 bronze sculptures taken from the Kingdom of Benin in 1897, its director announced on Wednesday, ending a decade-long dispute with Nigerian authorities.",
+            "Director Helga Brandt said the museum had concluded, after two years of research with Nigerian historians, that the objects had been looted during a British military expedition and could not be kept “in good conscience.”",
+            "“These are not our objects. They never were,” Brandt said at a ceremony attended by Nigeria’s culture minister. “The only question was how long we would keep pretending otherwise.”",
+            "The minister, Adaeze Okonkwo-Bello, thanked the museum but implored other European institutions to follow its example. She said at least 3,000 objects from Benin were still held in collections in Britain, France and the United States.",
+            "“Our grandchildren should not need a visa to see their own history,” Okonkwo-Bello said.",
+            "The sculptures will go on display next year at a new museum in Benin City, the capital of Edo State. Not everyone in Germany has welcomed the decision. The conservative lawmaker Dieter Voss fumed on social media that the museum was “emptying its shelves to win applause” and called the handover “a dangerous precedent.”",
+            "Brandt dismissed the criticism. Museums are not warehouses, she said. The museum will keep replicas made with Nigerian craftsmen, and a joint exhibition is planned for 2027 under the title “Return Journey.”",
+            "The handover follows similar agreements by museums in London and Amsterdam, though the British Museum has said that a 1963 law prevents it from permanently giving up any part of its collection.",
+        ),
+        "quotes": [
+            ("indirect", "The Ethnological Museum of Berlin will return 21 bronze sculptures taken from the Kingdom of Benin in 1897", "its director", "announced"),
+            ("mixed", "the museum had concluded, after two years of research with Nigerian historians, that the objects had been looted during a British military expedition and could not be kept “in good conscience.”", "Director Helga Brandt", ("said", "in", "Brandt said the museum")),
+            ("direct", "“These are not our objects. They never were,”", ("Brandt", "in", "Brandt said at"), ("said", "in", "Brandt said at")),
+            ("direct", "“The only question was how long we would keep pretending otherwise.”", ("Brandt", "in", "Brandt said at"), ("said", "in", "Brandt said at")),
+            ("indirect", "other European institutions to follow its example", "The minister", "implored"),
+            ("indirect", "at least 3,000 objects from Benin were still held in collections in Britain, France and the United States", ("She", "in", "She said at least"), ("said", "in", "She said at least")),
+            ("direct", "“Our grandchildren should not need a visa to see their own history,”", ("Okonkwo-Bello", "in", "Okonkwo-Bello said"), ("said", "in", "Okonkwo-Bello said")),
+            ("mixed", "the museum was “emptying its shelves to win applause”", "The conservative lawmaker Dieter Voss", "fumed"),
+            ("mixed", "the handover “a dangerous precedent.”", "The conservative lawmaker Dieter Voss", "called"),
+            ("indirect", "Museums are not warehouses", ("she", "in", "warehouses, she said"), ("said", "in", "warehouses, she said")),
+            ("indirect", "a 1963 law prevents it from permanently giving up any part of its collection", "the British Museum", ("said", "in", "has said that a 1963")),
+        ],
+        "ents": """
+            GPE: Nigeria*2 | BERLIN | Kingdom of Benin | Benin*1 | Britain | France | United States | Benin City | Edo State | Germany | London | Amsterdam
+            ORG: Ethnological Museum of Berlin | British Museum
+            CARDINAL: 21 | at least 3,000
+            DATE: 1897 | Wednesday | decade-long | two years | next year | 2027 | 1963
+            NORP: Nigerian*3 | British*1 | European
+            PERSON: Helga Brandt | Brandt*2 | Adaeze Okonkwo-Bello | Okonkwo-Bello*1 | Dieter Voss
+            WORK_OF_ART: Return Journey
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 18 sports: marathon (all-caps dateline, nickname, joked)
+ARTICLES.append(
+    {
+        "topic": "sports",
+        "text": article(
+            "Kenyan Wanjiru breaks course record in Boston",
+            "BOSTON (Wire) — Kenya’s Grace Wanjiru broke the Boston Marathon course record on Monday, finishing in 2 hours, 17 minutes and 48 seconds in cool, windless conditions that had runners talking about fast times all week.",
+            "Wanjiru, 27, who trains in the highland town of Iten, pulled away from Ethiopia’s Tigist Bekele on the Newton hills and won by more than a minute. Afterwards she described the race as “just another long run with more people watching.”",
+            "“I did not look at the watch once,” she told reporters. “My coach told me to run by feel, so I ran by feel. When I saw the clock at the finish, I thought it was broken.”",
+            "Her coach, the Italian Renato Sala, said he had expected a fast time but not a record. He called Wanjiru “the most disciplined athlete I have coached in thirty years.”",
+            "In the men’s race, American Josh Tillman finished third, the best result by a U.S. man in Boston since 2014. The crowd along Boylston Street chanted his nickname, “Tilly,” as he crossed the line.",
+            "“Hearing that was the best part of my life, and I include my wedding,” Tillman joked. His wife, watching from the grandstand, later told a local television station that she would “let it slide this once.”",
+            "Race organisers said about 30,000 runners had started the race and that medical tents treated fewer patients than in recent years. The Boston Athletic Association chief executive, Mary Koenig, credited the weather. “We ordered this,” she said, “and for once someone delivered.”",
+        ),
+        "quotes": [
+            ("mixed", "the race as “just another long run with more people watching.”", ("she", "in", "Afterwards she described"), "described"),
+            ("direct", "“I did not look at the watch once,”", ("she", "in", "once,” she told"), ("told", "in", "once,” she told")),
+            ("direct", "“My coach told me to run by feel, so I ran by feel. When I saw the clock at the finish, I thought it was broken.”", ("she", "in", "once,” she told"), ("told", "in", "once,” she told")),
+            ("indirect", "he had expected a fast time but not a record", "Her coach", ("said", "in", "Sala, said")),
+            ("mixed", "Wanjiru “the most disciplined athlete I have coached in thirty years.”", ("He", "in", "He called"), "called"),
+            ("direct", "“Hearing that was the best part of my life, and I include my wedding,”", ("Tillman", "in", "Tillman joked"), "joked"),
+            ("mixed", "she would “let it slide this once.”", "His wife", ("told", "in", "later told")),
+            ("indirect", "about 30,000 runners had started the race and that medical tents treated fewer patients than in recent years", "Race organisers", ("said", "in", "organisers said")),
+            ("direct", "“We ordered this,”", ("she", "in", "this,” she said"), ("said", "in", "this,” she said")),
+            ("direct", "“and for once someone delivered.”", ("she", "in", "this,” she said"), ("said", "in", "this,” she said")),
+        ],
+        "ents": """
+            NORP: Kenyan | Italian | American
+            PERSON: Wanjiru*3 | Grace Wanjiru | Tigist Bekele | Renato Sala | Josh Tillman | Tillman*1 | Mary Koenig
+            GPE: Boston*2 | BOSTON | Kenya | Iten | Ethiopia | Newton | U.S.
+            ORG: Wire | Boston Athletic Association
+            EVENT: Boston Marathon
+            DATE: Monday | all week | 27 | thirty years | 2014 | recent years
+            TIME: 2 hours, 17 minutes and 48 seconds | more than a minute
+            ORDINAL: third
+            FAC: Boylston Street
+            CARDINAL: about 30,000
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 19 courts: bribery sentencing (ordered, according to court documents)
+ARTICLES.append(
+    {
+        "topic": "courts",
+        "text": article(
+            "Former mayor sentenced to four years for bribery",
+            "NEWARK, N.J. — A former mayor of Bayside was sentenced on Thursday to four years in federal prison for accepting more than $250,000 in bribes from developers seeking city contracts.",
+            "Raymond Kessler, 63, who led the shore town for more than a decade, pleaded guilty in March to one count of honest-services fraud. According to court documents, he took cash, a used boat and kitchen renovations in exchange for steering contracts worth about $4 million to two companies.",
+            "Before the sentence was read, Kessler stood and addressed the court. “I betrayed the people who trusted me,” he said, his voice barely audible. “I have no excuse. I only ask that my family not be punished for what I did.”",
+            "U.S. District Judge Maria Santangelo told Kessler that his apology appeared sincere but that the damage to public trust in Bayside would “take a generation to repair.” She also ordered him to forfeit $265,000.",
+            "Prosecutors had sought six years. In a sentencing memo, they argued that Kessler had “treated City Hall as a personal business” and had lied to investigators when questioned in 2021.",
+            "His lawyer, Anthony Grasso, said Kessler would report to prison in January and would not appeal. “He has accepted responsibility from day one,” Grasso said outside the courthouse.",
+            "Residents who attended the hearing were less forgiving. Donna Pirelli, who owns a bakery on Ocean Avenue, said the town had paid for Kessler’s boat “twice — once in bribes and once in higher taxes.”",
+            "Two developers charged in the case are due to stand trial in the spring. Both have pleaded not guilty.",
+        ),
+        "quotes": [
+            ("indirect", "he took cash, a used boat and kitchen renovations in exchange for steering contracts worth about $4 million to two companies", "court documents", "According to"),
+            ("direct", "“I betrayed the people who trusted me,”", ("he", "in", "me,” he said"), ("said", "in", "me,” he said")),
+            ("direct", "“I have no excuse. I only ask that my family not be punished for what I did.”", ("he", "in", "me,” he said"), ("said", "in", "me,” he said")),
+            ("mixed", "his apology appeared sincere but that the damage to public trust in Bayside would “take a generation to repair.”", "U.S. District Judge Maria Santangelo", "told"),
+            ("indirect", "him to forfeit $265,000", ("She", "in", "She also ordered"), "ordered"),
+            ("mixed", "Kessler had “treated City Hall as a personal business” and had lied to investigators when questioned in 2021", ("they", "in", "they argued"), "argued"),
+            ("indirect", "Kessler would report to prison in January and would not appeal", "His lawyer", ("said", "in", "Grasso, said")),
+            ("direct", "“He has accepted responsibility from day one,”", ("Grasso", "in", "Grasso said"), ("said", "in", "Grasso said")),
+            ("mixed", "the town had paid for Kessler’s boat “twice — once in bribes and once in higher taxes.”", "Donna Pirelli", ("said", "in", "Avenue, said")),
+        ],
+        "ents": """
+            DATE: four years*2 | Thursday | 63 | more than a decade | March | six years | 2021 | January | day one | spring
+            GPE: NEWARK | N.J. | Bayside*2 | U.S.
+            MONEY: more than $250,000 | about $4 million | $265,000
+            PERSON: Raymond Kessler | Kessler*5 | Maria Santangelo | Anthony Grasso | Grasso*1 | Donna Pirelli
+            CARDINAL: one ~ to one count | two ~ to two companies | Two
+            ORG: City Hall
+            FAC: Ocean Avenue
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 20 interview: volcanologist (speaker earlier in the paragraph, no cue)
+ARTICLES.append(
+    {
+        "topic": "interview",
+        "text": article(
+            "A conversation with volcanologist Ruth Okoro",
+            "REYKJAVIK, Iceland — Ruth Okoro has spent most of the past two decades standing closer to erupting volcanoes than is strictly sensible. The British-Nigerian volcanologist, who now leads the eruption forecasting group at the University of Iceland, is unapologetic about it.",
+            "“You cannot forecast something you have never watched closely,” she says. “The instruments tell you a lot. Standing there tells you the rest.”",
+            "Her group made headlines last year when it warned, nine hours in advance, that a fissure would open near the fishing town of Grindavik. Okoro insists the forecast was a team effort and that luck played a part.",
+            "She is blunter about the state of monitoring elsewhere. “There are volcanoes near big cities in Indonesia, in the Philippines, in Latin America, with one seismometer and a man who checks it on Tuesdays,” she says. “That is not a monitoring network. That is a hope.”",
+            "Okoro is also frank about the emotional cost of the work. Two of her former colleagues died in 2014, when a volcano in Japan erupted without warning while they were collecting gas samples. “I think about them every time I put on the boots.”",
+            "Asked whether she would encourage her own daughter to follow her into the field, she laughs, then turns serious. She would encourage it as long as the girl learned to respect the mountain first, she says.",
+            "Her next project is a public one. Okoro is writing a book for teenagers, provisionally titled “Fire Underfoot,” and has joined the advisory board of the Icelandic Met Office, which she praises for “telling people the truth, even when the truth is boring.”",
+            "Before we part, she offers a last piece of advice for anyone visiting an eruption site: “Stay upwind. Respect the rope. And if the scientists start running, do not stop to film it.”",
+        ),
+        "quotes": [
+            ("direct", "“You cannot forecast something you have never watched closely,”", ("she", "in", "closely,” she says"), ("says", "in", "closely,” she says")),
+            ("direct", "“The instruments tell you a lot. Standing there tells you the rest.”", ("she", "in", "closely,” she says"), ("says", "in", "closely,” she says")),
+            ("indirect", "a fissure would open near the fishing town of Grindavik", ("it", "in", "when it warned"), "warned"),
+            ("indirect", "the forecast was a team effort and that luck played a part", ("Okoro", "in", "Okoro insists"), "insists"),
+            ("direct", "“There are volcanoes near big cities in Indonesia, in the Philippines, in Latin America, with one seismometer and a man who checks it on Tuesdays,”", ("she", "in", "Tuesdays,” she says"), ("says", "in", "Tuesdays,” she says")),
+            ("direct", "“That is not a monitoring network. That is a hope.”", ("she", "in", "Tuesdays,” she says"), ("says", "in", "Tuesdays,” she says")),
+            ("direct", "“I think about them every time I put on the boots.”", ("Okoro", "in", "Okoro is also frank"), None),
+            ("indirect", "She would encourage it as long as the girl learned to respect the mountain first", ("she", "in", "first, she says"), ("says", "in", "first, she says")),
+            ("direct", "“telling people the truth, even when the truth is boring.”", ("she", "in", "which she praises"), "praises"),
+            ("direct", "“Stay upwind. Respect the rope. And if the scientists start running, do not stop to film it.”", ("she", "in", "part, she offers"), "offers"),
+        ],
+        "ents": """
+            PERSON: Ruth Okoro*2 | Okoro*3
+            GPE: REYKJAVIK | Iceland*1 | Grindavik | Indonesia | Philippines | Japan
+            DATE: past two decades | last year | Tuesdays | 2014
+            NORP: British | Nigerian
+            ORG: University of Iceland | Icelandic Met Office
+            TIME: nine hours
+            LOC: Latin America
+            CARDINAL: one ~ with one seismometer | Two
+            WORK_OF_ART: Fire Underfoot
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
