@@ -68,9 +68,22 @@ class AnnotationStore(Store):
             OrderedDict()
         )
         self._ann_lock = threading.Lock()  # the window reads from worker threads
+        self._ann_stamp: dict[tuple[int, int], int] = {}
 
     def load_annotation(self, doc_id: int, annotator: Annotator) -> Annotation | None:
         key = (doc_id, annotator.id or 0)
+        counter = self.db.data_version
+        stamp = counter.current() if counter is not None else None
+        if stamp is not None:
+            # Nothing committed since this copy was read or checked: not even its head
+            # row needs reading (storage/commit_counter.py).
+            with self._ann_lock:
+                fresh = self._ann_stamp.get(key) == stamp and key in self._ann_cache
+                if fresh:
+                    self._ann_cache.move_to_end(key)
+                    found = self._ann_cache[key][1].copy()
+                    found.annotator = annotator.name
+                    return found
         with self.db.session() as s:
             conn = s.connection()
             head = conn.execute(_HEAD, {"doc_id": doc_id, "who": annotator.id}).first()
@@ -81,15 +94,25 @@ class AnnotationStore(Store):
                 cached = self._ann_cache.get(key)
                 if cached is not None and cached[0] == seen:
                     self._ann_cache.move_to_end(key)
+                    self._stamp(key, stamp)
                     found = cached[1].copy()
                     found.annotator = annotator.name
                     return found
             ann = annotations_from(conn, [head], annotator.name)[0]
         with self._ann_lock:
             self._ann_cache[key] = (seen, ann.copy())
+            self._stamp(key, stamp)
             while len(self._ann_cache) > _ANNOTATION_CACHE:
-                self._ann_cache.popitem(last=False)
+                gone, _ = self._ann_cache.popitem(last=False)
+                self._ann_stamp.pop(gone, None)
         return ann
+
+    def _stamp(self, key: tuple[int, int], stamp: int | None) -> None:
+        """Under ``_ann_lock``: the commit count at which ``key``'s copy was current."""
+        if stamp is None:
+            self._ann_stamp.pop(key, None)
+        else:
+            self._ann_stamp[key] = stamp
 
     def load_annotations(
         self,

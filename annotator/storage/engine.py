@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core import AnnotatorError
+from annotator.storage.commit_counter import DataVersion
 from annotator.storage.models import Base
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -318,6 +319,8 @@ class Database:
             ) from exc
         self.backend = url.get_backend_name()
         self.is_sqlite = self.backend == "sqlite"
+        # a SQLite file's commit count (storage/commit_counter.py); None: always read
+        self.data_version: DataVersion | None = None
         self.busy_timeout_ms = busy_timeout_ms
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
@@ -327,6 +330,7 @@ class Database:
                 # refused untouched.
                 self._refuse_newer_file(Path(url.database))
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                self.data_version = DataVersion(Path(url.database))
             kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
         else:
             # A shared server: renew connections before a typical idle timeout. No
@@ -445,4 +449,6 @@ class Database:
         return self.write_sessions()
 
     def dispose(self) -> None:
+        if self.data_version is not None:
+            self.data_version.close()
         self.engine.dispose()

@@ -15,10 +15,26 @@ from annotator.storage.rows import ANNOTATOR_COLUMNS, annotator_from
 
 
 class SettingsStore(Store):
+    # key -> (the file's commit count when read, the value): a window reads a few
+    # settings per article opened, and they change far less often than that.
+    _settings_seen: dict[str, tuple[int, str | None]] | None = None
+
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        with self.db.session() as s:
-            value = s.scalar(select(SettingRow.value).where(SettingRow.key == key))
-            return value if value is not None else default
+        counter = self.db.data_version
+        stamp = counter.current() if counter is not None else None
+        seen = self._settings_seen
+        if seen is None:
+            seen = self._settings_seen = {}
+        hit = seen.get(key) if stamp is not None else None
+        if hit is not None and hit[0] == stamp:
+            value = hit[1]
+        else:
+            # the count is read before the row: the row is at least that new
+            with self.db.session() as s:
+                value = s.scalar(select(SettingRow.value).where(SettingRow.key == key))
+            if stamp is not None:
+                seen[key] = (stamp, value)
+        return value if value is not None else default
 
     def set_setting(self, key: str, value: str) -> None:
         with self._write_tx() as s:
