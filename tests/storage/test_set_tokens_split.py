@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core import Annotation, Document, Span, SpanKey, Token
+from annotator.core import Annotation, Document, Layer, Origin, QuoteKind, Span, SpanKey, Token
 from annotator.storage import Database
 from annotator.storage.repository import Repository
 
@@ -66,3 +66,22 @@ def test_fit_stored_tokens_splits_stored_tokens_at_new_offsets(tmp_path: Path) -
     assert bare.id is not None
     assert repo.fit_stored_tokens({bare.id: [3]}) == 0
     assert repo.get_document(bare.id).tokens is None
+
+
+def test_import_batch_stores_span_values_as_the_columns_would(tmp_path: Path) -> None:
+    """The bulk path writes span rows without the bind processors: a confidence given
+    as an integer is still stored as a float, kinds and origins by their names."""
+    repo = Repository(Database(tmp_path / "p.db"))
+    quote = Span(0, 33, "QUOTE", Layer.QUOTES, Origin.EDITED, QuoteKind.MIXED, 1)  # type: ignore[arg-type]
+    ent = Span(*US, "GPE", Layer.ENTS, Origin.SUGGESTED, None, 0.25)
+    doc = Document(TEXT, "d1")
+    repo.import_batch([doc], [(0, Annotation(None, "alice", spans=[quote, ent]))])
+    who = repo.annotator("alice")
+    assert who is not None and doc.id is not None
+    stored = repo.load_annotation(doc.id, who)
+    assert stored is not None
+    got = {s.key: s for s in stored.spans}
+    assert got[quote.key].kind == QuoteKind.MIXED and got[quote.key].origin == Origin.EDITED
+    assert got[quote.key].confidence == 1.0 and type(got[quote.key].confidence) is float
+    assert got[ent.key].origin == Origin.SUGGESTED and got[ent.key].confidence == 0.25
+    assert got[ent.key].kind is None
