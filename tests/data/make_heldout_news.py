@@ -903,6 +903,174 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 21 politics: foreign-buyer ban (wondered aloud why)
+ARTICLES.append(
+    {
+        "topic": "politics",
+        "text": article(
+            "Australian lawmakers pass ban on foreign buyers of existing homes",
+            "CANBERRA (Wire) — Australia’s parliament passed a two-year ban on foreign buyers purchasing existing homes on Wednesday, after the government argued that the measure would free up thousands of properties for young buyers.",
+            "Housing Minister Claire O’Brien told the House of Representatives that foreign purchases had “distorted” prices in parts of Sydney and Melbourne. “This is not about nationality,” she said. “It is about whether a nurse in western Sydney can ever own the home she rents.”",
+            "The opposition voted against the bill. Its housing spokesman, Peter Nguyen, argued that foreign buyers accounted for less than 1% of sales and that the ban was “a headline in search of a policy.” He wondered aloud why the government had not tackled zoning rules that block new apartments.",
+            "Real estate groups warned of unintended consequences. The Property Council of Australia said in a statement that the ban could deter foreign developers who build new housing, and urged the government to exempt off-the-plan purchases.",
+            "Economists were divided. “You will see a small effect at the very top of the market and almost none where young families are actually looking,” said Dr. Helen Zhou of the University of Melbourne.",
+            "Others were more positive. Saul Abrams, an economist at Harbourside Capital, said the ban was “a reasonable experiment” as long as the government published data on its effects. “If it does not work, we will know within eighteen months,” he added.",
+            "The ban will take effect on April 1 and expire after two years unless parliament extends it. According to the Australian Taxation Office, foreign buyers purchased about 5,400 existing homes in the last financial year.",
+        ),
+        "quotes": [
+            ("indirect", "the measure would free up thousands of properties for young buyers", ("the government", "in", "the government argued"), ("argued", "in", "government argued")),
+            ("mixed", "foreign purchases had “distorted” prices in parts of Sydney and Melbourne", "Housing Minister Claire O’Brien", "told"),
+            ("direct", "“This is not about nationality,”", ("she", "in", "nationality,” she said"), ("said", "in", "nationality,” she said")),
+            ("direct", "“It is about whether a nurse in western Sydney can ever own the home she rents.”", ("she", "in", "nationality,” she said"), ("said", "in", "nationality,” she said")),
+            ("mixed", "foreign buyers accounted for less than 1% of sales and that the ban was “a headline in search of a policy.”", "Its housing spokesman", ("argued", "in", "Nguyen, argued")),
+            ("indirect", "why the government had not tackled zoning rules that block new apartments", ("He", "in", "He wondered"), "wondered aloud"),
+            ("indirect", "the ban could deter foreign developers who build new housing", "The Property Council of Australia", ("said", "in", "Australia said")),
+            ("indirect", "the government to exempt off-the-plan purchases", "The Property Council of Australia", "urged"),
+            ("direct", "“You will see a small effect at the very top of the market and almost none where young families are actually looking,”", "Dr. Helen Zhou of the University of Melbourne", ("said", "in", "said Dr.")),
+            ("mixed", "the ban was “a reasonable experiment” as long as the government published data on its effects", "Saul Abrams", ("said", "in", "Capital, said")),
+            ("direct", "“If it does not work, we will know within eighteen months,”", ("he", "in", "he added"), "added"),
+            ("indirect", "foreign buyers purchased about 5,400 existing homes in the last financial year", "the Australian Taxation Office", "According to"),
+        ],
+        "ents": """
+            NORP: Australian*1
+            GPE: CANBERRA | Australia*1 | Sydney*2 | Melbourne*1
+            ORG: Wire | House of Representatives | Property Council of Australia | University of Melbourne | Harbourside Capital | Australian Taxation Office
+            DATE: two-year | Wednesday | eighteen months | April 1 | two years | last financial year
+            PERSON: Claire O’Brien | Peter Nguyen | Helen Zhou | Saul Abrams
+            PERCENT: less than 1%
+            CARDINAL: about 5,400
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 22 business: pilots' strike vote (accused X of, company as speaker)
+ARTICLES.append(
+    {
+        "topic": "business",
+        "text": article(
+            "Pilots at SkyLink Airways vote to strike over pay",
+            "DUBLIN — Pilots at SkyLink Airways voted overwhelmingly to strike after talks on a new pay deal collapsed, their union said on Tuesday, raising the prospect of widespread cancellations during the summer.",
+            "The Irish Airline Pilots’ Association said 94% of its members who voted backed industrial action. Its president, Captain Niamh Doyle, accused the airline of treating pilots “like a cost to be cut rather than people to be kept.”",
+            "“Our pilots have not had a real pay rise since 2019,” Doyle said. “Fuel is up, fares are up, profits are up. The only thing that has gone down is the value of our salaries.”",
+            "SkyLink, Ireland’s second-largest carrier, said it was “disappointed” by the vote and called the union’s demand for a 23% increase “simply unaffordable.” Chief executive Mark Delaney told RTÉ radio that the airline had offered 9% over two years and remained open to talks.",
+            "“We cannot pay money we do not have,” Delaney said. “If they walk out in July, they are walking out on their own passengers.”",
+            "The union has said it will give two weeks’ notice before any stoppage. Travel agents reported a surge of calls from worried customers on Tuesday, according to the Irish Travel Agents Association, which urged travellers not to cancel bookings yet.",
+            "Transport Minister Eamon Flood urged both sides to return to the table and said the government would not intervene directly. “This is a dispute between an employer and its workers,” he said. “My job is to make sure the public is not the one paying for it.”",
+        ),
+        "quotes": [
+            ("indirect", "Pilots at SkyLink Airways voted overwhelmingly to strike after talks on a new pay deal collapsed", "their union", ("said", "in", "union said on")),
+            ("indirect", "94% of its members who voted backed industrial action", "The Irish Airline Pilots’ Association", ("said", "in", "Association said")),
+            ("mixed", "the airline of treating pilots “like a cost to be cut rather than people to be kept.”", "Its president", "accused"),
+            ("direct", "“Our pilots have not had a real pay rise since 2019,”", ("Doyle", "in", "Doyle said"), ("said", "in", "Doyle said")),
+            ("direct", "“Fuel is up, fares are up, profits are up. The only thing that has gone down is the value of our salaries.”", ("Doyle", "in", "Doyle said"), ("said", "in", "Doyle said")),
+            ("mixed", "it was “disappointed” by the vote", ("SkyLink", "in", "SkyLink, Ireland’s"), ("said", "in", "carrier, said")),
+            ("mixed", "the union’s demand for a 23% increase “simply unaffordable.”", ("SkyLink", "in", "SkyLink, Ireland’s"), "called"),
+            ("indirect", "the airline had offered 9% over two years and remained open to talks", "Chief executive Mark Delaney", "told"),
+            ("direct", "“We cannot pay money we do not have,”", ("Delaney", "in", "Delaney said"), ("said", "in", "Delaney said")),
+            ("direct", "“If they walk out in July, they are walking out on their own passengers.”", ("Delaney", "in", "Delaney said"), ("said", "in", "Delaney said")),
+            ("indirect", "it will give two weeks’ notice before any stoppage", "The union", ("said", "in", "union has said")),
+            ("indirect", "Travel agents reported a surge of calls from worried customers on Tuesday", "the Irish Travel Agents Association", "according to"),
+            ("indirect", "travellers not to cancel bookings yet", "the Irish Travel Agents Association", ("urged", "in", "which urged")),
+            ("indirect", "both sides to return to the table", "Transport Minister Eamon Flood", ("urged", "in", "Flood urged")),
+            ("indirect", "the government would not intervene directly", "Transport Minister Eamon Flood", ("said", "in", "and said the government")),
+            ("direct", "“This is a dispute between an employer and its workers,”", ("he", "in", "workers,” he said"), ("said", "in", "workers,” he said")),
+            ("direct", "“My job is to make sure the public is not the one paying for it.”", ("he", "in", "workers,” he said"), ("said", "in", "workers,” he said")),
+        ],
+        "ents": """
+            ORG: SkyLink Airways*2 | SkyLink*1 | Irish Airline Pilots’ Association | RTÉ | Irish Travel Agents Association
+            GPE: DUBLIN | Ireland
+            DATE: Tuesday*2 | summer | 2019 | two years | July | two weeks
+            PERCENT: 94% | 23% | 9%
+            PERSON: Niamh Doyle | Doyle*1 | Mark Delaney | Delaney*1 | Eamon Flood
+            ORDINAL: second
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 23 science: lunar lander (announced, company as speaker)
+ARTICLES.append(
+    {
+        "topic": "science",
+        "text": article(
+            "Private lunar lander touches down near Moon’s south pole",
+            "HOUSTON — A lunar lander built by the Texas company Polaris Aerospace touched down near the Moon’s south pole on Saturday, becoming the first privately built spacecraft to land intact in the region, the company said.",
+            "The robotic craft, named Kestrel, sent its first images back to Earth about 40 minutes after landing. “We are on the surface, we are upright and we are talking to the ground,” flight director Leila Haddad announced to cheers in mission control.",
+            "The landing came after a tense final descent. Haddad said the lander’s guidance computer had briefly lost track of its position about two kilometres above the surface and switched to a backup system. “For about eleven seconds, nobody in this room breathed,” she said.",
+            "Kestrel is carrying six instruments for NASA under a $118 million contract, including a drill that will search for water ice in the permanently shadowed soil. NASA Administrator Robert Elling called the landing “a historic day for commercial spaceflight” and said the agency hoped to use the data to plan crewed missions before 2030.",
+            "Not every mission has been so lucky. Two earlier private landers, one from Japan and one from Israel, crashed on the surface, and a third tipped onto its side last year. Polaris chief executive Dana Morales said the company had learned from those failures. “Everyone in this business reads everyone else’s accident reports,” she said.",
+            "The lander is expected to operate for about ten days, until the Sun sets at the landing site and temperatures fall below minus 170 degrees Celsius. Engineers do not expect it to survive the lunar night.",
+            "Shares of Polaris, which listed on the Nasdaq in 2023, rose 31% in after-hours trading.",
+        ),
+        "quotes": [
+            ("indirect", "A lunar lander built by the Texas company Polaris Aerospace touched down near the Moon’s south pole on Saturday, becoming the first privately built spacecraft to land intact in the region", ("the company", "in", "the company said"), ("said", "in", "the company said")),
+            ("direct", "“We are on the surface, we are upright and we are talking to the ground,”", "flight director Leila Haddad", "announced"),
+            ("indirect", "the lander’s guidance computer had briefly lost track of its position about two kilometres above the surface and switched to a backup system", ("Haddad", "in", "Haddad said"), ("said", "in", "Haddad said")),
+            ("direct", "“For about eleven seconds, nobody in this room breathed,”", ("she", "in", "breathed,” she said"), ("said", "in", "breathed,” she said")),
+            ("mixed", "the landing “a historic day for commercial spaceflight”", "NASA Administrator Robert Elling", "called"),
+            ("indirect", "the agency hoped to use the data to plan crewed missions before 2030", "NASA Administrator Robert Elling", ("said", "in", "and said the agency")),
+            ("indirect", "the company had learned from those failures", "Polaris chief executive Dana Morales", ("said", "in", "Morales said")),
+            ("direct", "“Everyone in this business reads everyone else’s accident reports,”", ("she", "in", "reports,” she said"), ("said", "in", "reports,” she said")),
+        ],
+        "ents": """
+            LOC: Moon*2 | Earth | Sun
+            GPE: HOUSTON | Texas | Japan | Israel
+            ORG: Polaris Aerospace | Polaris*2 | NASA*2 | Nasdaq
+            DATE: Saturday | 2030 | last year | about ten days | 2023
+            ORDINAL: first*2 | third
+            PRODUCT: Kestrel*2
+            TIME: about 40 minutes | about eleven seconds
+            PERSON: Leila Haddad | Haddad*1 | Robert Elling | Dana Morales
+            QUANTITY: about two kilometres | below minus 170 degrees Celsius
+            CARDINAL: six | Two | one*2
+            MONEY: $118 million
+            PERCENT: 31%
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 24 local: skate park (quipped, noun cue "claim", relative "what one called")
+ARTICLES.append(
+    {
+        "topic": "local",
+        "text": article(
+            "Planning board rejects skate park plan for Elm Grove",
+            "ELM GROVE, Wis. — The village planning board voted 4-3 on Monday to reject a proposed skate park in Centennial Park after neighbours complained about noise, traffic and what one called “the inevitable graffiti.”",
+            "The plan, pushed by a group of parents and teenagers for almost three years, would have built a concrete skate bowl on an unused tennis court. Supporters presented a petition with more than 1,100 signatures.",
+            "Sixteen-year-old Maya Lindholm, who has skated since she was eight, pleaded with the board before the vote. “We are not asking for a mall,” she said. “We are asking for a place where nobody calls the police on us for doing a kickflip.”",
+            "Board member Gerald Hoffman, who lives two streets from the park, said he supported “the idea of a skate park” but not in that location. He argued that the village had not studied parking and countered a supporter’s claim that the bowl would be silent. “Concrete and wheels are not silent,” he quipped. “I have grandchildren.”",
+            "Parks director Rosa Menendez told the board that the bowl would cost about $180,000, most of it covered by a state grant that will now expire. She said the village would have to reapply next year if a new site was found.",
+            "After the vote, Lindholm’s mother, Karen Lindholm, said the families would keep pushing. “They said no tonight,” she said. “They have not heard the last of these kids.”",
+            "Village President Tom Barrett said he would ask staff to look at two other sites, including a parking lot behind the public library, before the board’s next meeting in June.",
+        ),
+        "quotes": [
+            ("direct", "“the inevitable graffiti.”", ("one", "in", "what one called"), "called"),
+            ("direct", "“We are not asking for a mall,”", ("she", "in", "mall,” she said"), ("said", "in", "mall,” she said")),
+            ("direct", "“We are asking for a place where nobody calls the police on us for doing a kickflip.”", ("she", "in", "mall,” she said"), ("said", "in", "mall,” she said")),
+            ("mixed", "he supported “the idea of a skate park” but not in that location", "Board member Gerald Hoffman", ("said", "in", "park, said he")),
+            ("indirect", "the village had not studied parking", ("He", "in", "He argued"), "argued"),
+            ("indirect", "the bowl would be silent", "a supporter", "claim"),
+            ("direct", "“Concrete and wheels are not silent,”", ("he", "in", "he quipped"), "quipped"),
+            ("direct", "“I have grandchildren.”", ("he", "in", "he quipped"), "quipped"),
+            ("indirect", "the bowl would cost about $180,000, most of it covered by a state grant that will now expire", "Parks director Rosa Menendez", "told"),
+            ("indirect", "the village would have to reapply next year if a new site was found", ("She", "in", "She said the village"), ("said", "in", "She said the village")),
+            ("indirect", "the families would keep pushing", "Lindholm’s mother", ("said", "in", "Lindholm, said")),
+            ("direct", "“They said no tonight,”", ("she", "in", "tonight,” she said"), ("said", "in", "tonight,” she said")),
+            ("direct", "“They have not heard the last of these kids.”", ("she", "in", "tonight,” she said"), ("said", "in", "tonight,” she said")),
+            ("indirect", "he would ask staff to look at two other sites, including a parking lot behind the public library, before the board’s next meeting in June", "Village President Tom Barrett", ("said", "in", "Barrett said")),
+        ],
+        "ents": """
+            GPE: Elm Grove | ELM GROVE | Wis.
+            CARDINAL: 4-3 | more than 1,100 | two*2
+            DATE: Monday | almost three years | Sixteen-year-old | eight | next year | June
+            FAC: Centennial Park
+            PERSON: Maya Lindholm | Karen Lindholm | Lindholm*1 | Gerald Hoffman | Rosa Menendez | Tom Barrett
+            MONEY: about $180,000
+            TIME: tonight
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
