@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from annotator.core import Layer, Origin, Span
+from annotator.nlp.quotes_arrays import arrays_of
 from annotator.nlp.rules import title_length
 
 # spaCy's ``ner`` gives no per-entity score; a number would be invented. A span
@@ -31,16 +32,32 @@ def entity_spans(
     ``dropped`` instead of returned. ``confidence`` is the pipeline's own score
     for the entity (see :func:`entity_scores`), else ``None``: never made up.
     """
+    return [
+        Span(s, e, label, Layer.ENTS, Origin.SUGGESTED, None, score)
+        for s, e, label, score in entity_rows(doc, scheme_labels=scheme_labels, dropped=dropped)
+    ]
+
+
+def entity_rows(
+    doc: Doc,
+    *,
+    scheme_labels: Collection[str] | None,
+    dropped: Counter[str],
+) -> list[tuple[int, int, str, float | None]]:
+    """:func:`entity_spans` as ``(start, end, label, score)`` tuples, without
+    building ``Span`` objects (what the pipeline component sends back)."""
     scores = entity_scores(doc)
-    out: list[Span] = []
-    for ent in doc.ents:
+    arrays = arrays_of(doc)
+    space, punct, texts = arrays.is_space, arrays.is_punct, arrays.texts
+    out: list[tuple[int, int, str, float | None]] = []
+    for ent in arrays.ents:
         label = ent.label_
         if scheme_labels is not None and label not in scheme_labels:
             dropped[label] += 1
             continue
         start, end = ent.start, ent.end
         while start < end and (
-            doc[start].is_space or doc[start].is_punct or doc[start].lower_ in _LEADING_DROP
+            space[start] or punct[start] or doc[start].lower_ in _LEADING_DROP
         ):
             start += 1
         if label == "PERSON":
@@ -48,17 +65,15 @@ def entity_spans(
             while start < end - 1 and (n := title_length(doc, start)) and start + n < end:
                 start += n
         while end > start and (
-            doc[end - 1].is_space
-            or doc[end - 1].text in _POSSESSIVE
-            or (doc[end - 1].is_punct and doc[end - 1].text not in (")", "%", "."))
+            space[end - 1]
+            or texts[end - 1] in _POSSESSIVE
+            or (punct[end - 1] and texts[end - 1] not in (")", "%", "."))
         ):
             end -= 1
         if start >= end:
             continue
-        s = doc[start].idx
-        e = doc[end - 1].idx + len(doc[end - 1].text)
         score = scores.get((ent.start, ent.end, label))
-        out.append(Span(s, e, label, Layer.ENTS, Origin.SUGGESTED, None, score))
+        out.append((arrays.idx[start], arrays.ends[end - 1], label, score))
     return out
 
 
@@ -82,7 +97,7 @@ def entity_scores(doc: Doc) -> dict[tuple[int, int, str], float]:
                 found[key] = max(score, found.get(key, 0.0))
     names = [n for n in SCORE_EXTENSIONS if SpacySpan.has_extension(n)]
     if names:
-        for ent in doc.ents:
+        for ent in arrays_of(doc).ents:
             for name in names:
                 score = _as_score(getattr(ent._, name))
                 if score is not None:

@@ -8,10 +8,10 @@ list of ``QuoteCandidate`` in token indices. Turning them into ``Span`` and
 
 from __future__ import annotations
 
-from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM
 from spacy.tokens import Doc, Token
 
 from annotator.core import QuoteKind
+from annotator.nlp.quotes_arrays import arrays_of, doc_session
 from annotator.nlp.quotes_common import (
     CONF_HIGH,
     CONF_MEDIUM,
@@ -40,13 +40,16 @@ class ParseQuoteFinder(IndirectQuotes):
     # -- the main entry -----------------------------------------------------
 
     def find(self, doc: Doc, *, indirect_cognition: bool = False) -> list[QuoteCandidate]:
+        with doc_session(doc):  # per-token columns and memos, read once for every rule
+            return self._find(doc, indirect_cognition=indirect_cognition)
+
+    def _find(self, doc: Doc, *, indirect_cognition: bool) -> list[QuoteCandidate]:
+        arrays = arrays_of(doc)
         quotes = direct_quotes(doc)
         qidx = quote_index(doc, quotes)
         paras = paragraph_ids(doc)
-        # per-token flags from one array call: a Token object per token costs more
-        flags = doc.to_array([IS_ALPHA, LIKE_NUM, IS_PUNCT]).tolist() if len(doc) else []
-        self._doc_words = [bool(a or n) for a, n, _ in flags]
-        self._doc_punct = [bool(p) for _, _, p in flags]
+        self._doc_words = arrays.words
+        self._doc_punct = [bool(p) for p in arrays.is_punct]
         out: list[QuoteCandidate] = []
         indirect = self._indirect(doc, quotes, qidx, paras, cognition=indirect_cognition)
         self._attribute_direct(doc, quotes, qidx, paras)
@@ -127,10 +130,12 @@ class ParseQuoteFinder(IndirectQuotes):
         """Cue span, speaker token and confidence for one quoted segment."""
         para = paras[q.start]
         # 1. the parse: a cue outside the quote governing a token inside it
+        heads = arrays_of(doc).heads
         for i in range(q.start, q.end):
-            head = doc[i].head
-            if q.start <= head.i < q.end or qidx[head.i] >= 0 or paras[head.i] != para:
+            h = heads[i]
+            if q.start <= h < q.end or qidx[h] >= 0 or paras[h] != para:
                 continue
+            head = doc[h]
             cue = self.cue_of(head, cognition=False)
             if cue is not None:
                 return cue[0], self.subject_of(head), CONF_HIGH
@@ -272,7 +277,7 @@ class ParseQuoteFinder(IndirectQuotes):
 
 
 def _has_person_before(doc: Doc, tok: Token) -> bool:
-    return any(e.label_ in ("PERSON", "ORG") and e.end <= tok.i for e in doc.ents)
+    return any(e.label_ in ("PERSON", "ORG") and e.end <= tok.i for e in arrays_of(doc).ents)
 
 
 __all__ = ["ParseQuoteFinder", "pronoun_referent"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Token
 
 from annotator.core import QuoteKind
+from annotator.nlp.quotes_arrays import arrays_of
 from annotator.nlp.quotes_marks import QuoteSegment, find_quote_segments
 
 # docs/QUOTES.md §5: high = direct + same-sentence cue + named speaker; medium =
@@ -83,30 +83,29 @@ def char_to_token(doc: Doc, n_chars: int | None = None) -> list[int]:
 
 def direct_quotes(doc: Doc) -> list[DirectQuote]:
     """The balanced quoted segments, snapped outward to whole tokens."""
-    segs: list[QuoteSegment] = find_quote_segments(doc.text)
+    arrays = arrays_of(doc)
+    segs: list[QuoteSegment] = find_quote_segments(arrays.text)
     if not segs:
         return []
     # the token covering a character (or the next one) is the first token ending
     # after it: a binary search instead of a table over every character
-    ends = [start + length for start, length in doc.to_array([IDX, LENGTH]).tolist()]
+    ends = arrays.ends
+    words = arrays.words
     out: list[DirectQuote] = []
     for seg in segs:
         ts = bisect_right(ends, seg.start)
         te = bisect_right(ends, seg.end - 1) + 1
         if ts >= te or te > len(doc):
             continue
-        words = sum(1 for t in doc[ts:te] if t.is_alpha or t.like_num)
-        out.append(DirectQuote(ts, te, seg.group, seg.closed, words))
+        out.append(DirectQuote(ts, te, seg.group, seg.closed, sum(words[ts:te])))
     return out
 
 
 def paragraph_ids(doc: Doc) -> list[int]:
     """Paragraph number of every token (paragraphs are separated by newlines)."""
-    # only whitespace tokens can hold a newline (whitespace_ is at most one space)
-    spaces = doc.to_array([IS_SPACE]).tolist()
-    breaks = [int(sp == 1 and "\n" in doc[i].text) for i, sp in enumerate(spaces)]
+    # only whitespace tokens can hold a newline (whitespace_ is at most one space);
     # a token's paragraph counts the breaks before it, not its own
-    return [0, *accumulate(breaks)][: len(doc)]
+    return arrays_of(doc).paras
 
 
 def quote_index(doc: Doc, quotes: list[DirectQuote]) -> list[int]:
@@ -118,25 +117,19 @@ def quote_index(doc: Doc, quotes: list[DirectQuote]) -> list[int]:
     return idx
 
 
+_OPENING = frozenset({"“", "„", "«", '"', "‘", "("})
+_CLOSING = frozenset({"”", "»", '"', "’", ")"})
+
+
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Drop whitespace and punctuation (but not quote marks that close a span) at both ends."""
-    while start < end and (
-        doc[start].is_space or (doc[start].is_punct and not _opening(doc[start]))
-    ):
+    arrays = arrays_of(doc)
+    space, punct, texts = arrays.is_space, arrays.is_punct, arrays.texts
+    while start < end and (space[start] or (punct[start] and texts[start] not in _OPENING)):
         start += 1
-    while end > start and (
-        doc[end - 1].is_space or (doc[end - 1].is_punct and not _closing(doc[end - 1]))
-    ):
+    while end > start and (space[end - 1] or (punct[end - 1] and texts[end - 1] not in _CLOSING)):
         end -= 1
     return (start, end) if start < end else None
-
-
-def _opening(tok: Token) -> bool:
-    return tok.text in {"“", "„", "«", '"', "‘"} or tok.text == "("
-
-
-def _closing(tok: Token) -> bool:
-    return tok.text in {"”", "»", '"', "’"} or tok.text == ")"
 
 
 _SENT_END = frozenset({".", "!", "?", "…", "...", ".\"", ".”"})

@@ -10,6 +10,7 @@ one share it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # opening mark -> the marks that may close it (mixed pairs occur in edited copy)
@@ -22,6 +23,18 @@ _DOUBLE_CLOSERS: dict[str, str] = {
 }
 _SINGLE_CLOSERS: dict[str, str] = {"‘": "’'", "'": "'’", "‚": "‘’"}
 _OPEN_CONTEXT = set("([{—–-/")  # a straight mark after these opens
+
+
+def _marks_pattern(closers: dict[str, str]) -> re.Pattern[str]:
+    """Every character the pairing loop reacts to (openers and closers): the
+    scan jumps from one to the next instead of looking at every character."""
+    chars = set(closers) | {c for v in closers.values() for c in v}
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+
+
+_DOUBLE_MARKS = _marks_pattern(_DOUBLE_CLOSERS)
+_SINGLE_MARKS = _marks_pattern(_SINGLE_CLOSERS)
+_SINGLE_OPENERS = re.compile("[‘']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +97,8 @@ def uses_single_marks(text: str) -> bool:
     paras = _paragraphs(text)
     opens = 0
     for ps, pe in paras:
-        for i in range(ps, pe):
-            if text[i] in "‘'" and _single_opens(text, i, ps):
+        for m in _SINGLE_OPENERS.finditer(text, ps, pe):
+            if _single_opens(text, m.start(), ps):
                 opens += 1
     return opens >= 1
 
@@ -94,6 +107,7 @@ def find_quote_segments(text: str) -> list[QuoteSegment]:
     """All balanced direct-quote segments of ``text``, in order; never raises."""
     single = uses_single_marks(text)
     closers = _SINGLE_CLOSERS if single else _DOUBLE_CLOSERS
+    marks = _SINGLE_MARKS if single else _DOUBLE_MARKS
     paras = _paragraphs(text)
     segments: list[QuoteSegment] = []
     group = 0
@@ -111,8 +125,9 @@ def find_quote_segments(text: str) -> list[QuoteSegment]:
                 start_scan = ps
         else:
             start_scan = ps
-        i = start_scan
-        while i < pe:
+        # only quote marks change anything below: visit just those
+        for m in marks.finditer(text, start_scan, pe):
+            i = m.start()
             ch = text[i]
             if open_at is None:
                 if ch in closers and _opens(text, i, ps, single):
@@ -129,7 +144,6 @@ def find_quote_segments(text: str) -> list[QuoteSegment]:
                     # the same opener again: the first one was never closed
                     pending = []
                     open_at = i
-            i += 1
         if open_at is not None:
             nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
             if nxt is not None and text[nxt[0]] in closers and _opens(text, nxt[0], nxt[0], single):

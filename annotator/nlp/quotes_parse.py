@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from annotator.nlp.quotes_arrays import arrays_of, session_of
 from annotator.nlp.quotes_common import (
     DASHES,
     trim,
@@ -32,7 +33,19 @@ class ParseReader:
     # -- cues ---------------------------------------------------------------
 
     def cue_of(self, tok: Token, *, cognition: bool) -> tuple[tuple[int, int], CueEntry] | None:
-        """The cue span and entry when ``tok`` is a reporting verb (or "according")."""
+        """The cue span and entry when ``tok`` is a reporting verb (or "according").
+        Remembered per token inside a :func:`~annotator.nlp.quotes_arrays.doc_session`:
+        the rules ask about the same verbs many times."""
+        arrays = session_of(tok.doc)
+        if arrays is None:
+            return self._cue_of(tok, cognition=cognition)
+        key = ("cue", tok.i, cognition)
+        memo = arrays.memo
+        if key not in memo:
+            memo[key] = self._cue_of(tok, cognition=cognition)
+        return memo[key]
+
+    def _cue_of(self, tok: Token, *, cognition: bool) -> tuple[tuple[int, int], CueEntry] | None:
         if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN", "VBD", "VBZ", "VBP"):
             return None
         lemma = tok.lemma_.lower()
@@ -67,6 +80,16 @@ class ParseReader:
     def subject_of(self, verb: Token) -> Token | None:
         """The speaker token of a reporting verb: its subject, the agent of a
         passive, the antecedent of "who", or the subject of the verb it hangs on."""
+        arrays = session_of(verb.doc)
+        if arrays is None:
+            return self._subject_of(verb)
+        key = ("subj", verb.i)
+        memo = arrays.memo
+        if key not in memo:
+            memo[key] = self._subject_of(verb)
+        return memo[key]
+
+    def _subject_of(self, verb: Token) -> Token | None:
         seen = 0
         v = verb
         while seen < 4:
@@ -132,6 +155,16 @@ class ParseReader:
         """The speaker mention: the head with its determiners, modifiers, titles,
         prepositional complements and conjuncts; no relative clause, apposition,
         possessive 's or anything after a comma."""
+        arrays = session_of(head.doc)
+        if arrays is None:
+            return self._np_span(head)
+        key = ("np", head.i)
+        memo = arrays.memo
+        if key not in memo:
+            memo[key] = self._np_span(head)
+        return memo[key]
+
+    def _np_span(self, head: Token) -> tuple[int, int]:
         start = head.left_edge.i
         for tok in head.doc[start : head.i]:
             if tok.dep_ == "punct" or tok.text in DASHES or tok.text == ",":
@@ -173,7 +206,7 @@ def pronoun_referent(doc: Doc, pron: Token, paras: list[int]) -> tuple[int, int]
     labels = ("PERSON",) if pron.lower_ in ("he", "she", "him", "her") else ("PERSON", "ORG")
     cands = [
         e
-        for e in doc.ents
+        for e in arrays_of(doc).ents
         if e.label_ in labels and e.end <= pron.i and paras[pron.i] - paras[e.start] <= 2
     ]
     if not cands:
