@@ -519,7 +519,7 @@ ARTICLES.append(
             DATE: Wednesday | ten years old | last year | Today | 22-year-old | a year | Friday
             CARDINAL: four | 20 | five
             ORDINAL: first | 142nd
-            TIME: tonight | three hours and 41 minutes | just before midnight | this morning
+            TIME: tonight | three hours and 41 minutes | midnight | this morning
             QUANTITY: above 30 degrees Celsius
             ORG: Tennis Australia
         """,
@@ -1066,6 +1066,165 @@ ARTICLES.append(
             PERSON: Maya Lindholm | Karen Lindholm | Lindholm*1 | Gerald Hoffman | Rosa Menendez | Tom Barrett
             MONEY: about $180,000
             TIME: tonight
+        """,
+    }
+)
+
+
+# ---------------------------------------------------------------- 25 foreign affairs: earthquake (wire, countries as speakers)
+ARTICLES.append(
+    {
+        "topic": "foreign affairs",
+        "text": article(
+            "Aid pledges pour in after deadly Morocco earthquake",
+            "MARRAKECH, Morocco (Wire) — Rescuers dug through collapsed mud-brick homes in the High Atlas mountains on Sunday as the death toll from Friday night’s earthquake rose to 412, Morocco’s interior ministry said.",
+            "The magnitude 6.4 quake struck shortly before midnight about 70 kilometres southwest of Marrakech, according to the U.S. Geological Survey. Villages in the mountains, many reachable only by narrow dirt roads, bore the brunt of the damage.",
+            "In the village of Tafeghaghte, Fatima Ait Lahcen, 52, said she had lost her husband and two grandsons. “The mountain came down on us,” she said, sitting beside a pile of rubble that had been her kitchen. “We waited all night for someone to come. Nobody came until the morning.”",
+            "Government spokesman Youssef Bennani told reporters in Rabat that more than 3,000 soldiers and civil protection workers had been deployed. He rejected criticism that the response had been slow, saying that landslides had cut off many of the worst-hit villages.",
+            "Foreign governments rushed to offer help. Spain said it had sent 56 rescuers and four search dogs, and France said it would send 5 million euros in emergency aid. The European Union’s crisis commissioner, Janez Mlakar, said the bloc stood “ready to do whatever is needed, for as long as it is needed.”",
+            "Morocco has so far accepted offers from only four countries. Bennani said the government was “grateful for every offer” but that uncoordinated teams could “clog the roads that our own rescuers need.”",
+            "The World Health Organization said hospitals in Marrakech were treating more than 1,000 injured people and warned that the risk of disease would rise if clean water did not reach the mountain villages within days.",
+        ),
+        "quotes": [
+            ("indirect", "Rescuers dug through collapsed mud-brick homes in the High Atlas mountains on Sunday as the death toll from Friday night’s earthquake rose to 412", "Morocco’s interior ministry", ("said", "in", "ministry said")),
+            ("indirect", "The magnitude 6.4 quake struck shortly before midnight about 70 kilometres southwest of Marrakech", "the U.S. Geological Survey", "according to"),
+            ("indirect", "she had lost her husband and two grandsons", "Fatima Ait Lahcen", ("said", "in", "52, said")),
+            ("direct", "“The mountain came down on us,”", ("she", "in", "us,” she said"), ("said", "in", "us,” she said")),
+            ("direct", "“We waited all night for someone to come. Nobody came until the morning.”", ("she", "in", "us,” she said"), ("said", "in", "us,” she said")),
+            ("indirect", "more than 3,000 soldiers and civil protection workers had been deployed", "Government spokesman Youssef Bennani", "told"),
+            ("indirect", "landslides had cut off many of the worst-hit villages", ("He", "in", "He rejected"), "saying"),
+            ("indirect", "it had sent 56 rescuers and four search dogs", "Spain", ("said", "in", "Spain said")),
+            ("indirect", "it would send 5 million euros in emergency aid", "France", ("said", "in", "France said")),
+            ("mixed", "the bloc stood “ready to do whatever is needed, for as long as it is needed.”", "The European Union’s crisis commissioner", ("said", "in", "Mlakar, said")),
+            ("mixed", "the government was “grateful for every offer” but that uncoordinated teams could “clog the roads that our own rescuers need.”", ("Bennani", "in", "Bennani said"), ("said", "in", "Bennani said")),
+            ("indirect", "hospitals in Marrakech were treating more than 1,000 injured people", "The World Health Organization", ("said", "in", "Organization said")),
+            ("indirect", "the risk of disease would rise if clean water did not reach the mountain villages within days", "The World Health Organization", "warned"),
+        ],
+        "ents": """
+            GPE: MARRAKECH | Morocco*4 | Marrakech*2 | Tafeghaghte | Rabat | Spain | France
+            ORG: Wire | U.S. Geological Survey | European Union | World Health Organization
+            LOC: High Atlas
+            DATE: Sunday | 52 | days
+            TIME: Friday night | midnight | all night | morning
+            CARDINAL: 412 | 6.4 | two | more than 3,000 | 56 | four*2 | more than 1,000
+            QUANTITY: about 70 kilometres
+            PERSON: Fatima Ait Lahcen | Youssef Bennani | Bennani*1 | Janez Mlakar
+            MONEY: 5 million euros
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 26 culture: film festival (colon attributions, titles, nickname)
+ARTICLES.append(
+    {
+        "topic": "culture",
+        "text": article(
+            "Iranian drama wins top prize at Venice Film Festival",
+            "VENICE, Italy — “Salt and Iron,” a slow-burning drama about two sisters running a failing pharmacy in Tabriz, won the Golden Lion at the Venice Film Festival on Saturday, capping a festival in which the jury’s choices were greeted with unusual warmth.",
+            "Director Shirin Farahani, who was barred from leaving Iran for two years after her previous film, accepted the award in person. She dedicated it to “every woman who has been told to wait her turn” and said she had nearly abandoned the project three times.",
+            "“There were days when I thought this film would only ever exist in my head,” Farahani told the audience, speaking in Farsi through an interpreter. “Thank you for letting it out.”",
+            "Jury president Marco Bellandi said the decision had been unanimous. He praised the film’s two lead actresses, Leila Rahimi and Nasrin Tavakoli, who shared the prize for best actress, calling their performances “two halves of one heartbeat.”",
+            "The critics, for once, agreed with the jury. Anna Reiss, Die Zeit: “A film that trusts silence more than any other in the competition.”",
+            "Tom Hadley, The Film Quarterly: “Farahani does more with a cash register and a flickering light than most directors manage with a war.”",
+            "The runner-up, the American director Paul Stroud’s three-hour epic “Dust Road,” was booed at its premiere. Stroud, nicknamed “the Last Cowboy” by the trade press, shrugged off the reaction, telling Variety that boos in Venice were “a badge of honour.”",
+            "The winning film will be released in Italy and France in October, its distributor said. No release has yet been announced in Iran.",
+        ),
+        "quotes": [
+            ("direct", "“every woman who has been told to wait her turn”", ("She", "in", "She dedicated"), "dedicated"),
+            ("indirect", "she had nearly abandoned the project three times", ("She", "in", "She dedicated"), ("said", "in", "and said she had")),
+            ("direct", "“There were days when I thought this film would only ever exist in my head,”", ("Farahani", "in", "Farahani told"), ("told", "in", "Farahani told")),
+            ("direct", "“Thank you for letting it out.”", ("Farahani", "in", "Farahani told"), ("told", "in", "Farahani told")),
+            ("indirect", "the decision had been unanimous", "Jury president Marco Bellandi", ("said", "in", "Bellandi said")),
+            ("mixed", "their performances “two halves of one heartbeat.”", ("He", "in", "He praised"), "calling"),
+            ("direct", "“A film that trusts silence more than any other in the competition.”", "Anna Reiss", None),
+            ("direct", "“Farahani does more with a cash register and a flickering light than most directors manage with a war.”", "Tom Hadley", None),
+            ("mixed", "boos in Venice were “a badge of honour.”", ("Stroud", "in", "Stroud, nicknamed"), "telling"),
+            ("indirect", "The winning film will be released in Italy and France in October", "its distributor", ("said", "in", "distributor said")),
+        ],
+        "ents": """
+            NORP: Iranian | American
+            EVENT: Venice Film Festival*2
+            GPE: VENICE | Italy*2 | Tabriz | Iran*2 | Venice*1 | France
+            WORK_OF_ART: Salt and Iron | Golden Lion | Dust Road
+            CARDINAL: two*3 | one
+            DATE: Saturday | two years | days
+            PERSON: Shirin Farahani | Farahani*2 | Marco Bellandi | Leila Rahimi | Nasrin Tavakoli | Anna Reiss | Tom Hadley | Paul Stroud | Stroud*1
+            LANGUAGE: Farsi
+            ORG: Die Zeit | Film Quarterly | Variety
+            TIME: three-hour
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 27 sports: coach fired (posted, thanked X for “…”, people familiar)
+ARTICLES.append(
+    {
+        "topic": "sports",
+        "text": article(
+            "Comets fire coach Reggie Dunn after eight straight losses",
+            "COLUMBUS, Ohio — The Columbus Comets fired head coach Reggie Dunn on Tuesday after an eighth straight defeat left the team last in the Eastern Conference, the club announced.",
+            "General manager Lisa Pryor said in a statement that the decision had been “painful but necessary” and that assistant coach Andre Mills would take over on an interim basis. She thanked Dunn for “four years of hard work and real dignity.”",
+            "Dunn, 58, had led the Comets to the playoffs twice, but the team has won only 9 of its 31 games this season. According to two people familiar with the decision, owner Richard Coyle lost patience after a 40-point loss to Boston on Sunday.",
+            "Dunn did not respond to messages on Tuesday, but he spoke briefly to ESPN outside his home. “I am disappointed, obviously,” he said. “But I understand the business. You lose eight in a row, somebody has to pay, and it is never the players.”",
+            "Several players defended their former coach. Star guard Jalen Moss posted that Dunn was “the reason half of us are still in this league” and that the players had “let him down.” Center Tyler Okoye told reporters he was “shocked and a little angry.”",
+            "Mills, 41, is a former Comets player who has been on the coaching staff since 2019. He told team radio that his message to the players would be simple. “Play hard, play together, and have some fun again,” he said. “We have forgotten the fun part.”",
+        ),
+        "quotes": [
+            ("indirect", "The Columbus Comets fired head coach Reggie Dunn on Tuesday after an eighth straight defeat left the team last in the Eastern Conference", "the club", "announced"),
+            ("mixed", "the decision had been “painful but necessary” and that assistant coach Andre Mills would take over on an interim basis", "General manager Lisa Pryor", ("said", "in", "Pryor said")),
+            ("mixed", "Dunn for “four years of hard work and real dignity.”", ("She", "in", "She thanked"), "thanked"),
+            ("indirect", "owner Richard Coyle lost patience after a 40-point loss to Boston on Sunday", "two people familiar with the decision", "According to"),
+            ("direct", "“I am disappointed, obviously,”", ("he", "in", "obviously,” he said"), ("said", "in", "obviously,” he said")),
+            ("direct", "“But I understand the business. You lose eight in a row, somebody has to pay, and it is never the players.”", ("he", "in", "obviously,” he said"), ("said", "in", "obviously,” he said")),
+            ("mixed", "Dunn was “the reason half of us are still in this league” and that the players had “let him down.”", "Star guard Jalen Moss", "posted"),
+            ("mixed", "he was “shocked and a little angry.”", "Center Tyler Okoye", ("told", "in", "Okoye told")),
+            ("indirect", "his message to the players would be simple", ("He", "in", "He told team"), ("told", "in", "He told team")),
+            ("direct", "“Play hard, play together, and have some fun again,”", ("he", "in", "again,” he said"), ("said", "in", "again,” he said")),
+            ("direct", "“We have forgotten the fun part.”", ("he", "in", "again,” he said"), ("said", "in", "again,” he said")),
+        ],
+        "ents": """
+            ORG: Comets*3 | Columbus Comets | Eastern Conference | Boston | ESPN
+            PERSON: Reggie Dunn*2 | Dunn*4 | Lisa Pryor | Andre Mills | Mills*1 | Richard Coyle | Jalen Moss | Tyler Okoye
+            CARDINAL: eight*2 | 9 | 31 | two | 40
+            GPE: COLUMBUS | Ohio
+            DATE: Tuesday*2 | four years | 58 | this season | Sunday | 41 | 2019
+            ORDINAL: eighth
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 28 interview: chef (a quote running over three paragraphs)
+ARTICLES.append(
+    {
+        "topic": "interview",
+        "text": article(
+            "The chef who turned a gas station into a destination",
+            "MARFA, Texas — Rosa Ybarra’s restaurant still has the pumps out front. They have not worked since 1998, but she keeps them polished, and on weekends there are more cars parked around them than there ever were when the place sold gasoline.",
+            "Ybarra, 45, bought the abandoned station in 2016 with a loan from her uncle and a menu of six dishes her grandmother cooked in Chihuahua. Today the restaurant, called Pump House, has a two-month waiting list.",
+            "She tells the story of the first year without much sentiment. “I cried in the walk-in fridge most nights,” she says. “It is the only place in a restaurant where nobody can hear you.",
+            "“Then one night a man from El Paso drove three hours because his cousin told him about my mole. He ate, he paid, and he left a note on the napkin that said: come back tomorrow, I am bringing my whole family.",
+            "“I still have that napkin. It is framed in the kitchen.”",
+            "Food critics have been less sentimental and more effusive. The Dallas Morning Star’s reviewer called her mole “the best argument yet for driving across an empty state,” and a national magazine named Pump House one of the ten best new restaurants in the country last year.",
+            "Ybarra says the attention has not changed how she cooks, only how much. She now employs 14 people, most of them from Marfa, and insists on paying above the local average. Asked what she would tell someone thinking of opening a restaurant, she laughs for a long time. “Don’t,” she says finally. “Or do it somewhere nobody else wants to be.”",
+        ),
+        "quotes": [
+            ("direct", "“I cried in the walk-in fridge most nights,”", ("she", "in", "nights,” she says"), ("says", "in", "nights,” she says")),
+            ("direct", "“It is the only place in a restaurant where nobody can hear you.", ("she", "in", "nights,” she says"), ("says", "in", "nights,” she says")),
+            ("direct", "“Then one night a man from El Paso drove three hours because his cousin told him about my mole. He ate, he paid, and he left a note on the napkin that said: come back tomorrow, I am bringing my whole family.", ("she", "in", "nights,” she says"), ("says", "in", "nights,” she says")),
+            ("direct", "“I still have that napkin. It is framed in the kitchen.”", ("she", "in", "nights,” she says"), ("says", "in", "nights,” she says")),
+            ("mixed", "her mole “the best argument yet for driving across an empty state,”", "The Dallas Morning Star’s reviewer", ("called", "in", "reviewer called")),
+            ("indirect", "the attention has not changed how she cooks, only how much", ("Ybarra", "in", "Ybarra says"), ("says", "in", "Ybarra says")),
+            ("indirect", "paying above the local average", ("She", "in", "She now employs"), "insists"),
+            ("direct", "“Don’t,”", ("she", "in", "she says finally"), ("says", "in", "she says finally")),
+            ("direct", "“Or do it somewhere nobody else wants to be.”", ("she", "in", "she says finally"), ("says", "in", "she says finally")),
+        ],
+        "ents": """
+            GPE: MARFA | Texas | Chihuahua | El Paso | Marfa
+            PERSON: Rosa Ybarra | Ybarra*2
+            DATE: 1998 | weekends | 45 | 2016 | Today | two-month | first year | tomorrow | last year
+            CARDINAL: six | ten | 14
+            ORG: Pump House*2 | Dallas Morning Star
+            TIME: most nights | one night | three hours
         """,
     }
 )
