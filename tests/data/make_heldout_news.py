@@ -1230,6 +1230,171 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 29 politics: mayoral debate (boasted, fired back, interjected:)
+ARTICLES.append(
+    {
+        "topic": "politics",
+        "text": article(
+            "Rivals trade barbs in final mayoral debate",
+            "DENVER — The two leading candidates for mayor of Denver clashed over housing, policing and each other’s records on Thursday in their final televised debate before the June 6 runoff.",
+            "City Councilwoman Alicia Romero, a former public defender, boasted that she had written the city’s tenant protection law and accused her opponent of “taking money from the landlords he now claims to regulate.”",
+            "Businessman Derek Stanton, who has never held office, fired back that Romero had “spent eight years writing laws and zero years building anything.” He promised to add 25,000 homes within four years by cutting permit fees.",
+            "The sharpest exchange came over policing. “My opponent wants to cut the police budget and call it reform,” Stanton said. Romero interjected before he had finished: “That is simply not true, and you know it.”",
+            "Romero said she would move about $30 million from police overtime to mental health response teams, a plan she has described as “sending the right responder to the right call.” Stanton said the plan would leave residents waiting longer for help in emergencies.",
+            "A poll released last week by Colorado Public Radio found the race essentially tied, with 44% backing Romero and 42% backing Stanton. About 12% of voters said they were undecided.",
+            "After the debate, both campaigns declared victory. Romero’s spokesman, Eli Park, said she had shown “command of the issues,” while Stanton told reporters he was “just getting warmed up.”",
+            "Early voting begins on May 22. The city clerk’s office said it expected turnout to exceed the 38% recorded in the first round, when neither candidate won a majority.",
+        ),
+        "quotes": [
+            ("indirect", "she had written the city’s tenant protection law", "City Councilwoman Alicia Romero", "boasted"),
+            ("mixed", "her opponent of “taking money from the landlords he now claims to regulate.”", "City Councilwoman Alicia Romero", "accused"),
+            ("mixed", "Romero had “spent eight years writing laws and zero years building anything.”", "Businessman Derek Stanton", "fired back"),
+            ("indirect", "to add 25,000 homes within four years by cutting permit fees", ("He", "in", "He promised"), "promised"),
+            ("direct", "“My opponent wants to cut the police budget and call it reform,”", ("Stanton", "in", "Stanton said."), ("said", "in", "Stanton said.")),
+            ("direct", "“That is simply not true, and you know it.”", ("Romero", "in", "Romero interjected"), "interjected"),
+            ("indirect", "she would move about $30 million from police overtime to mental health response teams", ("Romero", "in", "Romero said she"), ("said", "in", "Romero said she")),
+            ("mixed", "as “sending the right responder to the right call.”", ("she", "in", "plan she has described"), "described"),
+            ("indirect", "the plan would leave residents waiting longer for help in emergencies", ("Stanton", "in", "Stanton said the plan"), ("said", "in", "Stanton said the plan")),
+            ("indirect", "the race essentially tied, with 44% backing Romero and 42% backing Stanton", "A poll", "found"),
+            ("indirect", "they were undecided", "About 12% of voters", ("said", "in", "voters said")),
+            ("mixed", "she had shown “command of the issues,”", "Romero’s spokesman", ("said", "in", "Park, said")),
+            ("mixed", "he was “just getting warmed up.”", ("Stanton", "in", "while Stanton told"), "told"),
+            ("indirect", "it expected turnout to exceed the 38% recorded in the first round, when neither candidate won a majority", "The city clerk’s office", ("said", "in", "office said")),
+        ],
+        "ents": """
+            CARDINAL: two | 25,000
+            GPE: DENVER | Denver*1
+            DATE: Thursday | June 6 | eight years | zero years | four years | last week | May 22
+            PERSON: Alicia Romero | Romero*5 | Derek Stanton | Stanton*4 | Eli Park
+            MONEY: about $30 million
+            ORG: Colorado Public Radio
+            PERCENT: 44% | 42% | About 12% | 38%
+            ORDINAL: first
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 30 courts: surveillance ruling (coordinated speaker, ordered)
+ARTICLES.append(
+    {
+        "topic": "courts",
+        "text": article(
+            "European court rules bulk phone surveillance violated privacy rights",
+            "STRASBOURG, France (Wire) — The European Court of Human Rights ruled on Tuesday that Hungary had violated the right to privacy by collecting the phone records of millions of citizens without judicial oversight.",
+            "The case was brought by a group of Hungarian journalists and the Budapest-based Civil Liberties Union, who argued that the surveillance programme had been used to identify reporters’ sources. In a unanimous judgment, the court’s seven judges found that the law behind the programme was “so broad as to be meaningless” as a safeguard.",
+            "The court ordered Hungary to pay each of the 11 applicants 7,500 euros in damages and to amend the law within a year.",
+            "“This is a victory for every journalist who has ever promised a source that their name would stay secret,” said Katalin Vass, one of the applicants, who works for an independent news site. “For years we were told we were paranoid. Now a court has said we were right.”",
+            "Hungary’s justice ministry said in a statement that it respected the court but “strongly disagreed” with its reasoning, arguing that the programme had helped prevent at least two terrorist attacks. It did not say whether it would appeal to the court’s Grand Chamber.",
+            "Lawyers said the ruling could affect similar programmes in Poland and Bulgaria. Professor Jan Kowal of the University of Warsaw predicted that governments would now “rush to rewrite their laws before they are next.”",
+            "The European Commission, which has its own infringement case against Hungary over press freedom, welcomed the judgment. A spokesman said the Commission would “study it closely.”",
+        ),
+        "quotes": [
+            ("indirect", "Hungary had violated the right to privacy by collecting the phone records of millions of citizens without judicial oversight", "The European Court of Human Rights", "ruled"),
+            ("indirect", "the surveillance programme had been used to identify reporters’ sources", "a group of Hungarian journalists and the Budapest-based Civil Liberties Union", "argued"),
+            ("mixed", "the law behind the programme was “so broad as to be meaningless” as a safeguard", "the court’s seven judges", "found"),
+            ("indirect", "Hungary to pay each of the 11 applicants 7,500 euros in damages and to amend the law within a year", "The court", "ordered"),
+            ("direct", "“This is a victory for every journalist who has ever promised a source that their name would stay secret,”", "Katalin Vass", ("said", "in", "said Katalin")),
+            ("direct", "“For years we were told we were paranoid. Now a court has said we were right.”", "Katalin Vass", ("said", "in", "said Katalin")),
+            ("mixed", "it respected the court but “strongly disagreed” with its reasoning", "Hungary’s justice ministry", ("said", "in", "ministry said")),
+            ("indirect", "the programme had helped prevent at least two terrorist attacks", "Hungary’s justice ministry", "arguing"),
+            ("indirect", "the ruling could affect similar programmes in Poland and Bulgaria", "Lawyers", ("said", "in", "Lawyers said")),
+            ("mixed", "governments would now “rush to rewrite their laws before they are next.”", "Professor Jan Kowal of the University of Warsaw", "predicted"),
+            ("mixed", "the Commission would “study it closely.”", "A spokesman", ("said", "in", "spokesman said")),
+        ],
+        "ents": """
+            NORP: European*1 | Hungarian
+            GPE: STRASBOURG | France | Hungary*4 | Budapest | Poland | Bulgaria
+            ORG: Wire | European Court of Human Rights | Civil Liberties Union | Grand Chamber | University of Warsaw | European Commission | Commission*1
+            DATE: Tuesday | a year | years
+            CARDINAL: seven | 11 | at least two
+            MONEY: 7,500 euros
+            PERSON: Katalin Vass | Jan Kowal
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 31 business: merger blocked (saying X “…”, relative "who had urged")
+ARTICLES.append(
+    {
+        "topic": "business",
+        "text": article(
+            "Regulator blocks merger of two largest grocery chains",
+            "WELLINGTON, New Zealand — New Zealand’s competition regulator on Monday blocked the proposed merger of the country’s two largest supermarket chains, saying the deal would leave shoppers with “no meaningful choice” in most towns.",
+            "The Commerce Commission said a combined FreshMart and Kiwi Grocer would control about 78% of grocery sales and could raise prices without losing customers. Commission chair Anna Te Rangi told a news conference that the companies’ offer to sell 40 stores was “nowhere near enough.”",
+            "“Families are already paying some of the highest food prices in the developed world,” Te Rangi said. “We are not going to approve a deal that makes that worse.”",
+            "FreshMart chief executive Hamish Clarke said the company was “deeply disappointed” and was considering an appeal to the High Court. He argued that the merger would have allowed the combined group to cut costs and compete with Australian-owned rivals, and that the regulator had ignored savings of about NZ$200 million a year.",
+            "Kiwi Grocer said in a brief statement that it would “review the decision carefully.” Its shares fell 6% on the NZX, while FreshMart’s slipped 2%.",
+            "Consumer groups cheered. “This is the best news shoppers have had in years,” said Priya Lal of Consumer NZ, who had urged the commission to reject the deal. Farmers’ groups were more cautious; the Federated Farmers lobby warned that suppliers would still face “two giants instead of one.”",
+            "The two chains agreed the deal in February. Under New Zealand law, they have 20 working days to lodge an appeal, and Clarke said the board would decide within a fortnight.",
+        ),
+        "quotes": [
+            ("mixed", "the deal would leave shoppers with “no meaningful choice” in most towns", "New Zealand’s competition regulator", "saying"),
+            ("indirect", "a combined FreshMart and Kiwi Grocer would control about 78% of grocery sales and could raise prices without losing customers", "The Commerce Commission", ("said", "in", "Commission said")),
+            ("mixed", "the companies’ offer to sell 40 stores was “nowhere near enough.”", "Commission chair Anna Te Rangi", "told"),
+            ("direct", "“Families are already paying some of the highest food prices in the developed world,”", ("Te Rangi", "in", "Te Rangi said"), ("said", "in", "Te Rangi said")),
+            ("direct", "“We are not going to approve a deal that makes that worse.”", ("Te Rangi", "in", "Te Rangi said"), ("said", "in", "Te Rangi said")),
+            ("mixed", "the company was “deeply disappointed” and was considering an appeal to the High Court", "FreshMart chief executive Hamish Clarke", ("said", "in", "Hamish Clarke said")),
+            ("indirect", "the merger would have allowed the combined group to cut costs and compete with Australian-owned rivals, and that the regulator had ignored savings of about NZ$200 million a year", ("He", "in", "He argued"), "argued"),
+            ("mixed", "it would “review the decision carefully.”", ("Kiwi Grocer", "in", "Kiwi Grocer said"), ("said", "in", "Kiwi Grocer said")),
+            ("direct", "“This is the best news shoppers have had in years,”", "Priya Lal of Consumer NZ", ("said", "in", "said Priya")),
+            ("indirect", "the commission to reject the deal", "Priya Lal of Consumer NZ", "urged"),
+            ("mixed", "suppliers would still face “two giants instead of one.”", "the Federated Farmers lobby", "warned"),
+            ("indirect", "the board would decide within a fortnight", ("Clarke", "in", "Clarke said the board"), ("said", "in", "Clarke said the board")),
+        ],
+        "ents": """
+            CARDINAL: two*4 | one | 40
+            GPE: WELLINGTON | New Zealand*3
+            DATE: Monday | years | February | 20 working days | a fortnight
+            ORG: Commerce Commission | Commission*1 | FreshMart*3 | Kiwi Grocer*2 | High Court | NZX | Consumer NZ | Federated Farmers
+            PERCENT: about 78% | 6% | 2%
+            PERSON: Anna Te Rangi | Te Rangi*1 | Hamish Clarke | Clarke*1 | Priya Lal
+            NORP: Australian
+            MONEY: about NZ$200 million
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 32 science/local: right whale (nickname, according to a count)
+ARTICLES.append(
+    {
+        "topic": "science",
+        "text": article(
+            "Rare right whale and calf spotted off Cape Cod",
+            "PROVINCETOWN, Mass. — A North Atlantic right whale and her newborn calf were spotted feeding in Cape Cod Bay on Sunday, researchers said, a rare sighting of one of the world’s most endangered whales.",
+            "The pair was photographed by a survey team from the Center for Coastal Studies, which said the mother was a 21-year-old female that has been seen in the bay almost every spring since 2006. Whale watchers know her by the nickname “Ripple.”",
+            "“Every calf matters when there are so few of them left,” said Dr. Hannah Price, who leads the center’s right whale research program. “This mother has now had five calves. She is doing more for her species than almost anyone.”",
+            "Fewer than 370 North Atlantic right whales remain, according to the most recent count by the North Atlantic Right Whale Consortium. Collisions with ships and entanglement in fishing gear are the main causes of death, the consortium said.",
+            "Federal rules require vessels longer than 65 feet to slow to 10 knots in the bay between January and May. Price urged recreational boaters, who are not covered by the rule, to follow it anyway. “A whale cannot get out of your way,” she said. “You have to get out of hers.”",
+            "Fishermen in Provincetown said they supported protecting the whales but worried about new restrictions on lobster gear. “We want them around too,” said lobsterman Joe Medeiros, 61. “But every new rule lands on the little guy first.”",
+            "The mother and calf were last seen heading north toward Stellwagen Bank on Monday.",
+        ),
+        "quotes": [
+            ("indirect", "A North Atlantic right whale and her newborn calf were spotted feeding in Cape Cod Bay on Sunday", "researchers", ("said", "in", "researchers said")),
+            ("indirect", "the mother was a 21-year-old female that has been seen in the bay almost every spring since 2006", "the Center for Coastal Studies", ("said", "in", "which said")),
+            ("direct", "“Every calf matters when there are so few of them left,”", "Dr. Hannah Price", ("said", "in", "said Dr.")),
+            ("direct", "“This mother has now had five calves. She is doing more for her species than almost anyone.”", "Dr. Hannah Price", ("said", "in", "said Dr.")),
+            ("indirect", "Fewer than 370 North Atlantic right whales remain", "the most recent count by the North Atlantic Right Whale Consortium", "according to"),
+            ("indirect", "Collisions with ships and entanglement in fishing gear are the main causes of death", "the consortium", ("said", "in", "consortium said")),
+            ("indirect", "recreational boaters, who are not covered by the rule, to follow it anyway", ("Price", "in", "Price urged"), "urged"),
+            ("direct", "“A whale cannot get out of your way,”", ("she", "in", "way,” she said"), ("said", "in", "way,” she said")),
+            ("direct", "“You have to get out of hers.”", ("she", "in", "way,” she said"), ("said", "in", "way,” she said")),
+            ("indirect", "they supported protecting the whales", "Fishermen in Provincetown", ("said", "in", "Provincetown said")),
+            ("direct", "“We want them around too,”", "lobsterman Joe Medeiros", ("said", "in", "said lobsterman")),
+            ("direct", "“But every new rule lands on the little guy first.”", "lobsterman Joe Medeiros", ("said", "in", "said lobsterman")),
+        ],
+        "ents": """
+            LOC: Cape Cod*1 | Cape Cod Bay | North Atlantic*2 | Stellwagen Bank
+            GPE: PROVINCETOWN | Mass. | Provincetown
+            DATE: Sunday | 21-year-old | every spring | 2006 | between January and May | 61 | Monday
+            CARDINAL: one | five | Fewer than 370
+            ORG: Center for Coastal Studies | North Atlantic Right Whale Consortium
+            PERSON: Hannah Price | Price*1 | Joe Medeiros
+            QUANTITY: 65 feet | 10 knots
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
