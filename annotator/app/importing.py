@@ -179,7 +179,6 @@ class _Entry:
     document: Document
     annotation: Annotation | None
     replaces: bool = False  # the annotator has a different annotation of this text stored
-    fitted: bool = False  # found stored before writing, and its stored tokens fitted
 
 
 def _record_problem(rec: ImportRecord, annotator: str | None) -> str | None:
@@ -261,7 +260,6 @@ def _fit_stored(
     cuts: dict[int, list[int]] = {}
     for e in entries:
         doc_id = stored_ids.get(e.document.sha256)
-        e.fitted = doc_id is not None
         if doc_id is not None and e.annotation is not None:
             cuts.setdefault(doc_id, []).extend(_bounds(e.annotation))
     if cuts:
@@ -286,11 +284,14 @@ def _same(a: Annotation, b: Annotation) -> bool:
 
 
 def _fit_raced(repo: Repository, entries: list[_Entry], made: set[int]) -> int:
-    """Texts this batch did not make and did not find stored beforehand (another
-    process stored them between this batch's lookup and its insert), and texts given
-    more than once in the batch (stored with the first record's tokens, if any): split
-    their stored tokens at this batch's spans too. Until this runs, right after the
-    batch commits, such a label may be off the stored tokens. Returns the tokens split."""
+    """Split the stored tokens of every text this batch labelled and did not make at
+    this batch's spans, once they are written: another process may have stored the
+    text (with its tokens) between this batch's lookup and its insert, or tokenized it
+    (a window opening it) after ``_fit_stored`` found no tokens to split. A text given
+    more than once in the batch is stored with the first record's tokens, if any.
+    Until this runs, right after the batch commits, such a label may be off the stored
+    tokens; a tokenizing that commits after the batch splits at its spans itself
+    (``set_tokens``). Returns the tokens split."""
     count: dict[str, int] = {}
     for e in entries:
         if e.annotation is not None:
@@ -298,7 +299,7 @@ def _fit_raced(repo: Repository, entries: list[_Entry], made: set[int]) -> int:
     cuts: dict[int, list[int]] = {}
     for e in entries:
         doc_id = e.document.id
-        if e.annotation is None or doc_id is None or e.fitted:
+        if e.annotation is None or doc_id is None:
             continue
         if doc_id not in made or count[e.document.sha256] > 1:
             cuts.setdefault(doc_id, []).extend(_bounds(e.annotation))

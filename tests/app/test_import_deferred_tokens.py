@@ -5,6 +5,7 @@ no span ever starts or ends inside a token and no span changes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -33,6 +34,7 @@ SPANS = [
     {"start": CUE[0], "end": CUE[1], "label": "CUE"},
 ]
 EXPECTED = {(s["start"], s["end"], s["label"]) for s in SPANS}
+TEXT_SHA = hashlib.sha256(TEXT.encode()).hexdigest()
 
 
 def _ref(span: dict[str, object]) -> dict[str, object]:
@@ -141,3 +143,37 @@ def test_export_of_an_untokenized_import_keeps_every_span(tmp_path: Path) -> Non
         ("Lavrov", "PERSON", *LAVROV),
     ]
     _check_stored(db, tokenized=False)  # the export stores no tokens; spans unchanged
+
+
+def test_a_text_tokenized_while_an_import_labels_it_is_split_after_the_write(
+    tmp_path: Path,
+) -> None:
+    """The window tokenizes a stored text (no spans yet, so no split) after this
+    import found it stored without tokens and before its spans are written: the write
+    path splits the stored tokens at the new spans once they are stored."""
+    from annotator.app import importing
+    from annotator.core import Document
+    from annotator.formats.align import align_record
+    from annotator.formats.doccano import record_from_doccano
+    from annotator.nlp.tokenize import tokenize
+
+    db = tmp_path / "p.db"
+    with Project.open(db) as project:
+        repo = project._repo
+        plain = Document(TEXT, "plain")
+        repo.import_batch([plain], [])
+        assert plain.id is not None
+        rec = record_from_doccano({"text": TEXT, "label": [[*US, "GPE"]]}, "g.jsonl", 1)
+        aligned = align_record(rec, None, "ann")
+        entry = importing._Entry(rec, Document(TEXT), aligned.annotation)
+        report = importing.ImportReport()
+        stored_ids = repo.document_ids_by_sha([TEXT_SHA])
+        importing._fit_stored(repo, [entry], stored_ids, report)  # no tokens to split yet
+        # meanwhile the window opens the article: tokenized, no span stored to split at
+        whole = repo.set_tokens([(plain.id, tokenize(TEXT))])[plain.id]
+        assert "U.S.-Russia" in [TEXT[t.start : t.end] for t in whole]
+        importing._write(repo, [entry], report)
+        assert report.split_tokens == 1
+        tokens = repo.get_document(plain.id).tokens or []
+        words = [TEXT[t.start : t.end] for t in tokens]
+        assert words[2:4] == ["U.S.", "-Russia"]

@@ -238,7 +238,7 @@ def test_a_text_stored_by_another_import_meanwhile_gets_this_batchs_splits(
 ) -> None:
     """Two imports of one text at once: this batch looked the text up before the other
     stored it (so found nothing), then its insert found it stored, with the other
-    import's tokens. The write path is run as it is then: the entry not yet fitted."""
+    import's tokens. The write path is run as it is then."""
     db = tmp_path / "p.db"
     rec = record_from_doccano({"text": TEXT, "label": [[*RUSSIA, "GPE"]]}, "bob.jsonl", 1)
     aligned = align_record(rec, tokenize(TEXT), "bob")
