@@ -52,6 +52,8 @@ class DocumentStore(Store):
         super().__init__(db)
         self._doc_cache: OrderedDict[int, tuple[Document, int | None]] = OrderedDict()
         self._cache_lock = threading.Lock()  # the window calls from worker threads
+        # doc id -> the file's commit count when its copy was last found current
+        self._doc_stamp: dict[int, int] = {}
 
     def insert_documents(self, docs: Sequence[Document]) -> tuple[list[int], list[int]]:
         """Insert new documents in one transaction; return (new ids, ids of duplicates).
@@ -76,6 +78,14 @@ class DocumentStore(Store):
             return list(s.scalars(q))
 
     def get_document(self, doc_id: int) -> Document:
+        counter = self.db.data_version
+        stamp = counter.current() if counter is not None else None
+        if stamp is not None:
+            with self._cache_lock:  # nothing committed since: no lookup needed either
+                hit = self._doc_cache.get(doc_id)
+                if hit is not None and self._doc_stamp.get(doc_id) == stamp:
+                    self._doc_cache.move_to_end(doc_id)
+                    return copy_document(hit[0])
         with self.db.session() as s:
             conn = s.connection()
             # Texts never change after import, but decoding a long article's tokens
@@ -91,6 +101,7 @@ class DocumentStore(Store):
                 cached = self._doc_cache.get(doc_id)
                 if cached is not None and (cached[0].sha256, cached[1]) == (sha, size):
                     self._doc_cache.move_to_end(doc_id)
+                    self._stamp_doc(doc_id, stamp)
                     return copy_document(cached[0])
             row = conn.execute(_DOCUMENT, {"doc_id": doc_id}).first()
             if row is None:
@@ -99,9 +110,18 @@ class DocumentStore(Store):
         if doc.tokens is not None:
             with self._cache_lock:
                 self._doc_cache[doc_id] = (copy_document(doc), size)
+                self._stamp_doc(doc_id, stamp)
                 while len(self._doc_cache) > _DOC_CACHE:
-                    self._doc_cache.popitem(last=False)
+                    gone, _ = self._doc_cache.popitem(last=False)
+                    self._doc_stamp.pop(gone, None)
         return doc
+
+    def _stamp_doc(self, doc_id: int, stamp: int | None) -> None:
+        """Under ``_cache_lock``: the commit count at which the copy was current."""
+        if stamp is None:
+            self._doc_stamp.pop(doc_id, None)
+        else:
+            self._doc_stamp[doc_id] = stamp
 
     def get_documents(self, doc_ids: Sequence[int]) -> list[Document]:
         out: dict[int, Document] = {}

@@ -86,7 +86,18 @@ class NoteStore(Store):
             )
             return bool(result.rowcount)
 
+    # (doc, annotator) -> (the file's commit count when read, the note): the window's
+    # header asks for the annotator's note at every article opened
+    _seen: dict[tuple[int, int], tuple[int, DocumentNote | None]] | None = None
+
     def get(self, doc_id: int, annotator_id: int) -> DocumentNote | None:
+        counter = self.db.data_version
+        version = counter.current() if counter is not None else None
+        if self._seen is None:
+            self._seen = {}
+        hit = self._seen.get((doc_id, annotator_id)) if version is not None else None
+        if hit is not None and hit[0] == version:
+            return hit[1]
         with self.db.session() as s:
             row = s.execute(
                 _notes_with_names().where(
@@ -94,10 +105,15 @@ class NoteStore(Store):
                     DocumentNoteRow.annotator_id == annotator_id,
                 )
             ).first()
-        if row is None:
-            return None
-        name, text, flagged, stamp = row
-        return DocumentNote(doc_id, name, text, bool(flagged), stamp)
+        note = None
+        if row is not None:
+            name, text, flagged, stamp = row
+            note = DocumentNote(doc_id, name, text, bool(flagged), stamp)
+        if version is not None:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[(doc_id, annotator_id)] = (version, note)
+        return note
 
     def for_document(self, doc_id: int) -> list[DocumentNote]:
         """Every annotator's note on the document, flagged first, then by name."""

@@ -51,8 +51,12 @@ def test_unchanged_reads_run_no_statement(tmp_path: Path) -> None:
     repo.set_setting("k", "v1")
     assert repo.get_setting("k") == "v1"
     assert repo.load_annotation(doc_id, alice) is not None
+    assert repo.get_document(doc_id).text == TEXT
+    assert repo.notes.get(doc_id, alice.id or 0) is None
     with _statements(repo) as seen:
         for _ in range(3):
+            assert repo.get_document(doc_id).tokens == tokenize(TEXT)
+            assert repo.notes.get(doc_id, alice.id or 0) is None
             assert repo.get_setting("k") == "v1"
             assert repo.get_setting("missing", "d") == "d"
             found = repo.load_annotation(doc_id, alice)
@@ -84,6 +88,13 @@ def test_a_commit_anywhere_is_seen_at_once(tmp_path: Path) -> None:
     assert repo.get_setting("k") == "v3"
     again = repo.load_annotation(doc_id, alice)
     assert again is not None and len(again.spans) == 2 and again.version == 2
+    assert repo.notes.get(doc_id, alice.id or 0) is None
+    assert repo.get_document(doc_id).tokens == tokenize(TEXT)
+    other.notes.put(doc_id, alice.id or 0, "check Lima", flagged=True)
+    other.set_tokens([(doc_id, tokenize(TEXT)[:-1])])  # the last token (".") dropped
+    note = repo.notes.get(doc_id, alice.id or 0)
+    assert note is not None and note.text == "check Lima" and note.flagged
+    assert repo.get_document(doc_id).tokens == tokenize(TEXT)[:-1]
 
     # another process, with plain sqlite3
     code = (
