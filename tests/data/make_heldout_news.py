@@ -1418,6 +1418,94 @@ ARTICLES.append(
 )
 
 
+# ---------------------------------------------------------------- 33 foreign affairs: plastics treaty (wire, "which it called", seen by)
+ARTICLES.append(
+    {
+        "topic": "foreign affairs",
+        "text": article(
+            "Plastics treaty talks stall over production limits",
+            "GENEVA (Wire) — Negotiators from more than 170 countries failed on Friday to agree on a global treaty to curb plastic pollution, after oil-producing states refused to accept any cap on the production of new plastic, delegates said.",
+            "The chair of the talks, Ecuadorian diplomat Luis Vallejo, said the two-week session had produced “real progress on almost everything except the thing that matters most.” He said negotiators would meet again in Nairobi early next year.",
+            "A coalition of about 100 countries, led by Rwanda and Norway, had pushed for a 40% cut in plastic production by 2040. Norway’s climate minister, Ingrid Solberg, fumed that a “small group of petrostates” had held the talks hostage. “We came here to turn off the tap,” she said. “They came here to argue about the size of the mop.”",
+            "Saudi Arabia’s delegation rejected that description. Its lead negotiator, Faisal Al-Harbi, insisted that the treaty should focus on waste management and recycling rather than “punishing an industry that the whole world depends on.” Russia and Iran made similar arguments, according to a summary of the closed sessions seen by Wire.",
+            "The world produces more than 400 million tonnes of plastic a year, and less than 10% of it is recycled, according to the United Nations Environment Programme.",
+            "Environmental groups were scathing. “Two years, five rounds, and the plastic keeps coming,” said Tessa Kimura of Greenpeace. “The only thing these talks have produced at scale is more plastic name badges.”",
+            "Industry representatives welcomed the outcome. The International Council of Chemical Associations said a treaty built around recycling would “deliver results faster” than production limits, which it called “a blunt instrument.”",
+            "Vallejo conceded that a deal in Nairobi was far from certain. “I am an optimist by profession,” he said with a tired smile. “Ask me again in Nairobi.”",
+        ),
+        "quotes": [
+            ("indirect", "Negotiators from more than 170 countries failed on Friday to agree on a global treaty to curb plastic pollution, after oil-producing states refused to accept any cap on the production of new plastic", "delegates", ("said", "in", "delegates said")),
+            ("mixed", "the two-week session had produced “real progress on almost everything except the thing that matters most.”", "The chair of the talks", ("said", "in", "Vallejo, said")),
+            ("indirect", "negotiators would meet again in Nairobi early next year", ("He", "in", "He said negotiators"), ("said", "in", "He said negotiators")),
+            ("mixed", "a “small group of petrostates” had held the talks hostage", "Norway’s climate minister", "fumed"),
+            ("direct", "“We came here to turn off the tap,”", ("she", "in", "tap,” she said"), ("said", "in", "tap,” she said")),
+            ("direct", "“They came here to argue about the size of the mop.”", ("she", "in", "tap,” she said"), ("said", "in", "tap,” she said")),
+            ("mixed", "the treaty should focus on waste management and recycling rather than “punishing an industry that the whole world depends on.”", "Its lead negotiator", "insisted"),
+            ("indirect", "Russia and Iran made similar arguments", "a summary", ("according to", "in", "according to a summary")),
+            ("indirect", "The world produces more than 400 million tonnes of plastic a year, and less than 10% of it is recycled", "the United Nations Environment Programme", ("according to", "in", "according to the United")),
+            ("direct", "“Two years, five rounds, and the plastic keeps coming,”", "Tessa Kimura of Greenpeace", ("said", "in", "said Tessa")),
+            ("direct", "“The only thing these talks have produced at scale is more plastic name badges.”", "Tessa Kimura of Greenpeace", ("said", "in", "said Tessa")),
+            ("mixed", "a treaty built around recycling would “deliver results faster” than production limits", "The International Council of Chemical Associations", ("said", "in", "Associations said")),
+            ("direct", "“a blunt instrument.”", ("it", "in", "which it called"), "called"),
+            ("indirect", "a deal in Nairobi was far from certain", ("Vallejo", "in", "Vallejo conceded"), "conceded"),
+            ("direct", "“I am an optimist by profession,”", ("he", "in", "profession,” he said"), ("said", "in", "profession,” he said")),
+            ("direct", "“Ask me again in Nairobi.”", ("he", "in", "profession,” he said"), ("said", "in", "profession,” he said")),
+        ],
+        "ents": """
+            GPE: GENEVA | Nairobi*3 | Rwanda | Norway*2 | Saudi Arabia | Russia | Iran
+            ORG: Wire*2 | United Nations Environment Programme | Greenpeace | International Council of Chemical Associations
+            CARDINAL: more than 170 | about 100 | five
+            DATE: Friday | two-week | early next year | 2040 | Two years
+            NORP: Ecuadorian
+            PERSON: Luis Vallejo | Vallejo*1 | Ingrid Solberg | Faisal Al-Harbi | Tessa Kimura
+            PERCENT: 40% | less than 10%
+            QUANTITY: more than 400 million tonnes
+        """,
+    }
+)
+
+# ---------------------------------------------------------------- 34 culture/local: theatre reopens (so-called inside a mixed quote, titles)
+ARTICLES.append(
+    {
+        "topic": "culture",
+        "text": article(
+            "Historic Orpheum theatre reopens after four-year restoration",
+            "SPRINGFIELD, Ill. — The Orpheum, the 1920s vaudeville house that sat empty for most of the last four decades, reopened on Saturday with a sold-out performance of “Our Town,” the first show on its stage since 1981.",
+            "Celia Barnwell, who led the $22 million restoration, gushed that the audience had “brought the building back to life in about thirty seconds.” She said volunteers had spent more than 60,000 hours scraping paint, rewiring lights and restoring the plaster ceiling.",
+            "“When I first walked in here, there were pigeons in the balcony and a tree growing through the orchestra pit,” Barnwell said. “People told me to bring a bulldozer.”",
+            "The restoration was not without controversy. Some residents objected to the city’s decision to contribute $6 million, and a local columnist called the project “a so-called cultural investment that will mostly benefit the people who already go to the theatre.”",
+            "Mayor Frank Lutz said the theatre was already paying for itself. According to the city’s tourism office, hotel bookings for the opening weekend were up 18% on the same weekend last year.",
+            "In the lobby after the show, retired teacher Margaret Olsen, 81, said she had seen her first film at the Orpheum in 1949. “I sat right there, in row F,” she said, pointing. “I was eight. I cried when the lights came up because I didn’t want it to be over.”",
+            "The theatre’s next production, a musical adaptation of the novel “Prairie Lights,” opens in March. Barnwell said tickets for the first week had sold out within two hours.",
+        ),
+        "quotes": [
+            ("mixed", "the audience had “brought the building back to life in about thirty seconds.”", "Celia Barnwell", "gushed"),
+            ("indirect", "volunteers had spent more than 60,000 hours scraping paint, rewiring lights and restoring the plaster ceiling", ("She", "in", "She said volunteers"), ("said", "in", "She said volunteers")),
+            ("direct", "“When I first walked in here, there were pigeons in the balcony and a tree growing through the orchestra pit,”", ("Barnwell", "in", "Barnwell said."), ("said", "in", "Barnwell said.")),
+            ("direct", "“People told me to bring a bulldozer.”", ("Barnwell", "in", "Barnwell said."), ("said", "in", "Barnwell said.")),
+            ("mixed", "the project “a so-called cultural investment that will mostly benefit the people who already go to the theatre.”", "a local columnist", ("called", "in", "columnist called")),
+            ("indirect", "the theatre was already paying for itself", "Mayor Frank Lutz", ("said", "in", "Lutz said")),
+            ("indirect", "hotel bookings for the opening weekend were up 18% on the same weekend last year", "the city’s tourism office", "According to"),
+            ("indirect", "she had seen her first film at the Orpheum in 1949", "retired teacher Margaret Olsen", ("said", "in", "81, said")),
+            ("direct", "“I sat right there, in row F,”", ("she", "in", "F,” she said"), ("said", "in", "F,” she said")),
+            ("direct", "“I was eight. I cried when the lights came up because I didn’t want it to be over.”", ("she", "in", "F,” she said"), ("said", "in", "F,” she said")),
+            ("indirect", "tickets for the first week had sold out within two hours", ("Barnwell", "in", "Barnwell said tickets"), ("said", "in", "Barnwell said tickets")),
+        ],
+        "ents": """
+            FAC: Orpheum*3
+            DATE: four-year | 1920s | last four decades | Saturday | 1981 | opening weekend | same weekend last year | 81 | 1949 | eight | March | first week
+            GPE: SPRINGFIELD | Ill.
+            WORK_OF_ART: Our Town | Prairie Lights
+            ORDINAL: first ~ the first show | first ~ her first film
+            PERSON: Celia Barnwell | Barnwell*2 | Frank Lutz | Margaret Olsen
+            MONEY: $22 million | $6 million
+            TIME: about thirty seconds | more than 60,000 hours | two hours
+            PERCENT: 18%
+        """,
+    }
+)
+
+
 # ------------------------------------------------------------------------------ build
 
 
