@@ -276,8 +276,13 @@ def export_pairs(
                 continue
             report.documents += 1
             report.split[part] += 1
-            report.spans += len(ann.spans)
-            report.relations += len(ann.relations)
+            # what the file holds: IOB carries the entity layer alone, no links
+            carried = getattr(writers[part], "layers", None)
+            if carried is None:
+                report.spans += len(ann.spans)
+                report.relations += len(ann.relations)
+            else:
+                report.spans += sum(1 for s in ann.spans if s.layer in carried)
         if progress is not None:
             progress(position, max(total or 0, position))
         if report.ok:

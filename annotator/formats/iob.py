@@ -80,8 +80,10 @@ def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -
     starts = {s.start for s in doc.sents}
     lines: list[str] = []
     pending_break = False
-    for k, tok in enumerate(tokens):
-        word = text[tok.start : tok.end]
+    # the stored tokens' words: the Doc's own, unless gaps between tokens became words
+    token_words = words if index is None else [words[i] for i in index]
+    sub = _WS.sub
+    for k, word in enumerate(token_words):
         if word.isspace():
             pending_break = pending_break or "\n" in word
             continue
@@ -91,12 +93,13 @@ def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -
         pending_break = False
         # A word with inner whitespace would split into columns; it never comes from
         # spaCy's tokenizer, but stored tokens may come from elsewhere.
-        lines.append(f"{_WS.sub('_', word)} {tags[k]}")
+        lines.append(f"{word if word.isalnum() else sub('_', word)} {tags[k]}")
     return lines
 
 
 class IobWriter:
     extension = ".iob"
+    layers = (Layer.ENTS,)  # what the file carries: entity tags, no quotes, no links
 
     def __init__(self, path: Path, *, lang: str = "en", docstart: bool = True) -> None:
         self._file = AtomicTextFile(path)
