@@ -80,6 +80,7 @@ from annotator.formats.export_base import (
     describe,
     part_path,
     place_spans,
+    token_columns,
     tokens_of,
     write_failed,
 )
@@ -104,8 +105,11 @@ def words_and_spaces(
 ) -> tuple[list[str], list[bool], list[int] | None]:
     """Words and spaces giving exactly ``text``, and the word index of each stored token
     (``None`` when they are the same, the usual case for spaCy-made tokens)."""
-    words = [text[t.start : t.end] for t in tokens]
-    spaces = [t.ws for t in tokens]
+    starts, ends, ws = token_columns(tokens)
+    # C-level passes over the columns (two list comprehensions cost a third of a
+    # DocBin export's own work)
+    words = list(map(text.__getitem__, map(slice, starts, ends)))
+    spaces = list(map(bool, ws))
     # Ordered, non-overlapping tokens whose words and spaces add up to the text's
     # length leave no gap: the common case, checked without a per-token loop.
     if sum(map(len, words)) + sum(spaces) == len(text):
@@ -126,6 +130,41 @@ def words_and_spaces(
         gaps = True
         _gap(text[pos:], words, spaces)
     return words, spaces, (index if gaps else None)
+
+
+# zlib level of the DocBin files: spaCy's DocBin.to_bytes compresses at zlib's default
+# (6); level 3 takes a third of its time for a file some 15% larger (2,000 articles:
+# 1.08 -> 0.36 s CPU, 3.1 -> 3.7 MB), read by DocBin.from_bytes as any other.
+DOCBIN_ZLIB_LEVEL = 3
+
+
+def docbin_bytes(docbin: DocBin) -> bytes:
+    """``docbin.to_bytes()``, the same msgpack message, compressed at
+    ``DOCBIN_ZLIB_LEVEL``."""
+    import zlib
+
+    import numpy
+    import srsly
+
+    for tokens in docbin.tokens:
+        assert len(tokens.shape) == 2, tokens.shape
+    lengths = [len(tokens) for tokens in docbin.tokens]
+    tokens = numpy.vstack(docbin.tokens) if docbin.tokens else numpy.asarray([])
+    spaces = numpy.vstack(docbin.spaces) if docbin.spaces else numpy.asarray([])
+    msg = {
+        "version": docbin.version,
+        "attrs": docbin.attrs,
+        "tokens": tokens.tobytes("C"),
+        "spaces": spaces.tobytes("C"),
+        "lengths": numpy.asarray(lengths, dtype="int32").tobytes("C"),
+        "strings": sorted(docbin.strings),
+        "cats": docbin.cats,
+        "flags": docbin.flags,
+        "span_groups": docbin.span_groups,
+    }
+    if docbin.store_user_data:
+        msg["user_data"] = docbin.user_data
+    return zlib.compress(srsly.msgpack_dumps(msg), DOCBIN_ZLIB_LEVEL)
 
 
 def _gap(gap: str, words: list[str], spaces: list[bool]) -> None:
@@ -337,7 +376,7 @@ class DocBinWriter:
 
     def _save(self, docbin: DocBin, path: Path) -> None:
         try:
-            data = docbin.to_bytes()
+            data = docbin_bytes(docbin)
         except ValueError as exc:  # spaCy's E870: over 4 GiB of data in one DocBin
             raise WriterError(
                 f"{self.path.name}: too much token data for one DocBin ({len(docbin)} "
