@@ -108,24 +108,25 @@ def _records(
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-_YOUNG_THRESHOLD = 10_000  # allocations before a young collection while importing
-
-
 def _long_lived_heap_frozen(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run ``fn`` with what exists before it (the program, spaCy, SQLAlchemy) out of the
-    cyclic collector's sight and a larger youngest generation: a batch holds every
-    record's spans and tokens (a million objects for 2,000 articles), and the default
-    collections walked them again and again (a quarter of the import's CPU time)."""
+    cyclic collector's sight and no automatic collection: a batch holds every record's
+    spans (a million objects for 2,000 articles), and the collections walked them again
+    and again (a quarter of the import's CPU time with the default thresholds, a tenth
+    still with a larger youngest generation). ``import_paths`` collects explicitly after
+    each batch is stored, when the batch is gone, so cyclic garbage (of this thread or
+    another, the window's) lives at most one batch."""
 
     @functools.wraps(fn)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        thresholds = gc.get_threshold()
+        enabled = gc.isenabled()
         gc.freeze()
-        gc.set_threshold(max(thresholds[0], _YOUNG_THRESHOLD), *thresholds[1:])
+        gc.disable()
         try:
             return fn(*args, **kwargs)
         finally:
-            gc.set_threshold(*thresholds)
+            if enabled:
+                gc.enable()
 
     return run
 
@@ -151,6 +152,7 @@ def import_paths(
     def flush() -> None:
         _store_batch(repo, batch, annotator, lang, report, options)
         batch.clear()
+        gc.collect(1)  # automatic collection is off while importing (see above)
 
     for done, item in enumerate(_records(files, options), start=1):
         if isinstance(item, Problem):
