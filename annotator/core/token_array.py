@@ -129,20 +129,17 @@ def as_token_array(tokens: Sequence[Token] | None) -> TokenArray | None:
     return None if tokens is None else TokenArray.from_tokens(tokens)
 
 
-def concat(parts: Sequence[TokenArray]) -> TokenArray:
-    """The tokens of ``parts`` one after another (each already in document offsets)."""
-    if len(parts) == 1:
-        return parts[0]
-    big = any(p.starts.typecode == "q" for p in parts)
-    starts = offsets_array(big=big)
-    ends = offsets_array(big=big)
-    ws = bytearray()
+def concat(parts: Iterable[TokenArray]) -> TokenArray:
+    """The tokens of ``parts`` one after another (each already in document offsets),
+    gathered as they come: a generator of parts is never held whole."""
+    starts, ends, ws = offsets_array(), offsets_array(), bytearray()
     for p in parts:
-        if big and p.starts.typecode != "q":
-            starts.extend(array("q", p.starts))
-            ends.extend(array("q", p.ends))
-        else:
-            starts.extend(p.starts)
-            ends.extend(p.ends)
+        if p.starts.typecode != starts.typecode:
+            if starts.typecode == "i":  # the first offset past 2**31: 8 bytes from now on
+                starts, ends = array("q", starts), array("q", ends)
+            else:
+                p = TokenArray(array("q", p.starts), array("q", p.ends), p.ws)
+        starts.extend(p.starts)
+        ends.extend(p.ends)
         ws += p.ws
     return TokenArray(starts, ends, bytes(ws))

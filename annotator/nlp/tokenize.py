@@ -94,8 +94,8 @@ def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[TokenArray
 def _tokenize(tokenizer: Callable[[str], Doc], text: str) -> TokenArray:
     if len(text) <= TOKENIZE_CHUNK:
         return tokens_of(tokenizer(text))
-    # each chunk's Doc is freed before the next is made; only the arrays stay
-    return concat([tokens_of(tokenizer(chunk), offset) for offset, chunk in _chunks(text)])
+    # each chunk's Doc is freed before the next is made; only the arrays grow
+    return concat(tokens_of(tokenizer(chunk), offset) for offset, chunk in _chunks(text))
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
