@@ -205,13 +205,13 @@ def build_annotation(
         else:
             span = _span(raw, text, index, i) if index is not None else _placed_afresh(raw, text, i)
             key = span.key
-            if span.start != start or span.end != end:
-                snapped += 1
         if raw.rejected:
             # Kept so the same suggestion is not proposed again; the reader has left
             # out the relations that touch it.
             rejected.add(key)
             continue
+        if key[0] != start or key[1] != end:
+            snapped += 1
         by_raw[(start, end, label)] = key
         if key not in seen:
             seen[key] = (i, raw)
@@ -262,7 +262,7 @@ def build_annotation(
         relations=list(relations),
         status=status,
         flagged=record.answer == "reject",
-        rejected=rejected - {sp.key for sp in spans},
+        rejected=rejected - {sp.key for sp in spans} if rejected else rejected,
     )
     if index is None and not _entities_overlap(spans):
         # What validate_annotation checks holds already: every span was checked for
