@@ -108,6 +108,8 @@ def _records(
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+
+
 def _long_lived_heap_frozen(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run ``fn`` with what exists before it (the program, spaCy, SQLAlchemy) out of the
     cyclic collector's sight and no automatic collection: a batch holds every record's
