@@ -49,7 +49,7 @@ class ParseQuoteFinder(IndirectQuotes):
         qidx = quote_index(doc, quotes)
         paras = paragraph_ids(doc)
         self._doc_words = arrays.words
-        self._doc_punct = [bool(p) for p in arrays.is_punct]
+        self._doc_punct = arrays.is_punct
         out: list[QuoteCandidate] = []
         indirect = self._indirect(doc, quotes, qidx, paras, cognition=indirect_cognition)
         self._attribute_direct(doc, quotes, qidx, paras)

@@ -15,13 +15,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import accumulate
 from typing import Any
 
-from spacy.attrs import HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, SPACY
+import numpy
+from spacy.attrs import HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-_ATTRS = [ORTH, SPACY, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM, HEAD]
+_ATTRS = [ORTH, SPACY, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM, HEAD, LENGTH]
+_TEXTS: dict[int, str] = {}  # orth hash -> text; -1 - hash -> text and a space
+_MAX_TEXTS = 1_000_000
 
 
 class DocArrays:
@@ -30,6 +32,7 @@ class DocArrays:
     __slots__ = (
         "_ents",
         "_paras",
+        "_space_at",
         "doc",
         "ends",
         "heads",
@@ -38,6 +41,7 @@ class DocArrays:
         "is_space",
         "memo",
         "n",
+        "n_words",
         "text",
         "texts",
         "words",
@@ -54,33 +58,56 @@ class DocArrays:
             self.text = ""
             self.idx: list[int] = []
             self.ends: list[int] = []
-            self.is_space: list[int] = []
-            self.is_punct: list[int] = []
+            self.is_space: list[bool] = []
+            self.is_punct: list[bool] = []
             self.words: list[bool] = []
             self.heads: list[int] = []
+            self.n_words = 0
+            self._space_at: list[int] = []
             return
         arr = doc.to_array(_ATTRS)
-        strings = doc.vocab.strings
-        orth, spacy, idx, space, punct, alpha, num = arr[:, :7].T.tolist()
-        self.texts = texts = [strings[o] for o in orth]
-        # doc.text joins every token's text_with_ws (orth plus one space or none)
-        self.text = "".join([t + " " if s else t for t, s in zip(texts, spacy, strict=True)])
-        self.idx = idx
-        self.ends = [i + len(t) for i, t in zip(idx, texts, strict=True)]
-        self.is_space = space
-        self.is_punct = punct
-        self.words = [bool(a or b) for a, b in zip(alpha, num, strict=True)]
+        orth = arr[:, 0]
+        # a token's text by its orth hash (a hash of the string, the same in every
+        # vocab): a dict lookup is cheaper than the StringStore's
+        if len(_TEXTS) > _MAX_TEXTS:
+            _TEXTS.clear()  # bounded: a long run meets ever more words
+        texts_of = _TEXTS
+        orth_list = orth.tolist()
+        missing = set(orth_list).difference(texts_of)
+        if missing:
+            strings = doc.vocab.strings
+            for o in missing:
+                t = strings[o]
+                texts_of[o] = t
+                texts_of[-1 - o] = t + " "  # text_with_ws when a space follows
+        self.texts = list(map(texts_of.__getitem__, orth_list))
+        # doc.text joins every token's text_with_ws (its text and one space or none)
+        with_ws = [-1 - o if s else o for o, s in zip(orth_list, arr[:, 1].tolist(), strict=True)]
+        self.text = "".join(map(texts_of.__getitem__, with_ws))
+        idx = arr[:, 2].astype("int64")
+        self.idx = idx.tolist()
+        self.ends = (idx + arr[:, 8].astype("int64")).tolist()
+        space = arr[:, 3] != 0
+        punct = arr[:, 4] != 0
+        self.is_space = space.tolist()
+        self.is_punct = punct.tolist()
+        self.words = ((arr[:, 5] != 0) | (arr[:, 6] != 0)).tolist()
+        self.n_words = int(n - (space | punct).sum())
         # HEAD is relative and comes back as uint64: read it as signed
-        rel = arr[:, 7].astype("int64").tolist()
-        self.heads = [i + h for i, h in enumerate(rel)]
+        self.heads = (numpy.arange(n) + arr[:, 7].astype("int64")).tolist()
+        self._space_at = numpy.flatnonzero(space).tolist()
 
     @property
     def paras(self) -> list[int]:
-        """Paragraph number of every token (see ``quotes_common.paragraph_ids``)."""
+        """Paragraph number of every token (see ``quotes_common.paragraph_ids``):
+        the breaks before it, counted over the whitespace tokens holding a newline."""
         if self._paras is None:
             texts = self.texts
-            breaks = [int(sp == 1 and "\n" in texts[i]) for i, sp in enumerate(self.is_space)]
-            self._paras = [0, *accumulate(breaks)][: self.n]
+            starts = numpy.zeros(self.n + 1, dtype="int64")
+            for i in self._space_at:
+                if "\n" in texts[i]:
+                    starts[i + 1] = 1
+            self._paras = numpy.cumsum(starts[: self.n]).tolist()
         return self._paras
 
     @property

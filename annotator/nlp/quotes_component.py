@@ -27,7 +27,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, POS, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -74,10 +74,13 @@ class QuoteComponent:
         # the pipeline's lemmatizer when ensure_component took it out of the
         # pipeline: lemmas are then made here, only for the tokens the rules read
         self.lemmatizer: Any = None
+        self._lemmas: dict[Any, int] = {}  # lemma by (orth, pos, morph): see lemmatize_cue_tokens
 
     def __call__(self, doc: Doc, *, quotes: bool = True, indirect_cognition: bool = False) -> Doc:
         if quotes and self.lemmatizer is not None:
-            lemmatize_cue_tokens(doc, self.lemmatizer)
+            if len(self._lemmas) > 200_000:
+                self._lemmas.clear()  # bounded: a long run meets ever more word forms
+            lemmatize_cue_tokens(doc, self.lemmatizer, self._lemmas)
         doc.user_data[RESULT_KEY] = findings(
             doc, self.finder, quotes=quotes, indirect_cognition=indirect_cognition
         )
@@ -112,8 +115,7 @@ def count_words(doc: Doc) -> int:
     ``is_space``): words and numbers; "%" and quote marks are punctuation."""
     if not len(doc):
         return 0
-    arrays = arrays_of(doc)
-    return sum(1 for p, s in zip(arrays.is_punct, arrays.is_space, strict=True) if not (p or s))
+    return arrays_of(doc).n_words
 
 
 def quote_rows(doc: Doc, cands: list[QuoteCandidate]) -> list[QuoteRow]:
@@ -174,27 +176,42 @@ _VERB_POS = ("VERB", "AUX")
 _VERB_TAGS = ("VBG", "VBN", "VBD", "VBZ", "VBP")
 
 
-def lemmatize_cue_tokens(doc: Doc, lemmatizer: Any) -> None:
+def lemmatize_cue_tokens(doc: Doc, lemmatizer: Any, cache: dict[Any, int] | None = None) -> None:
     """Set the lemmas the quote rules read, as ``lemmatizer`` would set them in the
     pipeline (its own ``lemmatize``, only where no lemma is set yet, the way it
     does with ``overwrite = false``): verbs, their direct objects and their heads.
-    Every other token keeps no lemma."""
+    Every other token keeps no lemma.
+
+    ``cache`` keeps lemmas between documents by the key the rule lemmatizer caches
+    its own results under (text, part of speech, morphology): a lemma is a function
+    of that key, and the lemmatizer is asked once per key instead of once per token."""
     n = len(doc)
     if not n:
         return
     strings = doc.vocab.strings
     pos_ids = [strings.add(p) for p in _VERB_POS]
     tag_ids = [strings.add(t) for t in _VERB_TAGS]
-    cols = doc.to_array([POS, TAG, DEP, HEAD, LEMMA])
+    cols = doc.to_array([POS, TAG, DEP, HEAD, LEMMA, ORTH, MORPH])
     pos, tag, dep, lemma = cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 4]
     heads = numpy.arange(n) + cols[:, 3].astype("int64")
     verb = numpy.isin(pos, pos_ids) | numpy.isin(tag, tag_ids)
     wanted = verb.copy()
     wanted[heads[verb]] = True
     wanted |= (dep == strings.add("dobj")) & verb[heads]
-    for i in numpy.flatnonzero(wanted & (lemma == 0)).tolist():
-        tok = doc[i]
-        tok.lemma_ = lemmatizer.lemmatize(tok)[0]
+    todo = numpy.flatnonzero(wanted & (lemma == 0)).tolist()
+    if not todo:
+        return
+    if cache is None:
+        cache = {}
+    keys = cols[:, [5, 0, 6]].tolist()
+    lemmas = lemma.copy()
+    for i in todo:
+        key = tuple(keys[i])
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = strings.add(lemmatizer.lemmatize(doc[i])[0])
+        lemmas[i] = value
+    doc.from_array([LEMMA], lemmas.reshape((n, 1)))  # type: ignore[arg-type]
 
 
 def ensure_component(nlp: Language) -> QuoteComponent:

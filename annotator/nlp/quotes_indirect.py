@@ -3,7 +3,8 @@ phrase, and "according to" (docs/QUOTES.md §4)."""
 
 from __future__ import annotations
 
-from spacy.attrs import LOWER, POS, TAG
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from annotator.core import QuoteKind
@@ -37,7 +38,7 @@ class IndirectQuotes(ParseReader):
         cognition: bool,
     ) -> list[QuoteCandidate]:
         cands: list[tuple[QuoteCandidate, int]] = []  # candidate, cue token index
-        for i in _possible_cues(doc):
+        for i in _possible_cues(self, doc):
             if qidx[i] >= 0:
                 continue
             tok = doc[i]
@@ -287,23 +288,14 @@ class IndirectQuotes(ParseReader):
         return cand
 
 
-_CUE_POS = ("VERB", "AUX")
-_CUE_TAGS = ("VBG", "VBN", "VBD", "VBZ", "VBP")
-
-
-def _possible_cues(doc: Doc) -> list[int]:
-    """Indices of the tokens ``cue_of`` or "according" can accept (a verb by part of
-    speech or tag): the others are skipped without making a Token object each."""
-    if not len(doc):
-        return []
-    strings = doc.vocab.strings
-    pos_ids = {strings.add(p) for p in _CUE_POS}  # POS values are symbol ids
-    tag_ids = {strings.add(t) for t in _CUE_TAGS}
-    according = strings.add("according")
-    rows = doc.to_array([POS, TAG, LOWER]).tolist()
-    return [
-        i for i, (p, t, low) in enumerate(rows) if p in pos_ids or t in tag_ids or low == according
-    ]
+def _possible_cues(reader: ParseReader, doc: Doc) -> list[int]:
+    """Indices of the tokens ``cue_of`` or "according" can accept, in order: the
+    others are skipped without making a Token object each."""
+    according = doc.vocab.strings.add("according")
+    found = set(reader.cueable(doc))
+    if len(doc):
+        found.update(numpy.flatnonzero(doc.to_array(LOWER) == according).tolist())
+    return sorted(found)
 
 
 def _end_at_quote(doc: Doc, after: int, end: int) -> int:

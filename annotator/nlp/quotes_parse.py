@@ -4,6 +4,8 @@ The quote finders build on :class:`ParseReader`."""
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import LEMMA, POS, TAG
 from spacy.tokens import Doc, Token
 
 from annotator.nlp.quotes_arrays import arrays_of, session_of
@@ -19,6 +21,8 @@ _REL_PRON = frozenset({"who", "which", "that", "whom"})
 # appositions and clauses are not part of the mention (docs/QUOTES.md, SPEAKER)
 _NP_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "ccomp", "dep"})
 _CLAUSE_UP = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl"})
+_CUE_POS = ("VERB", "AUX")
+_CUE_TAGS = ("VBG", "VBN", "VBD", "VBZ", "VBP")
 _BLOCKING_HEADS = frozenset({"refuse", "decline", "deny", "fail", "avoid"})
 
 
@@ -29,6 +33,7 @@ class ParseReader:
         self.lex = lexicon or cue_lexicon()
         self._doc_words: list[bool] = []
         self._doc_punct: list[bool] = []
+        self._particle_lemmas = frozenset(lemma for lemma, _ in self.lex.particle_verbs)
 
     # -- cues ---------------------------------------------------------------
 
@@ -42,11 +47,38 @@ class ParseReader:
         key = ("cue", tok.i, cognition)
         memo = arrays.memo
         if key not in memo:
-            memo[key] = self._cue_of(tok, cognition=cognition)
+            if tok.i in self.cueable(tok.doc):
+                memo[key] = self._cue_of(tok, cognition=cognition)
+            else:
+                memo[key] = None
         return memo[key]
 
+    def cueable(self, doc: Doc) -> frozenset[int]:
+        """The tokens ``_cue_of`` can accept: a verb by part of speech or tag whose
+        lowercase lemma is a cue or the verb of a particle cue; any other token is
+        no cue whatever its parse (found from token columns, once per session)."""
+        arrays = session_of(doc)
+        if arrays is not None and "cueable" in arrays.memo:
+            return arrays.memo["cueable"]
+        found: frozenset[int] = frozenset()
+        if len(doc):
+            strings = doc.vocab.strings
+            pos_ids = [strings.add(p) for p in _CUE_POS]
+            tag_ids = [strings.add(t) for t in _CUE_TAGS]
+            cols = doc.to_array([POS, TAG, LEMMA])
+            verb = numpy.isin(cols[:, 0], pos_ids) | numpy.isin(cols[:, 1], tag_ids)
+            lemmas = cols[:, 2]
+            ok = {
+                h for h in set(lemmas[verb].tolist())
+                if (low := strings[h].lower()) in self.lex.lemmas or low in self._particle_lemmas
+            }
+            found = frozenset(numpy.flatnonzero(verb & numpy.isin(lemmas, list(ok))).tolist())
+        if arrays is not None:
+            arrays.memo["cueable"] = found
+        return found
+
     def _cue_of(self, tok: Token, *, cognition: bool) -> tuple[tuple[int, int], CueEntry] | None:
-        if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN", "VBD", "VBZ", "VBP"):
+        if tok.pos_ not in _CUE_POS and tok.tag_ not in _CUE_TAGS:
             return None
         lemma = tok.lemma_.lower()
         for child in tok.children:

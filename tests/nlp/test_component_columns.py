@@ -118,3 +118,14 @@ def test_lemmas_made_by_the_component_are_the_lemmatizers() -> None:
             assert t.lemma_ == want[t.i].lemma_, t.text
         else:
             assert t.lemma == before[t.i], t.text  # left alone
+    # lemmas kept between documents by (orth, pos, morph) give the same lemmas
+    cache: dict[object, int] = {}
+    with nlp.select_pipes(disable=[COMPONENT]):
+        first, again = nlp(text), nlp(text + " He told them so.")
+    lemmatize_cue_tokens(first, component.lemmatizer, cache)
+    assert cache
+    lemmatize_cue_tokens(again, component.lemmatizer, cache)
+    for doc in (first, again):
+        for t in doc[: len(got)]:
+            if t.i in wanted:
+                assert t.lemma_ == want[t.i].lemma_, t.text
