@@ -50,12 +50,11 @@ def entity_rows(
     arrays = arrays_of(doc)
     space, punct, texts = arrays.is_space, arrays.is_punct, arrays.texts
     out: list[tuple[int, int, str, float | None]] = []
-    for ent in arrays.ents:
-        label = ent.label_
+    for ent_start, ent_end, label in arrays.ent_rows:
         if scheme_labels is not None and label not in scheme_labels:
             dropped[label] += 1
             continue
-        start, end = ent.start, ent.end
+        start, end = ent_start, ent_end
         while start < end and (
             space[start] or punct[start] or doc[start].lower_ in _LEADING_DROP
         ):
@@ -72,7 +71,7 @@ def entity_rows(
             end -= 1
         if start >= end:
             continue
-        score = scores.get((ent.start, ent.end, label))
+        score = scores.get((ent_start, ent_end, label))
         out.append((arrays.idx[start], arrays.ends[end - 1], label, score))
     return out
 

@@ -102,7 +102,7 @@ def findings(
 ) -> dict[str, Any]:
     """What the suggester needs from a processed Doc, in character offsets."""
     with doc_session(doc) as arrays:  # the Doc's columns, read once for all the rules
-        ent_labels = [e.label_ for e in arrays.ents]
+        ent_labels = [label for _, _, label in arrays.ent_rows]
         ents: list[EntityRow] = entity_rows(doc, scheme_labels=None, dropped=Counter())
         rows: list[QuoteRow] = []
         if quotes:

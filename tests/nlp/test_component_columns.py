@@ -129,3 +129,14 @@ def test_lemmas_made_by_the_component_are_the_lemmatizers() -> None:
         for t in doc[: len(got)]:
             if t.i in wanted:
                 assert t.lemma_ == want[t.i].lemma_, t.text
+
+
+@needs_model
+def test_entity_rows_are_doc_ents() -> None:
+    nlp = spacy.load(MODEL)
+    doc = nlp("Sergei Ryabkov met Donald Trump in Moscow on Monday.\n\nThe UN said 5 people came.")
+    assert DocArrays(doc).ent_rows == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert DocArrays(doc).ent_rows  # the test means something
+    doc.ents = [doc.char_span(0, 14, label="PERSON")]  # then B/I/O set by hand
+    assert DocArrays(doc).ent_rows == [(0, 2, "PERSON")]
+    assert DocArrays(spacy.blank("en")("No entities here.")).ent_rows == []
