@@ -7,13 +7,9 @@ import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -22,7 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from annotator.core import AnnotatorError
 from annotator.storage.commit_counter import DataVersion
 from annotator.storage.models import Base
+from annotator.storage.revisions import HEAD_REVISION, REVISIONS
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic is imported only to migrate (and by ``db check``): an open at the head
+# revision reads the version row itself (storage/revisions.py).
+_VERSION_TABLE = "alembic_version"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 _MIGRATION_LOCK = 0x616E6E6F  # any constant; "anno"
@@ -204,6 +208,8 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
@@ -211,20 +217,32 @@ def _alembic_config() -> Config:
 
 @lru_cache(maxsize=1)
 def _script() -> ScriptDirectory:
+    """The migration scripts, as Alembic reads them (for the tests of revisions.py)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
 
 
 def _head_revision() -> str:
-    head = _script().get_current_head()
-    assert head is not None
-    return head
+    return HEAD_REVISION
 
 
 def _known_revision(revision: str) -> bool:
-    try:
-        return _script().get_revision(revision) is not None
-    except Exception:  # alembic raises ResolutionError / CommandError for unknown ids
-        return False
+    return revision in REVISIONS
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The revision in the ``alembic_version`` table (``None``: no table or no row),
+    read as Alembic's ``MigrationContext.get_current_revision`` reads it."""
+    if not inspect(conn).has_table(_VERSION_TABLE):
+        return None
+    rows = conn.exec_driver_sql(f"SELECT version_num FROM {_VERSION_TABLE}").fetchall()
+    if len(rows) > 1:
+        raise StorageError(
+            f"The database's {_VERSION_TABLE} table holds {len(rows)} revisions; "
+            "this version expects one."
+        )
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def _too_new_message(display_url: str, current: str) -> str:
@@ -391,7 +409,7 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return read_revision(conn)
 
     @staticmethod
     def head_revision() -> str:
@@ -409,6 +427,8 @@ class Database:
             self.upgrade()
 
     def upgrade(self) -> None:
+        from alembic import command
+
         cfg = _alembic_config()
         with self.write_engine.begin() as conn:
             if self.backend == "postgresql":
