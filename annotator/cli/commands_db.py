@@ -17,13 +17,13 @@ from annotator.cli.common import (
     out,
     progress_bar,
 )
-from annotator.storage.engine import Database
 
 
 @db_app.command("upgrade")
 def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
     """Bring the database schema up to this version (run automatically on open)."""
     from annotator.app.paths import resolve_db
+    from annotator.storage.engine import Database
 
     with clear_errors():
         database = Database(resolve_db(db_from(ctx, db)), upgrade=True)

@@ -7,14 +7,8 @@ from typing import Annotated
 
 import typer
 
-from annotator.app.export import (
-    DEFAULT_SPAN_KEY,
-    count_for_export,
-    export_project,
-    resolve_annotator,
-)
-from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
+from annotator.formats.docbin import DEFAULT_SPAN_KEY
 
 PROGRESS_FROM = 1000  # a bar for small exports only flickers
 
@@ -92,6 +86,13 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export one annotator's annotations (or gold) as training data."""
+    from annotator.app.export import (
+        count_for_export,
+        export_project,
+        resolve_annotator,
+    )
+    from annotator.app.project import Project
+
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         if gold and fallback != "none":
             name = f"gold (else {fallback})"

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from annotator.app.importing import ImportReport
-from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
 from annotator.core import AnnotatorError
 from annotator.formats.records import IOB_DOCUMENT_CHOICES, SNAP_CHOICES, ReadOptions
+
+if TYPE_CHECKING:
+    from annotator.app.importing import ImportReport
 
 
 def _kept(report: ImportReport) -> str:
@@ -88,6 +89,8 @@ def import_(
     """Import articles: .txt files (one per document) or JSONL (with labels)."""
     with clear_errors():
         options = _read_options(snap, type_map or [], iob_documents)
+    from annotator.app.project import Project
+
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         with progress_bar("importing") as progress:
             report = project.import_paths(
@@ -118,6 +121,8 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Documents, and per annotator how many are todo / in progress / done / skipped."""
+    from annotator.app.project import Project
+
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         info = project.status()
         if as_json:

@@ -6,16 +6,15 @@ from typing import Annotated
 
 import typer
 
-from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, fail, out
 
-# name -> (help, read, write)
+# name -> (help, Project method that reads it, Project method that writes it)
 _OPTIONS = {
     "enter-requires-decisions": (
         "Enter refuses to finish an article while suggestions on screen are undecided "
         "(off: Enter accepts them)",
-        Project.finish_requires_decisions,
-        Project.set_finish_requires_decisions,
+        "finish_requires_decisions",
+        "set_finish_requires_decisions",
     ),
 }
 
@@ -34,10 +33,12 @@ def option(
     if value is not None and value not in ("on", "off"):
         fail(f"VALUE must be 'on' or 'off', not {value!r}.")
         return
+    from annotator.app.project import Project
+
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         for key, (help_text, read, write) in _OPTIONS.items():
             if name is not None and key != name:
                 continue
             if value is not None:
-                write(project, value == "on")
-            out.print(f"{key}: {'on' if read(project) else 'off'}  ({help_text})")
+                getattr(project, write)(value == "on")
+            out.print(f"{key}: {'on' if getattr(project, read)() else 'off'}  ({help_text})")

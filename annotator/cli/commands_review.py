@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, fail, out
 from annotator.core import AnnotatorRole
 
@@ -26,6 +25,7 @@ def assign(
 ) -> None:
     """Give each document to N of the annotators; each one's queue then holds only theirs."""
     from annotator.app.assignments import assign as do_assign
+    from annotator.app.project import Project
 
     names = [n.strip() for n in annotators.split(",") if n.strip()]
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
@@ -47,6 +47,8 @@ def role(
     except ValueError:
         fail(f"ROLE must be 'annotator' or 'reviewer', not {new_role!r}.")
         return
+    from annotator.app.project import Project
+
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         project.ensure_annotator(name)
         project.set_role(name, wanted)
@@ -69,6 +71,7 @@ def agreement(
     db: DbOption = None,
 ) -> None:
     """Agreement between annotators over the documents they all finished."""
+    from annotator.app.project import Project
     from annotator.app.review import agreement_report
 
     if layer is not None and layer not in ("ents", "quotes"):

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from annotator.app.project import Project
 from annotator.cli.common import DbOption, app, clear_errors, db_from, err, out, progress_bar
 
 
@@ -65,6 +64,7 @@ def suggest(
     db: DbOption = None,
 ) -> None:
     """Pre-annotate every document with a spaCy pipeline (or the built-in rules)."""
+    from annotator.app.project import Project
     from annotator.app.suggest import run_suggest
     from annotator.nlp.pipeline import load_suggester
 
@@ -131,6 +131,7 @@ def evaluate(
         format_calibration,
         write_calibration_chart,
     )
+    from annotator.app.project import Project
 
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         if calibration is not None or save_calibration:
