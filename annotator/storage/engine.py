@@ -312,6 +312,26 @@ def missing_tables_and_columns(conn: Connection, *, sqlite: bool) -> list[str]:
     return missing
 
 
+def _create_sqlite_schema(conn: Connection) -> bool:
+    """Make the head schema in an empty SQLite file from storage/sqlite_schema.py (what
+    the migrations make there, checked by tests/storage/test_sqlite_schema.py), without
+    importing Alembic; ``False`` (nothing done) for a file that holds anything. Runs in
+    the caller's write transaction (BEGIN IMMEDIATE): a second process creating the same
+    file waits, then finds it at head."""
+    from annotator.storage import sqlite_schema
+
+    if sqlite_schema.REVISION != HEAD_REVISION:  # a stale snapshot: migrate instead
+        return False
+    if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+        return False
+    for statement in sqlite_schema.STATEMENTS:
+        conn.exec_driver_sql(statement)
+    for table, row in sqlite_schema.ROWS:
+        marks = ", ".join("?" * len(row))
+        conn.exec_driver_sql(f'INSERT INTO "{table}" VALUES ({marks})', row)
+    return True
+
+
 class Database:
     """An engine plus a session factory, with the schema at the head revision."""
 
@@ -427,14 +447,17 @@ class Database:
             self.upgrade()
 
     def upgrade(self) -> None:
-        from alembic import command
-
-        cfg = _alembic_config()
         with self.write_engine.begin() as conn:
             if self.backend == "postgresql":
                 # Two annotators opening a new shared project at once: one migrates,
                 # the other waits here and then finds the schema at head.
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            if self.is_sqlite and _create_sqlite_schema(conn):
+                log.info("database %s created at %s", self.display_url, self.head_revision())
+                return
+            from alembic import command
+
+            cfg = _alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         log.info("database %s upgraded to %s", self.display_url, self.head_revision())
