@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -92,7 +90,11 @@ def _include(obj: Any, name: str | None, type_: str, reflected: bool, _compare_t
 
 def schema_differences(conn: Connection) -> list[str]:
     """Each difference between the live schema and the models that can break a
-    command, named (Alembic's ``compare_metadata``)."""
+    command, named (Alembic's ``compare_metadata``; Alembic is imported here only: an
+    error message goes through app.maintenance, which imports this module)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
     context = MigrationContext.configure(
         conn, opts={"compare_type": True, "include_object": _include}
     )
