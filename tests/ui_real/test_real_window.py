@@ -71,7 +71,20 @@ def _error_line(problem: str) -> str:
     return found[-1][:200] if found else problem.splitlines()[0][:200]
 
 
+# What Qt prints when the X server turned the connection away (Xvfb starved of CPU by
+# the load below while xdotool polls): the program never ran, so the start is repeated
+# once; a second refusal, or any other failure, counts.
+X_REFUSED = "could not connect to display"
+
+
 def _start(program: Program, template: Path, i: int) -> tuple[Window, str | None]:
+    w, problem = _start_once(program, template, str(i))
+    if problem is not None and X_REFUSED in w.stderr():
+        w, problem = _start_once(program, template, f"{i}-again")
+    return w, problem
+
+
+def _start_once(program: Program, template: Path, i: str) -> tuple[Window, str | None]:
     """Start on a fresh copy and see the first article's suggestions; the problem, or None."""
     db = copy_database(template, program.tmp / f"start-{i}.db")
     w = program.start(db, home=f"home-{i}", find=False)
