@@ -72,8 +72,7 @@ class AnnotationStore(Store):
 
     def load_annotation(self, doc_id: int, annotator: Annotator) -> Annotation | None:
         key = (doc_id, annotator.id or 0)
-        counter = self.db.data_version
-        stamp = counter.current() if counter is not None else None
+        stamp = self.db.commit_count()
         if stamp is not None:
             # Nothing committed since this copy was read or checked: not even its head
             # row needs reading (storage/commit_counter.py).

@@ -78,8 +78,7 @@ class DocumentStore(Store):
             return list(s.scalars(q))
 
     def get_document(self, doc_id: int) -> Document:
-        counter = self.db.data_version
-        stamp = counter.current() if counter is not None else None
+        stamp = self.db.commit_count()
         if stamp is not None:
             with self._cache_lock:  # nothing committed since: no lookup needed either
                 hit = self._doc_cache.get(doc_id)

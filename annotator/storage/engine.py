@@ -491,6 +491,11 @@ class Database:
         its first statement, so concurrent writers queue instead of failing."""
         return self.write_sessions()
 
+    def commit_count(self) -> int | None:
+        """The SQLite file's commit count (``DataVersion``): while it is unchanged, a row
+        read before is still current. None on a server database: always read."""
+        return self.data_version.current() if self.data_version is not None else None
+
     def dispose(self) -> None:
         if self.data_version is not None:
             self.data_version.close()

@@ -91,8 +91,7 @@ class NoteStore(Store):
     _seen: dict[tuple[int, int], tuple[int, DocumentNote | None]] | None = None
 
     def get(self, doc_id: int, annotator_id: int) -> DocumentNote | None:
-        counter = self.db.data_version
-        version = counter.current() if counter is not None else None
+        version = self.db.commit_count()
         if self._seen is None:
             self._seen = {}
         hit = self._seen.get((doc_id, annotator_id)) if version is not None else None

@@ -20,8 +20,7 @@ class SettingsStore(Store):
     _settings_seen: dict[str, tuple[int, str | None]] | None = None
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        counter = self.db.data_version
-        stamp = counter.current() if counter is not None else None
+        stamp = self.db.commit_count()
         seen = self._settings_seen
         if seen is None:
             seen = self._settings_seen = {}
