@@ -23,7 +23,6 @@ __all__ = [
     "evaluate_sets",
     "format_calibration",
     "load_sets",
-    "stored_calibration",
     "write_calibration_chart",
 ]
 
@@ -49,11 +48,6 @@ def calibrate_sets(
             CALIBRATION_PREFIX + project.resolve_annotator_name(candidate), cal.dumps()
         )
     return cal
-
-
-def stored_calibration(project: Project, candidate: str) -> Calibration | None:
-    raw = project.setting(CALIBRATION_PREFIX + project.resolve_annotator_name(candidate))
-    return Calibration.loads(raw) if raw is not None else None
 
 
 def load_sets(
