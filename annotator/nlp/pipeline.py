@@ -74,6 +74,10 @@ def resolve_pipeline(
         if info.name == name_or_path or info.key == name_or_path:
             return info
     path = Path(name_or_path)
+    if not (path / "meta.json").exists():
+        from annotator.nlp.training_index import lookup
+
+        path = Path(lookup(name_or_path) or name_or_path)  # a model `annotator train` made
     if path.exists() and (path / "meta.json").exists():
         import spacy.util
 
@@ -112,6 +116,7 @@ def load_suggester(name_or_path: str | None = None) -> Suggester:
         if cached is not None:
             return cached
         info = resolve_pipeline(name_or_path)
+        finder = None
         if info.kind == "rules":
             from annotator.nlp.rules import build_rule_pipeline
 
@@ -122,6 +127,8 @@ def load_suggester(name_or_path: str | None = None) -> Suggester:
 
             # installed packages load by name (their path is the Python package,
             # not the data folder); anything else was given as a folder
+            from annotator.nlp.training_pipeline import trained_finder  # its component
+
             target = info.name if info.name in spacy.util.get_installed_models() else info.path
             try:
                 nlp = spacy.load(target or info.name)
@@ -129,10 +136,11 @@ def load_suggester(name_or_path: str | None = None) -> Suggester:
                 raise AnnotatorError(
                     f"Cannot load the spaCy pipeline {info.name!r}: {exc}", code="E302"
                 ) from exc
+            finder = trained_finder(nlp)  # None unless `annotator train` made it
             if not info.ner_labels and "ner" in nlp.pipe_names:
                 ner_labels = tuple(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
                 info = PipelineInfo(info.name, info.version, info.path, ner_labels, info.kind)
-        suggester = Suggester(nlp, info)
+        suggester = Suggester(nlp, info, finder=finder)
         _cache[cache_key] = suggester
         _cache.setdefault(info.key, suggester)
         return suggester
