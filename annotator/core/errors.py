@@ -114,6 +114,10 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E511", "Agreement needs two or more annotators."),
         ("E512", "The source annotator has not annotated the document."),
         ("E513", "No annotator to fall back to."),
+        ("E520", "Nothing to train on: no finished annotations in the chosen set."),
+        ("E521", "--from names no annotator of the project, or --from and --gold are both given."),
+        ("E522", "The held-out split or the learning curve cannot be made as asked."),
+        ("E523", "A trained model's name or output folder cannot be used."),
     ),
     *_codes(
         "annotator.cli",
@@ -125,6 +129,9 @@ REGISTRY: tuple[ErrorCode, ...] = (
         ("E301", "An NLP resource file cannot be read."),
         ("E302", "A spaCy pipeline cannot be loaded."),
         ("E304", "No installed spaCy pipeline of that name or path."),
+        ("E370", "A training config cannot be made, or a --set override names no setting."),
+        ("E371", "spaCy's training failed (a bad config value, no usable examples)."),
+        ("E372", "The trained pipeline cannot be assembled, saved or loaded."),
     ),
     *_codes(
         "annotator.formats",
