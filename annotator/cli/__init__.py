@@ -12,6 +12,7 @@ from annotator.cli import (
     commands_review,  # noqa: F401
     commands_smoke,  # noqa: F401
     commands_suggest,  # noqa: F401
+    commands_train,  # noqa: F401
 )
 from annotator.cli.common import app, main
 
