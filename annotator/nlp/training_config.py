@@ -107,7 +107,9 @@ def apply_overrides(config: dict[str, Any], layer: str, overrides: Sequence[Over
             )
         if isinstance(section[last], dict):
             raise TrainingConfigError(
-                f"--set {o.text}: {'.'.join(o.path)} is a section, not a setting."
+                f"--set {o.text}: {'.'.join(o.path)} is a section, not a setting; set one of "
+                f"its keys ({', '.join(sorted(section[last]))}). --show-config prints the "
+                "whole config."
             )
         section[last] = o.value
 
