@@ -459,7 +459,9 @@ def train_model(
         raise TrainError(
             f"--curve {req.curve.name!r}: draw the curve as a .png or .svg file.", code="E522"
         )
-    _overrides(req.overrides)  # a bad --set fails before anything is read
+    base_facts = _base_facts(req.base)  # an unknown --base fails before anything is read
+    # and so does a bad --set: the configs are made once here to check them
+    layer_configs(project, req, Path("corpus"), base_ner=base_facts[0], base_vectors=base_facts[1])
     label, pairs = choose_examples(project, req.source, req.gold)
     held = heldout_positions(len(pairs), req.eval_fraction, req.seed)
     if req.curve is not None and not held:
@@ -470,7 +472,6 @@ def train_model(
     dev_docs, _ = _docs(heldout, project.lang)
     if not train_docs:
         raise TrainError("None of the finished documents could be made into an example.")
-    base_facts = _base_facts(req.base)
     parent = Path(req.out) if req.out is not None else models_dir(project)
     parent.mkdir(parents=True, exist_ok=True)
     version = _next_version(project, parent, req.name)

@@ -123,8 +123,7 @@ def _stock(lang: str) -> dict[str, Any]:
         raise TrainingConfigError(
             f"spaCy cannot make a training config for language {lang!r}: {exc}"
         ) from exc
-    # interpolated: the embedded tok2vec below must not point at the removed component
-    return dict(copy.deepcopy(config.interpolate()))
+    return copy.deepcopy(dict(config))
 
 
 def base_source(base: str, ner_config: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,12 +154,12 @@ def layer_config(
     components = config["components"]
     ner = components["ner"]
     # the ner embeds the tok2vec the stock config shares through a listener
-    ner["model"]["tok2vec"] = components.pop("tok2vec")["model"]
+    tok2vec = ner["model"]["tok2vec"] = components.pop("tok2vec")["model"]
+    # its width follows the encoder's, as in the stock config (now at its new place)
+    tok2vec["embed"]["width"] = "${components.ner.model.tok2vec.encode.width}"
     config["nlp"]["pipeline"] = ["ner"]
     config["paths"]["train"] = train
     config["paths"]["dev"] = dev
-    config["corpora"]["train"]["path"] = train
-    config["corpora"]["dev"]["path"] = dev
     config["training"].update(DEFAULT_TRAINING)
     if layer == "entities" and base is not None:
         components["ner"] = base_source(base, base_ner or {})

@@ -63,7 +63,7 @@ def test_config_has_one_ner_with_its_own_tok2vec_and_our_defaults() -> None:
     assert cfg["nlp"]["pipeline"] == ["ner"]
     assert "tok2vec" not in cfg["components"]
     assert cfg["components"]["ner"]["model"]["tok2vec"]["@architectures"] == "spacy.Tok2Vec.v2"
-    assert cfg["corpora"]["train"]["path"] == "t.spacy"
+    assert cfg["paths"]["train"] == "t.spacy"
     assert cfg["training"]["max_steps"] == 1500
     text = config_text(cfg, header=["hello"])
     assert text.startswith("# hello\n") and "[components.ner.model.tok2vec.embed]" in text
