@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from annotator.app.project import Project
-    from annotator.app.training import TrainRequest, describe_scores, heldout_scores, train_model
+    from annotator.app.training import TrainRequest, train_model
+    from annotator.app.training_scores import describe_scores, heldout_scores
     from annotator.nlp.pipeline import load_suggester
     from annotator.nlp.training import load_trained
 

@@ -62,8 +62,9 @@ def train(
 ) -> None:
     """Train a spaCy pipeline (entities and quotes) on the project's finished annotations."""
     from annotator.app.project import Project
-    from annotator.app.training import TrainRequest, describe_scores, train_model
+    from annotator.app.training import TrainRequest, train_model
     from annotator.app.training import show_config as make_config
+    from annotator.app.training_scores import describe_scores
 
     if links not in ("nearest", "rules"):
         from annotator.cli.common import fail
@@ -121,7 +122,8 @@ def trained(
     from dataclasses import asdict
 
     from annotator.app.project import Project
-    from annotator.app.training import describe_scores, trained_models
+    from annotator.app.training import trained_models
+    from annotator.app.training_scores import describe_scores
 
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
         models = trained_models(project)
