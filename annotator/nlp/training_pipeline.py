@@ -13,7 +13,8 @@ each predicted QUOTE becomes a candidate, its speaker and cue chosen among the p
 SPEAKER and CUE spans (``links="nearest"``: the nearest of each in the same paragraph,
 without crossing another quote) or taken from the rule finder's candidate for the same
 stretch of text (``links="rules"``: the parse-based attachment of ``annotator.nlp.quotes``
-when the pipeline parses), falling back to the nearest predicted span.
+when the pipeline parses, else ``nlp.rules``), the predicted span overlapping the rules'
+choice giving the bounds (else the rules' span), falling back to the nearest one.
 """
 
 from __future__ import annotations
@@ -132,7 +133,9 @@ class TrainedQuoteFinder:
             if ruled:
                 match = _best_overlap(q, ruled)
                 if match is not None:
-                    speaker, cue = match.speaker, match.cue
+                    # the rules choose; the model's span of that stretch gives the bounds
+                    speaker = _predicted(match.speaker, by_label["SPEAKER"])
+                    cue = _predicted(match.cue, by_label["CUE"])
             if speaker is None:
                 speaker = nearest(q, by_label["SPEAKER"], paras, quotes)
             if cue is None:
@@ -149,3 +152,15 @@ def _best_overlap(q: tuple[int, int], cands: Sequence[QuoteCandidate]) -> QuoteC
         if shared > 0 and (best is None or shared > best[0]):
             best = (shared, c)
     return None if best is None else best[1]
+
+
+def _predicted(
+    ruled: tuple[int, int] | None, predicted: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The predicted span overlapping the rules' one most, else the rules' own."""
+    if ruled is None:
+        return None
+    best = max(predicted, key=lambda p: min(p[1], ruled[1]) - max(p[0], ruled[0]), default=None)
+    if best is not None and min(best[1], ruled[1]) > max(best[0], ruled[0]):
+        return best
+    return ruled

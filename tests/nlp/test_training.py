@@ -13,6 +13,7 @@ from spacy.tokens import Span as SpacySpan
 
 from annotator.core import QuoteKind
 from annotator.nlp.pipeline import resolve_pipeline
+from annotator.nlp.quotes_common import QuoteCandidate
 from annotator.nlp.training import quote_layer_doc
 from annotator.nlp.training_config import (
     TrainingConfigError,
@@ -187,3 +188,22 @@ def test_pipeline_names_resolve_through_the_index(tmp_path: Path) -> None:
     register("named", 1, folder)
     info = resolve_pipeline("named", installed=[])
     assert (info.name, info.version, info.path) == ("en_named", "1", str(folder.resolve()))
+
+
+class _Rules:
+    """A finder as the quote rules are one: candidates with their own speaker bounds."""
+
+    def find(self, doc: Doc, *, indirect_cognition: bool = False) -> list[QuoteCandidate]:
+        return [QuoteCandidate(0, 5, QuoteKind.DIRECT, 0.9, speaker=(6, 7), cue=(7, 8))]
+
+
+def test_rules_links_choose_and_the_model_gives_the_bounds() -> None:
+    doc = _doc(["“", "A", "b", ",", "”", "Ana", "Ruiz", "said", "and", "Bo", "nodded"])
+    doc.spans[QUOTE_SPANS_KEY] = [
+        SpacySpan(doc, 0, 5, label="QUOTE"),
+        SpacySpan(doc, 9, 10, label="SPEAKER"),  # nearest would not pick it: farther
+        SpacySpan(doc, 5, 7, label="SPEAKER"),
+    ]
+    (cand,) = TrainedQuoteFinder(links="rules", rules=_Rules()).find(doc)
+    assert cand.speaker == (5, 7)  # the rules' "Ruiz", the model's "Ana Ruiz"
+    assert cand.cue == (7, 8)  # no predicted CUE: the rules' own
