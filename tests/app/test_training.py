@@ -209,7 +209,28 @@ def test_from_one_annotator_and_no_split(tmp_path: Path) -> None:
 
 def test_bad_config_value_fails_in_spacy_cleanly(project: Project) -> None:
     with pytest.raises(AnnotatorError, match=r"\[E371\]"):
-        train_model(project, TrainRequest(overrides=[*TINY, "training.dropout=\"lots\""]))
+        train_model(project, TrainRequest(overrides=[*TINY, 'training.dropout="lots"']))
     assert not any(models_dir(project).iterdir())
     with pytest.raises(TrainingConfigError):
         show_config(project, TrainRequest(overrides=["nlp.nothing=1"]))
+
+
+def test_base_pipeline_weights_and_components_are_kept(project: Project) -> None:
+    from annotator.nlp.pipeline import resolve_pipeline
+
+    base = resolve_pipeline(None)
+    if base.kind != "spacy":
+        pytest.skip("no spaCy pipeline installed")
+    # the sourced entity ner has no [model] section to set: these go to the quote layer
+    tiny = ["training.max_steps=6", "training.eval_frequency=3"]
+    tiny += [f"quotes:{o}" for o in TINY if o.startswith("components.")]
+    model = train_model(
+        project, TrainRequest(name="based", base=base.name, overrides=tiny, links="rules")
+    ).model
+    assert model.base == base.name
+    suggester = pipeline.load_suggester("based")
+    names = suggester.nlp.pipe_names
+    assert names[names.index("quote_ner") :][:2] == ["quote_ner", "annotator_quote_spans"]
+    assert "parser" in names and "ner" in names
+    assert "PERSON" in suggester.nlp.get_pipe("ner").labels  # type: ignore[attr-defined]
+    assert run_suggest(project, suggester).documents == 6
