@@ -2,7 +2,8 @@
 
 ``annotator train`` records each model in its project (settings) and here, in one JSON
 file of the user's data folder (``$ANNOTATOR_MODELS_INDEX`` names another): name ->
-its versions' folders. ``NAME`` is the latest version, ``NAME-vN`` one version. The
+its versions' folders. ``NAME`` is the latest version, ``NAME-vN`` one version, and so is
+``<lang>_NAME-N``, the pipeline key its suggestion set is named after. The
 pipeline loader asks ``lookup`` for a name that is neither an installed package nor a
 folder; a folder that no longer exists is not found.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +55,13 @@ def lookup(name: str) -> str | None:
     data = _read(index_path())
     wanted: str | None = None
     base = name
+    key = re.fullmatch(r"[a-z]{2,3}_(\w+)-(\d+)", name)  # a suggestion set's "en_NAME-N"
     if "-v" in name:
         head, _, tail = name.rpartition("-v")
         if tail.isdigit() and head in data:
             base, wanted = head, tail
+    elif key is not None and key.group(1) in data:
+        base, wanted = key.group(1), key.group(2)
     versions = data.get(base)
     if not isinstance(versions, dict):
         return None

@@ -173,6 +173,7 @@ def test_index_finds_latest_or_one_version_and_forgets_removed_folders(tmp_path:
     assert lookup("m") == str((tmp_path / "m-v2").resolve())
     assert lookup("m-v1") == str((tmp_path / "m-v1").resolve())
     assert lookup("other") is None
+    assert lookup("en_m-1") == str((tmp_path / "m-v1").resolve())  # the suggestion set's key
     (tmp_path / "m-v2" / "meta.json").unlink()
     assert lookup("m") == str((tmp_path / "m-v1").resolve())
     data = json.loads((tmp_path / "index.json").read_text())
