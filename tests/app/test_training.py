@@ -205,6 +205,9 @@ def test_from_one_annotator_and_no_split(tmp_path: Path) -> None:
         ).model
         assert (model.source, model.train_documents, model.heldout_documents) == ("ana", 3, 0)
         assert model.scores == {}
+        # without gold, the default is every finished human annotation
+        default = train_model(p, TrainRequest(eval_fraction=0, overrides=TINY)).model
+        assert default.source.startswith("gold, else") and default.train_documents == 3
 
 
 def test_bad_config_value_fails_in_spacy_cleanly(project: Project) -> None:
