@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"suggestions: trained pipeline {n_words / ours:,.0f} words/s; raw "
                 f"{raw_name} nlp.pipe {n_words / base_s:,.0f} words/s "
-                f"(ratio {base_s / ours:.2f} of raw speed)"
+                f"({base_s / ours:.2f} times the raw speed)"
             )
     return 0
 
