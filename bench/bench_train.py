@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--words", type=int, default=800)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--links", default="nearest", choices=["nearest", "rules"])
+    ap.add_argument("--links", default="rules", choices=["nearest", "rules"])
     ap.add_argument("--base", default=None)
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     args = ap.parse_args(argv)
@@ -314,10 +314,10 @@ def main(argv: list[str] | None = None) -> int:
             other = "rules" if args.links == "nearest" else "nearest"
             trained = load_trained(Path(model.path))
             trained.component.finder.links = other  # type: ignore[attr-defined]
-            if other == "rules":
-                from annotator.nlp.quotes_component import default_finder
+            from annotator.nlp.quotes_component import default_finder
 
-                trained.component.finder.rules = default_finder(trained.nlp)  # type: ignore[attr-defined]
+            rules_finder = default_finder(trained.nlp) if other == "rules" else None
+            trained.component.finder.rules = rules_finder  # type: ignore[attr-defined]
             alt, _ = heldout_scores(trained, heldout, project.scheme.names())
             print(f"trained, links={other}: {describe_scores(alt)}")
 

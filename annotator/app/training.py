@@ -83,7 +83,7 @@ class TrainRequest:
     eval_fraction: float = 0.2
     seed: int = 0
     curve: Path | None = None
-    links: str = "nearest"
+    links: str = "rules"
 
 
 @dataclass
@@ -103,7 +103,7 @@ class TrainedModel:
     base: str | None = None
     overrides: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    links: str = "nearest"
+    links: str = "rules"
     suggestion_set: str = ""
 
     @property

@@ -55,8 +55,12 @@ def train(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the held-out draw.")] = 0,
     links: Annotated[
         str,
-        typer.Option("--links", help="Quote -> speaker/cue: 'nearest' predicted span, or 'rules'."),
-    ] = "nearest",
+        typer.Option(
+            "--links",
+            help="Quote -> speaker/cue: chosen by our quote 'rules' (bounds from the "
+            "model's spans), or the 'nearest' predicted span.",
+        ),
+    ] = "rules",
     quiet: Annotated[bool, typer.Option("--quiet", help="No spaCy training table.")] = False,
     db: DbOption = None,
 ) -> None:

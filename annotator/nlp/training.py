@@ -124,7 +124,7 @@ def assemble(
     name: str,
     version: str,
     base: str | None = None,
-    links: str = "nearest",
+    links: str = "rules",
     extra_meta: Mapping[str, Any] | None = None,
 ) -> Path:
     """One pipeline folder at ``target``: ``quote_ner`` and the mover first, then (with

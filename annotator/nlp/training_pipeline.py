@@ -60,7 +60,7 @@ def trained_finder(nlp: Language) -> QuoteFinder | None:
         return None
     from annotator.nlp.quotes_component import default_finder
 
-    links = str(nlp.meta.get(META_KEY, {}).get("links", "nearest"))
+    links = str(nlp.meta.get(META_KEY, {}).get("links", "rules"))
     rules = default_finder(nlp) if links == "rules" else None
     return TrainedQuoteFinder(links=links, rules=rules)
 
@@ -110,7 +110,7 @@ def nearest(
 class TrainedQuoteFinder:
     """Quote candidates from the trained ``quote_ner``'s spans (see the module)."""
 
-    def __init__(self, links: str = "nearest", rules: QuoteFinder | None = None) -> None:
+    def __init__(self, links: str = "rules", rules: QuoteFinder | None = None) -> None:
         self.links = links
         self.rules = rules
 
@@ -125,7 +125,7 @@ class TrainedQuoteFinder:
             return []
         paras = paragraph_ids(doc)
         ruled: list[Any] = []
-        if self.rules is not None:
+        if self.links == "rules" and self.rules is not None:
             ruled = self.rules.find(doc, indirect_cognition=indirect_cognition)
         out: list[QuoteCandidate] = []
         for q in quotes:

@@ -150,7 +150,7 @@ def test_finder_links_the_nearest_speaker_and_cue_without_crossing_a_quote() -> 
         SpacySpan(doc, 15, 16, label="CUE"),
         SpacySpan(doc, 17, 19, label="QUOTE"),
     ]
-    cands = TrainedQuoteFinder().find(doc)
+    cands = TrainedQuoteFinder(links="nearest").find(doc)
     got = [(c.start, c.end, c.kind, c.speaker, c.cue) for c in cands]
     assert got[0] == (0, 5, QuoteKind.DIRECT, (5, 6), (6, 7))
     # the second quote is in the first's paragraph: Ana, not Bo of the next paragraph
