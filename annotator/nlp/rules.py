@@ -38,7 +38,7 @@ from annotator.nlp.quotes_common import (
 )
 from annotator.nlp.quotes_lexicon import CueLexicon, cue_lexicon, load_resource
 
-RULE_LABELS = ("GPE", "NORP", "ORG", "PERSON")
+RULE_LABELS = ("GPE", "LOC", "NORP", "ORG", "PERSON")
 # words that end an organisation name: a capitalised run holding one is ORG, not PERSON
 _ORG_HEADS = frozenset(
     "Ministry Council Party Union University Institute Agency Committee Department Bank Court "
@@ -97,7 +97,7 @@ def find_person_names(doc: Doc) -> Doc:
     and later mentions of a known surname; titles stay outside the span."""
     gaz = _gazetteer()
     not_names = set(gaz["not_names"])
-    known = set(gaz["GPE"]) | set(gaz["ORG"]) | set(gaz["NORP"])
+    known = set(gaz["GPE"]) | set(gaz.get("LOC", ())) | set(gaz["ORG"]) | set(gaz["NORP"])
     taken = {i for e in doc.ents for i in range(e.start, e.end)}
     new: list[tuple[int, int, str]] = []
 
@@ -165,8 +165,8 @@ def build_rule_pipeline() -> Language:
     gaz = _gazetteer()
     patterns = [
         {"label": label, "pattern": phrase}
-        for label in ("GPE", "ORG", "NORP")
-        for phrase in gaz[label]
+        for label in ("GPE", "LOC", "ORG", "NORP")
+        for phrase in gaz.get(label, ())
     ]
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.add_pipe("annotator_names")
