@@ -40,6 +40,7 @@ from annotator.core import (
     validate_annotation,
 )
 from annotator.core.operations import AnnotationDiff, Batch, Operation, diff
+from annotator.core.seen import THRESHOLD_SETTING, parse_threshold
 from annotator.formats.records import ReadOptions
 from annotator.nlp.tokenize import tokenize, tokenize_many
 from annotator.storage.engine import Database, StorageError
@@ -138,6 +139,18 @@ class Project:
     def set_setting(self, key: str, value: str) -> None:
         self._write(lambda: self._repo.set_setting(key, value))
         self._calibrations.clear()
+
+    def display_threshold(self) -> float:
+        """The confidence (a precision, once calibrated) from which suggestions show."""
+        return parse_threshold(self.setting(THRESHOLD_SETTING))
+
+    def set_display_threshold(self, value: float) -> None:
+        self.set_setting(THRESHOLD_SETTING, f"{parse_threshold(str(value)):.2f}")
+
+    def suggestions_calibrated(self) -> bool:
+        """Whether a calibration fit is saved for the current suggestion set."""
+        source = self.suggestion_source()
+        return source is not None and self._calibrations.get(source) is not None
 
     def assign(self, pairs: Iterable[tuple[int, int]]) -> int:
         """Replace every assignment with these (document id, annotator id) pairs."""

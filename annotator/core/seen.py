@@ -30,7 +30,23 @@ from annotator.core.model import (
 from annotator.core.operations import Operation, accept
 
 # Suggestions under this confidence are hidden until the annotator shows them (L).
+# The default; a project chooses its own (View ▸ Show suggestions from precision…),
+# kept in the project setting THRESHOLD_SETTING. With a saved calibration the
+# confidences are measured precisions, so the threshold is a precision.
 DISPLAY_THRESHOLD = 0.5
+THRESHOLD_SETTING = "display_threshold"
+
+
+def parse_threshold(value: str | None) -> float:
+    """The display threshold a stored setting means: a number in [0, 1], else the
+    default (a missing or unreadable setting never hides everything)."""
+    if value is None:
+        return DISPLAY_THRESHOLD
+    try:
+        number = float(value)
+    except ValueError:
+        return DISPLAY_THRESHOLD
+    return number if 0.0 <= number <= 1.0 else DISPLAY_THRESHOLD
 
 
 def shown_by_default(span: Span, threshold: float = DISPLAY_THRESHOLD) -> bool:

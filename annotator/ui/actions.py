@@ -211,6 +211,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec(
+        "choose_threshold",
+        "Show suggestions from &precision…",
+        (),
+        "View",
+        "Choose the precision (calibrated confidence) from which suggestions are shown",
+    ),
+    ActionSpec(
         "toggle_guidelines",
         "&Guidelines",
         ("H",),

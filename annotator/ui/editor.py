@@ -39,13 +39,14 @@ from annotator.core.operations import (
     resize,
     spans_sorted,
 )
-from annotator.core.seen import DISPLAY_THRESHOLD
+from annotator.core.seen import DISPLAY_THRESHOLD, shown_by_default
 from annotator.ui.article_view import ArticleView
 from annotator.ui.operations import EditSession
 from annotator.ui.quote_kind import guess_kind
 from annotator.ui.span_table import SpanTable
 
-# Suggestions below this confidence are hidden unless asked for (L).
+# Suggestions below this confidence are hidden unless asked for (L): the default of
+# ``Editor.threshold``, which the window sets from the project's setting.
 LOW_CONFIDENCE = DISPLAY_THRESHOLD
 
 
@@ -70,6 +71,7 @@ class AnnotationEditor(QObject):
         self.document: Document | None = None
         self.omap = OffsetMap("")
         self.show_low_confidence = False
+        self.threshold = LOW_CONFIDENCE  # the project's display threshold
         self.current: SpanKey | None = None
         self.active_quote: SpanKey | None = None
         self.link_mode: RelationLabel | None = None
@@ -122,17 +124,8 @@ class AnnotationEditor(QObject):
     def visible_spans(self, annotation: Annotation) -> list[Span]:
         if self.show_low_confidence:
             return spans_sorted(annotation.spans)
-        return spans_sorted(
-            [
-                s
-                for s in annotation.spans
-                if not (
-                    s.origin == Origin.SUGGESTED
-                    and s.confidence is not None
-                    and s.confidence < LOW_CONFIDENCE
-                )
-            ]
-        )
+        threshold = self.threshold
+        return spans_sorted([s for s in annotation.spans if shown_by_default(s, threshold)])
 
     def shown_keys(self) -> set[SpanKey]:
         """The spans on screen now (what Enter may accept)."""
@@ -160,6 +153,11 @@ class AnnotationEditor(QObject):
         if self.active_quote not in visible_keys:
             self.active_quote = None
         self._show_current(scroll=False)
+
+    def set_threshold(self, value: float) -> None:
+        """Show suggestions from this confidence up (L still shows the rest)."""
+        self.threshold = value
+        self.refresh()
 
     def set_show_low_confidence(self, on: bool) -> None:
         self.show_low_confidence = on

@@ -53,6 +53,7 @@ from annotator.ui.operations import EditSession
 from annotator.ui.palette import LabelPalette
 from annotator.ui.review_mode import ReviewMode
 from annotator.ui.span_table import SpanTable
+from annotator.ui.threshold import ThresholdControl
 from annotator.ui.undo import DocumentHistory, UndoHistories
 from annotator.ui.workers import TaskManager
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.review.update_actions()
         self.progress_label, self.pipeline_label = window_layout.status_labels(self.statusBar())
+        self.threshold = ThresholdControl(project, self.editor, self.statusBar(), self)
         self.update_pipeline_label()
         self.keyboard_home = window_layout.restore_settings(
             self, self.view, self.guidelines_dock, project.url
@@ -308,6 +310,7 @@ class MainWindow(QMainWindow):
             "zoom_out": partial(view.zoom, -1),
             "zoom_reset": partial(view.zoom, 0),
             "toggle_low_confidence": self.on_toggle_low_confidence,
+            "choose_threshold": lambda: self.threshold.choose(),
             "toggle_guidelines": self.on_toggle_guidelines,
             "review_mode": lambda: self.review.set_active(
                 self.actions_by_name["review_mode"].isChecked()
@@ -399,6 +402,7 @@ class MainWindow(QMainWindow):
 
     def update_pipeline_label(self) -> None:
         self.pipeline_label.setText(self.models.pipeline_text())
+        self.threshold.update_label()
 
     def update_header(self) -> None:
         doc, ann = self.document, self.editor.annotation
