@@ -84,8 +84,9 @@ def resolve_pipeline(
         meta = spacy.util.get_model_meta(path)
         name = f"{meta.get('lang', 'xx')}_{meta.get('name', path.name)}"
         labels = tuple(meta.get("labels", {}).get("ner", []))
-        return PipelineInfo(name, str(meta.get("version", "0")), str(path.resolve()), labels,
-                            "spacy")
+        return PipelineInfo(
+            name, str(meta.get("version", "0")), str(path.resolve()), labels, "spacy"
+        )
     names = ", ".join(i.name for i in infos) or "none"
     raise AnnotatorError(
         f"Unknown spaCy pipeline {name_or_path!r}. Installed pipelines: {names}. "

@@ -117,9 +117,18 @@ def find_person_names(doc: Doc) -> Doc:
         tl = title_length(doc, i)
         j = i + tl
         run = j
-        while run < n and run - j < 4 and (
-            is_name(run)
-            or (doc[run].lower_ in _NAME_PARTICLES and run + 1 < n and is_name(run + 1) and run > j)
+        while (
+            run < n
+            and run - j < 4
+            and (
+                is_name(run)
+                or (
+                    doc[run].lower_ in _NAME_PARTICLES
+                    and run + 1 < n
+                    and is_name(run + 1)
+                    and run > j
+                )
+            )
         ):
             run += 1
         if tl and run > j:
@@ -250,8 +259,9 @@ class RuleQuoteFinder:
             cue = self._is_cue(doc, k)
             if cue is not None and doc[cue[0]].lower_ != "according":
                 start = cue[1]
-                while start < q.start and (doc[start].lower_ in ("that", ",", "as")
-                                           or doc[start].is_space):
+                while start < q.start and (
+                    doc[start].lower_ in ("that", ",", "as") or doc[start].is_space
+                ):
                     start += 1
                 speaker = self._run_before(doc, cue[0], para, qidx)
                 if speaker is None:
