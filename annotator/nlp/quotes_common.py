@@ -132,7 +132,7 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-_SENT_END = frozenset({".", "!", "?", "…", "...", ".\"", ".”"})
+_SENT_END = frozenset({".", "!", "?", "…", "...", '."', ".”"})
 
 
 def stands_alone(doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]) -> bool:
@@ -170,8 +170,9 @@ def looks_like_title(doc: Doc, q: DirectQuote) -> bool:
     """A quoted run of capitalised words is the title of a work, not speech."""
     words = [t for t in doc[q.start : q.end] if t.is_alpha]
     small = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with"}
-    return 0 < len(words) <= 10 and all(t.is_title or t.is_upper or t.lower_ in small
-                                        for t in words)
+    return 0 < len(words) <= 10 and all(
+        t.is_title or t.is_upper or t.lower_ in small for t in words
+    )
 
 
 def mid_sentence(

@@ -144,9 +144,7 @@ def quote_rows(doc: Doc, cands: list[QuoteCandidate]) -> list[QuoteRow]:
                 referent = chars(ref) if ref is not None else None
         cue = chars(cand.cue) if cand.cue is not None else None
         qs, qe = chars((cand.start, cand.end))
-        rows.append(
-            (qs, qe, str(cand.kind), cand.confidence, speaker, pron, referent, cue)
-        )
+        rows.append((qs, qe, str(cand.kind), cand.confidence, speaker, pron, referent, cue))
     return rows
 
 

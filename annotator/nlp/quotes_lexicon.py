@@ -93,8 +93,9 @@ def cue_lexicon() -> CueLexicon:
             forms.setdefault(f.lower(), lemma)
         forms.setdefault(lemma, lemma)
     particle_verbs = {
-        (p["lemma"], p["particle"]): CueEntry(p["lemma"], p["class"], float(p["weight"]),
-                                              p["particle"])
+        (p["lemma"], p["particle"]): CueEntry(
+            p["lemma"], p["class"], float(p["weight"]), p["particle"]
+        )
         for p in data.get("particle_verbs", [])
     }
     return CueLexicon(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # opening mark -> the marks that may close it (mixed pairs occur in edited copy)
 _DOUBLE_CLOSERS: dict[str, str] = {
-    "“": "”\"",
+    "“": '”"',
     '"': '"”',
     "„": "“”",
     "«": "»",

@@ -69,7 +69,8 @@ class ParseReader:
             verb = numpy.isin(cols[:, 0], pos_ids) | numpy.isin(cols[:, 1], tag_ids)
             lemmas = cols[:, 2]
             ok = {
-                h for h in set(lemmas[verb].tolist())
+                h
+                for h in set(lemmas[verb].tolist())
                 if (low := strings[h].lower()) in self.lex.lemmas or low in self._particle_lemmas
             }
             found = frozenset(numpy.flatnonzero(verb & numpy.isin(lemmas, list(ok))).tolist())
