@@ -24,6 +24,7 @@ from annotator.nlp.quotes_common import (
     DirectQuote,
     QuoteCandidate,
     direct_quotes,
+    inherit_cues,
     looks_like_title,
     mid_sentence,
     paragraph_ids,
@@ -57,6 +58,7 @@ class ParseQuoteFinder(IndirectQuotes):
             if q.absorbed or q.attributed is None:
                 continue
             out.append(q.attributed)
+        inherit_cues(doc, out, paras, self._is_cue_token)
         out.extend(indirect)
         out.sort(key=lambda c: (c.start, c.end))
         return out

@@ -7,11 +7,11 @@ range maps to a token-aligned character range by construction.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, LENGTH
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from annotator.core import QuoteKind
 from annotator.nlp.quotes_arrays import arrays_of
@@ -187,3 +187,57 @@ def mid_sentence(
         return False
     prev = doc[i]
     return (prev.is_alpha or prev.like_num) and prev.lower_ != "that" and not is_cue(prev)
+
+
+def inherit_cues(
+    doc: Doc, cands: list[QuoteCandidate], paras: list[int], is_cue: Callable[[Token], bool]
+) -> None:
+    """A direct quote with no cue of its own that continues the previous direct
+    quote of its paragraph ("“X,” she said. “Y.”", or a second half whose cue
+    the rules missed) takes that quote's cue, and its speaker when it has none
+    (docs/QUOTES.md: the halves of one quotation share speaker and cue). Not when
+    it has a speaker of its own, or when a cue or a name that is not the earlier
+    attribution stands between the two: then someone else may be speaking."""
+    directs = sorted((c for c in cands if c.kind == QuoteKind.DIRECT), key=lambda c: c.start)
+    ents = arrays_of(doc).ents
+    prev: QuoteCandidate | None = None
+    for cand in directs:
+        if (
+            prev is not None
+            and cand.cue is None
+            and prev.cue is not None
+            and paras[cand.start] == paras[prev.end - 1]
+            and (cand.speaker is None or cand.speaker == prev.speaker)
+            and not _new_attribution(doc, prev, cand, ents, is_cue)
+        ):
+            cand.cue = prev.cue
+            if cand.speaker is None:
+                cand.speaker = prev.speaker
+            # the attribution is borrowed: never above medium
+            cand.confidence = max(cand.confidence, min(prev.confidence, CONF_MEDIUM))
+        prev = cand
+
+
+def _new_attribution(
+    doc: Doc,
+    prev: QuoteCandidate,
+    cand: QuoteCandidate,
+    ents: Sequence[Span],
+    is_cue: Callable[[Token], bool],
+) -> bool:
+    """Between two quotes, a cue or a person or organisation that is not the
+    earlier quote's own cue or speaker."""
+    own: set[int] = set()
+    for r in (prev.cue, prev.speaker):
+        if r is not None:
+            own.update(range(r[0], r[1]))
+    for i in range(prev.end, cand.start):
+        if i not in own and is_cue(doc[i]):
+            return True
+    return any(
+        e.label_ in ("PERSON", "ORG")
+        and prev.end <= e.start
+        and e.end <= cand.start
+        and not own.issuperset(range(e.start, e.end))
+        for e in ents
+    )

@@ -92,7 +92,7 @@ class ParseReader:
             return None
         if tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so":
             return None  # "so-called" marks scare quotes, it reports nothing
-        if any(c.dep_ == "neg" for c in tok.children):
+        if any(c.dep_ == "neg" and not _quote_mark_between(c, tok) for c in tok.children):
             return None  # "did not say": negated speech is not a quote
         if tok.dep_ == "xcomp" and tok.head.lemma_ in _BLOCKING_HEADS:
             return None  # "refused to comment"
@@ -226,6 +226,18 @@ class ParseReader:
             if doc[i].text in (",", "(", ";", ":") or doc[i].text in DASHES or doc[i].is_quote:
                 return i
         return end
+
+
+# quotation marks as tokens (docs/QUOTES.md §1 lists the characters that pair)
+_QUOTE_MARKS = frozenset({'"', "“", "”", "„", "«", "»", "‘", "’", "‚", "'"})
+
+
+def _quote_mark_between(a: Token, b: Token) -> bool:
+    """A quotation mark between two tokens: a "not" the parser hangs on the cue
+    from inside a quote ("“…,” he added, “not the noise.”") negates the quoted
+    words, not the speech verb."""
+    lo, hi = sorted((a.i, b.i))
+    return any(t.text in _QUOTE_MARKS for t in a.doc[lo + 1 : hi])
 
 
 def _right(tok: Token) -> int:

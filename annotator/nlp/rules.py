@@ -30,6 +30,7 @@ from annotator.nlp.quotes_common import (
     DirectQuote,
     QuoteCandidate,
     direct_quotes,
+    inherit_cues,
     looks_like_title,
     mid_sentence,
     paragraph_ids,
@@ -241,6 +242,7 @@ class RuleQuoteFinder:
                 out.append(QuoteCandidate(q.start, q.end, QuoteKind.DIRECT, conf, speaker, cue, g))
             if speaker is not None:
                 last = (speaker, paras[members[-1].start])
+        inherit_cues(doc, out, paras, self._cue_token)
         return out
 
     def _cue_token(self, tok: SpacyToken) -> bool:
