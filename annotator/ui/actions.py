@@ -142,6 +142,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Annotate",
         "Move the end of the current span one token right",
     ),
+    ActionSpec(
+        "train_now",
+        "&Train now",
+        (),
+        "Annotate",
+        "Train a model on the finished articles (gold where there is one) in the background; "
+        "its suggestions then replace the current ones for articles not opened yet",
+    ),
+    ActionSpec(
+        "retrain_every",
+        "Train again &every…",
+        (),
+        "Annotate",
+        "Start a training by itself after every N newly finished articles (0 = never)",
+    ),
     # Navigate
     ActionSpec(
         "next_span",

@@ -54,6 +54,7 @@ from annotator.ui.palette import LabelPalette
 from annotator.ui.review_mode import ReviewMode
 from annotator.ui.span_table import SpanTable
 from annotator.ui.threshold import ThresholdControl
+from annotator.ui.training_controller import TrainingController
 from annotator.ui.undo import DocumentHistory, UndoHistories
 from annotator.ui.workers import TaskManager
 
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewMode(self, self)  # before any document opens: it decides whose
         self.notes = NoteController(self, self)  # N: note / flag; the header's marker
         self.notes.saved.connect(self.review.notes_saved)
+        self.training = TrainingController(self, self)  # Train now; train again every N
         self._build_actions()
         self.review.update_actions()
         self.progress_label, self.pipeline_label = window_layout.status_labels(self.statusBar())
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
             "reset_layout": self.on_reset_layout,
             "show_shortcuts": self.on_show_shortcuts,
             "about": self.on_about,
+            **self.training.handlers(),
         }
 
     def _build_actions(self) -> None:
@@ -394,6 +397,7 @@ class MainWindow(QMainWindow):
     def _count_finished(self, delta: int) -> None:
         self._done += delta
         self._update_progress_label()
+        self.training.finished_changed(delta)
 
     def _update_progress_label(self) -> None:
         pct = f" ({100 * self._done / self._total:.0f}%)" if self._total else ""
@@ -589,6 +593,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and wait for workers; close the project if this window owns it."""
         self.documents.detach()
+        self.training.shutdown()
         self.tasks.shutdown()
         if self.owns_project:
             self.project.close()

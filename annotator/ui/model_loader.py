@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.app.pipelines import load_pipeline
+from annotator.app.training_runs import describe_source
 from annotator.ui.workers import Priority, TaskContext, TaskManager
 
 if TYPE_CHECKING:
@@ -69,12 +70,12 @@ class ModelLoader(QObject):
         """The status bar's words for where suggestions come from."""
         if self.state == ModelState.LOADING:
             return "loading model…"
-        source = self.project.suggestion_source()
+        # a trained model by its NAME-vN, as `annotator trained` lists it
+        source = describe_source(self.project, self.project.suggestion_source())
         if self.state == ModelState.READY and self.suggester is not None:
             # the set shown is the project's current one, whatever pipeline this window loaded
-            shown = source.split(":", 1)[-1] if source else self.suggester.info.name
-            return f"suggestions: {shown}"
-        text = f"suggestions: {source.split(':', 1)[-1]}" if source else "no suggestions"
+            return f"suggestions: {source or self.suggester.info.name}"
+        text = f"suggestions: {source}" if source else "no suggestions"
         if self.state == ModelState.FAILED:
             text += " (model failed to load)"
         return text
