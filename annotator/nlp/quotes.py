@@ -23,7 +23,9 @@ from annotator.nlp.quotes_common import (
     PRONOUNS,
     DirectQuote,
     QuoteCandidate,
+    dateline_tokens,
     direct_quotes,
+    drop_dateline_speakers,
     inherit_cues,
     looks_like_title,
     mid_sentence,
@@ -33,6 +35,9 @@ from annotator.nlp.quotes_common import (
 )
 from annotator.nlp.quotes_indirect import IndirectQuotes
 from annotator.nlp.quotes_parse import pronoun_referent
+
+# what may stand in an outlet or title between a name and its colon ("Dr. Ana Ruiz, AT&T:")
+_OUTLET_PUNCT = frozenset({".", "&", "'s", "’s"})
 
 
 class ParseQuoteFinder(IndirectQuotes):
@@ -60,6 +65,7 @@ class ParseQuoteFinder(IndirectQuotes):
             out.append(q.attributed)
         inherit_cues(doc, out, paras, self._is_cue_token)
         out.extend(indirect)
+        drop_dateline_speakers(doc, out)
         out.sort(key=lambda c: (c.start, c.end))
         return out
 
@@ -264,11 +270,26 @@ class ParseQuoteFinder(IndirectQuotes):
         return [i for i in range(prev_sent.start, prev_end) if qidx[i] < 0]
 
     def _colon_speaker(self, doc: Doc, q: DirectQuote, before: list[int]) -> Token | None:
+        datelines = dateline_tokens(doc)
+        before = [i for i in before if i not in datelines and not doc[i].is_space]
         # "Peskov: “…”" — a short capitalised name right before a colon
         if before and doc[before[-1]].text == ":" and 1 <= len(before) - 1 <= 5:
             name = [doc[i] for i in before[:-1]]
             if all(t.is_title or t.is_upper or t.lower_ in ("the", "a") for t in name):
                 return name[-1]
+        # "Maria Lopez, Channel 4 News: “…”" — a name, a comma, its outlet or title
+        if before and doc[before[-1]].text == ":":
+            words = [doc[i] for i in before[:-1]]
+            comma = next((k for k, t in enumerate(words) if t.text == ","), -1)
+            if 1 <= comma <= 4 and 1 <= len(words) - comma - 1 <= 6:
+                name, rest = words[:comma], words[comma + 1 :]
+                outlet = all(
+                    t.pos_ not in ("VERB", "AUX")
+                    and (t.is_alpha or t.like_num or t.text in _OUTLET_PUNCT)
+                    for t in rest
+                )
+                if outlet and all(t.is_title or t.is_upper for t in name):
+                    return name[-1]
         # "“…” – Peskov"
         if q.end + 1 < len(doc) and doc[q.end].text in DASHES and doc[q.end + 1].is_title:
             tok = doc[q.end + 1]

@@ -241,3 +241,59 @@ def _new_attribution(
         and not own.issuperset(range(e.start, e.end))
         for e in ents
     )
+
+
+def dateline_tokens(doc: Doc) -> frozenset[int]:
+    """The tokens of the datelines that open paragraphs ("KYIV, Ukraine (AP) —",
+    "MOSCOW —"), dash included: a place and an agency, never a speaker and never
+    part of what was said. An all-caps first word, then only capitalised words,
+    numbers, commas, periods and brackets up to a dash."""
+    arrays = arrays_of(doc)
+    if "datelines" in arrays.memo:
+        found: frozenset[int] = arrays.memo["datelines"]
+        return found
+    paras, texts, space = arrays.paras, arrays.texts, arrays.is_space
+    out: set[int] = set()
+    n = len(doc)
+    for s in range(n):
+        if space[s]:
+            continue
+        prev = s - 1
+        while prev >= 0 and space[prev]:
+            prev -= 1
+        if prev >= 0 and paras[prev] == paras[s]:
+            continue  # not the first word of its paragraph
+        first = doc[s]
+        if not (first.is_upper and first.is_alpha and len(first) >= 2):
+            continue
+        for k in range(s + 1, min(n, s + 12)):
+            t = doc[k]
+            if texts[k] in DASHES:
+                if k + 1 < n and paras[k + 1] == paras[s]:
+                    out.update(range(s, k + 1))
+                break
+            if (
+                not (t.is_upper or t.is_title or t.like_num or texts[k] in (",", ".", "(", ")"))
+                or space[k]
+            ):
+                break
+    found = frozenset(out)
+    arrays.memo["datelines"] = found
+    return found
+
+
+def drop_dateline_speakers(doc: Doc, cands: list[QuoteCandidate]) -> None:
+    """A speaker span that starts in a paragraph's dateline starts after it, or is
+    no speaker when nothing is left ("KYIV, Ukraine (AP) — …" is not who spoke)."""
+    datelines = dateline_tokens(doc)
+    if not datelines:
+        return
+    for cand in cands:
+        if cand.speaker is None or cand.speaker[0] not in datelines:
+            continue
+        start, end = cand.speaker
+        while start < end and (start in datelines or doc[start].is_space):
+            start += 1
+        cand.speaker = (start, end) if start < end else None
+        if cand.speaker is None:
+            cand.confidence = min(cand.confidence, CONF_MEDIUM)

@@ -17,6 +17,7 @@ from annotator.nlp.quotes_common import (
     MIN_DIRECT_WORDS,
     DirectQuote,
     QuoteCandidate,
+    dateline_tokens,
     trim,
 )
 from annotator.nlp.quotes_lexicon import CueEntry
@@ -70,6 +71,9 @@ class IndirectQuotes(ParseReader):
                 continue
             while end > start and paras[end - 1] != paras[tok.i]:
                 end -= 1
+            datelines = dateline_tokens(doc)
+            while start < end and start in datelines:
+                start += 1  # "KYIV (AP) — …": the dateline is not what was said
             clipped = trim(doc, start, end)
             if clipped is None:
                 continue
@@ -156,6 +160,20 @@ class IndirectQuotes(ParseReader):
                 return dobj.left_edge.i, _end_at_quote(doc, dobj.i, end), True
             if lemma == "describe":
                 return dobj.left_edge.i, _end_at_quote(doc, dobj.i, _right(dobj)), True
+        if lemma in self.lex.small_clause and dobj is None and entry.particle:
+            # "referred to X as Y": the particle's object is the X of the small clause
+            prep = next((c for c in children if c.lower_ == entry.particle), None)
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+            if pobj is not None:
+                comp = [
+                    c
+                    for c in (*children, *pobj.children)
+                    if c.dep_ == "prep" and c.lower_ == "as" and c.i > pobj.i
+                ]
+                if comp:
+                    end = max(_right(c) for c in comp)
+                    return pobj.left_edge.i, _end_at_quote(doc, pobj.i, end), True
+            return None
         if lemma in self.lex.addressee_object:
             if dobj is not None and xcomp is not None and xcomp.i > dobj.i:
                 return dobj.left_edge.i, _right(xcomp), True  # "urged Kiev to accept it"

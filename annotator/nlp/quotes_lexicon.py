@@ -40,6 +40,7 @@ class CueEntry:
     cls: str  # "speech" | "cognition"
     weight: float
     particle: str = ""
+    needs: str = ""  # a word that must follow in the sentence ("referred to X as Y")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class CueLexicon:
     only_with_object: frozenset[str]
     light_verb_nouns: dict[str, frozenset[str]]
     not_content_objects: frozenset[str] = field(default_factory=frozenset)
+    # inflected form -> lemma of the particle verbs' verbs (for pipelines without
+    # lemmas); kept apart from ``forms``: "chimed" alone is no cue
+    particle_forms: dict[str, str] = field(default_factory=dict)
 
     def entry(self, lemma: str, *, cognition: bool) -> CueEntry | None:
         e = self.lemmas.get(lemma.lower())
@@ -94,10 +98,14 @@ def cue_lexicon() -> CueLexicon:
         forms.setdefault(lemma, lemma)
     particle_verbs = {
         (p["lemma"], p["particle"]): CueEntry(
-            p["lemma"], p["class"], float(p["weight"]), p["particle"]
+            p["lemma"], p["class"], float(p["weight"]), p["particle"], p.get("needs", "")
         )
         for p in data.get("particle_verbs", [])
     }
+    particle_forms: dict[str, str] = {}
+    for p in data.get("particle_verbs", []):
+        for f in p.get("forms") or _regular_forms(p["lemma"]):
+            particle_forms.setdefault(f.lower(), p["lemma"])
     return CueLexicon(
         lemmas=lemmas,
         particle_verbs=particle_verbs,
@@ -109,4 +117,5 @@ def cue_lexicon() -> CueLexicon:
         only_with_object=frozenset(only_obj),
         light_verb_nouns={k: frozenset(v) for k, v in data.get("light_verb_nouns", {}).items()},
         not_content_objects=frozenset(data.get("not_content_objects", [])),
+        particle_forms=particle_forms,
     )

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from annotator.nlp.quotes_arrays import arrays_of, session_of
 from annotator.nlp.quotes_common import (
     DASHES,
+    dateline_tokens,
     trim,
 )
 from annotator.nlp.quotes_lexicon import CueEntry, CueLexicon, cue_lexicon
@@ -83,9 +84,17 @@ class ParseReader:
             return None
         lemma = tok.lemma_.lower()
         for child in tok.children:
-            if child.dep_ == "prt":
+            # a particle, or the word right after the verb the parser reads as an
+            # adverb or preposition ("wondered aloud", "referred to")
+            if child.dep_ == "prt" or (
+                child.i == tok.i + 1 and child.dep_ in ("advmod", "prep", "prt")
+            ):
                 pv = self.lex.particle_verbs.get((lemma, child.lower_))
                 if pv is not None:
+                    if pv.needs and not any(
+                        t.lower_ == pv.needs for t in tok.subtree if t.i > child.i
+                    ):
+                        return None  # "referred to the report": no "as", no quote
                     return (min(tok.i, child.i), max(tok.i, child.i) + 1), pv
         entry = self.lex.entry(lemma, cognition=cognition)
         if entry is None:
@@ -125,11 +134,13 @@ class ParseReader:
     def _subject_of(self, verb: Token) -> Token | None:
         seen = 0
         v = verb
+        datelines = dateline_tokens(verb.doc)
         while seen < 4:
             seen += 1
             passive = False
             for child in v.children:
-                if child.dep_ in ("nsubj", "csubj"):
+                # the parser makes "MOSCOW (AP) —" a second subject of the first verb
+                if child.dep_ in ("nsubj", "csubj") and child.i not in datelines:
                     return self._antecedent(v, child)
                 if child.dep_ == "nsubjpass":
                     passive = True

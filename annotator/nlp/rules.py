@@ -29,7 +29,9 @@ from annotator.nlp.quotes_common import (
     PRONOUNS,
     DirectQuote,
     QuoteCandidate,
+    dateline_tokens,
     direct_quotes,
+    drop_dateline_speakers,
     inherit_cues,
     looks_like_title,
     mid_sentence,
@@ -193,14 +195,24 @@ class RuleQuoteFinder:
         tok = doc[i]
         if tok.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
             return i, i + 2
+        if tok.is_title and i > 0 and not doc[i].is_sent_start:
+            return None
         lemma = self.lex.lemma_of_form(tok.lower_)
-        if lemma is None or (tok.is_title and i > 0 and not doc[i].is_sent_start):
+        # a particle verb ("chimed in", "wondered aloud", "referred to … as")
+        pverb = self.lex.particle_forms.get(tok.lower_)
+        if pverb is not None and i + 1 < len(doc):
+            pv = self.lex.particle_verbs.get((pverb, doc[i + 1].lower_))
+            if (
+                pv is not None
+                and pv.cls == "speech"
+                and (not pv.needs or _follows(doc, i + 2, pv.needs))
+            ):
+                return i, i + 2
+        if lemma is None:
             return None
         entry = self.lex.lemmas.get(lemma)
         if entry is None or entry.cls != "speech" or lemma in self.lex.only_with_object:
             return None
-        if i + 1 < len(doc) and (lemma, doc[i + 1].lower_) in self.lex.particle_verbs:
-            return i, i + 2
         return i, i + 1
 
     def find(self, doc: Doc, *, indirect_cognition: bool = False) -> list[QuoteCandidate]:
@@ -243,6 +255,7 @@ class RuleQuoteFinder:
             if speaker is not None:
                 last = (speaker, paras[members[-1].start])
         inherit_cues(doc, out, paras, self._cue_token)
+        drop_dateline_speakers(doc, out)
         return out
 
     def _cue_token(self, tok: SpacyToken) -> bool:
@@ -335,10 +348,10 @@ class RuleQuoteFinder:
                             sp = self._run_after(doc, cue[1], para, qidx)
                         return cue, sp, CONF_HIGH
                     k -= 1
-                if doc[j].text == ":" and 1 <= j - doc[j].sent.start <= 5:
-                    s = doc[j].sent.start
-                    if all(t.is_title or t.is_upper for t in doc[s:j]):
-                        return None, (s, j), CONF_MEDIUM
+                if doc[j].text == ":":
+                    colon = self._colon_name(doc, j)
+                    if colon is not None:
+                        return None, colon, CONF_MEDIUM
         # the previous sentence ends in a colon: "He said the following:"
         j = q.start - 1
         while j >= 0 and doc[j].is_space:
@@ -351,6 +364,29 @@ class RuleQuoteFinder:
                     return cue, self._run_before(doc, cue[0], paras[k], qidx), CONF_NEIGHBOUR
                 k -= 1
         return None
+
+    def _colon_name(self, doc: Doc, colon: int) -> tuple[int, int] | None:
+        """The speaker before a colon that opens its sentence: "Peskov:" (up to five
+        capitalised words) or "Maria Lopez, Channel 4 News:" (a name, a comma and
+        an outlet or title with no cue in it); never a dateline ("MOSCOW —")."""
+        datelines = dateline_tokens(doc)
+        s = doc[colon].sent.start
+        while s < colon and (s in datelines or doc[s].is_space):
+            s += 1
+        words = doc[s:colon]
+        if 1 <= len(words) <= 5 and all(t.is_title or t.is_upper for t in words):
+            return s, colon
+        comma = next((t.i for t in words if t.text == ","), -1)
+        if not (1 <= comma - s <= 4 and 1 <= colon - comma - 1 <= 6):
+            return None
+        if not all(t.is_title or t.is_upper for t in doc[s:comma]):
+            return None
+        for t in doc[comma + 1 : colon]:
+            if not (t.is_alpha or t.like_num or t.text in (".", "&", "'s", "’s")):
+                return None
+            if self._is_cue(doc, t.i) is not None:
+                return None  # "Ortiz, asked about it, said:" is a clause, not a title
+        return s, comma
 
     def _run_before(
         self, doc: Doc, cue_start: int, para: int, qidx: list[int]
@@ -393,6 +429,16 @@ class RuleQuoteFinder:
             end += 1
         # "said Ryabkov." : a final period is punctuation, not an abbreviation
         return (begin, end) if begin < end else None
+
+
+def _follows(doc: Doc, start: int, word: str, limit: int = 12) -> bool:
+    """``word`` comes within ``limit`` tokens from ``start``, in the same sentence."""
+    for k in range(start, min(len(doc), start + limit)):
+        if doc[k].text in (".", "!", "?", ";") or "\n" in doc[k].text:
+            return False
+        if doc[k].lower_ == word:
+            return True
+    return False
 
 
 def _strip_skips(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
