@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,16 +28,19 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.app.queue_order import QueueOrder, disagreement_order
 from annotator.core import AnnotationStatus
 
 if TYPE_CHECKING:
     from annotator.app.project import DocumentRow
+    from annotator.app.queue_order import OrderHost
 
 _Index = QModelIndex | QPersistentModelIndex
 _EMPTY = QModelIndex()
@@ -54,6 +57,10 @@ STATUS_COLOUR = {
     AnnotationStatus.SKIPPED: QColor("#999999"),
     AnnotationStatus.IN_PROGRESS: QColor("#0072B2"),
 }
+
+
+_OPEN = (AnnotationStatus.TODO, AnnotationStatus.IN_PROGRESS)
+ORDERS = (("Document order", None), ("Disagreement first", "disagreement"))
 
 
 class DocumentSource(Protocol):
@@ -95,6 +102,8 @@ class DocumentListModel(QAbstractTableModel):
         self._total = 0
         self.status: AnnotationStatus | None = None
         self.search: str | None = None
+        # active learning order (app/queue_order.py); None: document order, paged
+        self.order: QueueOrder | None = None
         self.refresh()
 
     # -- filtering and paging -----------------------------------------------------------
@@ -102,6 +111,10 @@ class DocumentListModel(QAbstractTableModel):
     def set_filter(self, status: AnnotationStatus | None, search: str | None) -> None:
         self.status = status
         self.search = search or None
+        self.refresh()
+
+    def set_order(self, order: QueueOrder | None) -> None:
+        self.order = order
         self.refresh()
 
     def refresh(self) -> None:
@@ -112,6 +125,14 @@ class DocumentListModel(QAbstractTableModel):
         self._rows = []
         self._row_of = {}
         self._load_page()
+        if self.order is not None:
+            # ranked rows can't be keyset-paged: every listed row is read, then sorted
+            while len(self._rows) < self._total and self._load_page():
+                pass
+            rank = {doc_id: i for i, doc_id in enumerate(self.order.ids)}
+            self._rows.sort(key=lambda r: (rank.get(r.id, len(rank)), r.id))
+            self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+            self._total = len(self._rows)
         self.endResetModel()
 
     def _load_page(self) -> list[DocumentRow]:
@@ -179,6 +200,19 @@ class DocumentListModel(QAbstractTableModel):
     def doc_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
+    def next_unfinished(self, after: int | None) -> int | None:
+        """In a ranked order, the next listed row not done or skipped after ``after``
+        (then from the top); None in document order, or when every row is finished."""
+        if self.order is None:
+            return None
+        start = self._row_of.get(after, -1) + 1 if after is not None else 0
+        n = len(self._rows)
+        for k in range(n):
+            row = self._rows[(start + k) % n]
+            if row.id != after and AnnotationStatus(row.status) in _OPEN:
+                return row.id
+        return None
+
     def update_document(self, doc_id: int, *, status: AnnotationStatus, n_spans: int) -> None:
         """Show a changed status / span count in place (without re-querying or re-filtering)."""
         row = self._row_of.get(doc_id)
@@ -217,7 +251,9 @@ class DocumentListModel(QAbstractTableModel):
             if col == 2:
                 return row.n_spans if self._count_known(row) else ""
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return f"{row.external_id or '#' + str(row.id)}\n{row.title}"
+            tip = f"{row.external_id or '#' + str(row.id)}\n{row.title}"
+            score = self.order.scores.get(row.id) if self.order is not None else None
+            return tip if score is None else f"{tip}\nmodel vs rules disagreement {score:.2f}"
         elif role == Qt.ItemDataRole.ToolTipRole and col == 2:
             if self._count_known(row):
                 return f"{row.n_spans} spans in your version"
@@ -293,6 +329,16 @@ class DocumentList(QWidget):
         for status in AnnotationStatus:
             self.status_box.addItem(STATUS_TEXT[status].lstrip("✓ ").capitalize(), status)
         self.status_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.order_box = QComboBox()
+        self.order_box.setObjectName("documentOrder")
+        for text, key in ORDERS:
+            self.order_box.addItem(text, key)
+        self.order_box.setToolTip(
+            "Disagreement first: articles where the model's and the rules' suggestions "
+            "disagree most (1 − overlap F1) come first, and Enter goes to the next of them"
+        )
+        self.order_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._source = source
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
@@ -322,9 +368,17 @@ class DocumentList(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status_box)
+        # its own row: beside the search box it squeezed the search in a 300 px dock
+        order_bar = QHBoxLayout()
+        order_bar.setContentsMargins(0, 0, 0, 0)
+        order_label = QLabel("Order:")
+        order_label.setBuddy(self.order_box)
+        order_bar.addWidget(order_label)
+        order_bar.addWidget(self.order_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addLayout(order_bar)
         layout.addWidget(self.table, 1)
 
         # Typing in the search box must not trigger the window's single-key actions' Enter/Tab.
@@ -345,12 +399,21 @@ class DocumentList(QWidget):
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.status_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.order_box.currentIndexChanged.connect(lambda _i: self.apply_order())
         self.table.clicked.connect(self._on_clicked)
         self._selecting = False
 
     def _apply_filter(self) -> None:
         self._debounce.stop()
         self.model.set_filter(self.status_box.currentData(), self.search.text().strip())
+
+    def apply_order(self) -> None:
+        """The chosen order, computed afresh from the stored suggestion sets."""
+        if self.order_box.currentData() is None:
+            self.model.set_order(None)
+            return
+        # the facade: DocumentSource is the part the list itself pages through
+        self.model.set_order(disagreement_order(cast("OrderHost", self._source)))
 
     def _on_clicked(self, index: QModelIndex) -> None:
         doc_id = self.model.doc_id(index.row())

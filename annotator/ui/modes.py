@@ -119,7 +119,9 @@ class AnnotatingMode:
             )
 
     def next_document(self, after: int | None) -> int | None:
-        return self.project.next_document(self.annotator, after)
+        # the list's ranked order (disagreement first) when chosen, else document order
+        ranked = self.doc_list.model.next_unfinished(after)
+        return ranked if ranked is not None else self.project.next_document(self.annotator, after)
 
     def adjacent(self, doc_id: int, step: int) -> int | None:
         return self.doc_list.adjacent(doc_id, step)
