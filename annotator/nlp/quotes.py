@@ -15,6 +15,7 @@ from annotator.nlp.quotes_arrays import arrays_of, doc_session
 from annotator.nlp.quotes_common import (
     CONF_HIGH,
     CONF_MEDIUM,
+    CONF_MIXED_UNCUED,
     CONF_NEIGHBOUR,
     CONF_ORPHAN,
     CONF_PRONOUN_UNRESOLVED,
@@ -29,13 +30,17 @@ from annotator.nlp.quotes_common import (
     inherit_cues,
     looks_like_title,
     mid_sentence,
+    not_speech_fragment,
     paragraph_ids,
     quote_index,
     stands_alone,
+    trim,
 )
 from annotator.nlp.quotes_indirect import IndirectQuotes
 from annotator.nlp.quotes_parse import pronoun_referent
 
+# subjects that name no one who could have said the quoted words
+_NOT_SPEAKERS = frozenset({"it", "there", "what", "this", "that", "which", "these", "those"})
 # what may stand in an outlet or title between a name and its colon ("Dr. Ana Ruiz, AT&T:")
 _OUTLET_PUNCT = frozenset({".", "&", "'s", "’s"})
 
@@ -91,6 +96,11 @@ class ParseQuoteFinder(IndirectQuotes):
             if found is None:
                 first = members[0]
                 fills = stands_alone(doc, first, qidx, paras)
+                if words < MIN_DIRECT_WORDS and not fills and len(members) == 1:
+                    # "Ortiz remains “deeply worried” about …": the subject's words
+                    if not not_speech_fragment(doc, first):
+                        first.attributed = self._uncued_mixed(doc, first, qidx, paras)
+                    continue
                 # short quoted words inside a sentence are scare quotes; a
                 # short quoted sentence ("Nobody came.") is speech
                 if (words < MIN_DIRECT_WORDS and not fills) or looks_like_title(doc, first):
@@ -112,7 +122,11 @@ class ParseQuoteFinder(IndirectQuotes):
             if words < MIN_DIRECT_WORDS and mid_sentence(
                 doc, members[0], paras, self._is_cue_token
             ):
-                continue  # "will be “waiting” for": a quoted word, not a direct quote
+                # "will be “waiting” for": a quoted word, not a direct quote; the
+                # words of its clause's subject when the cue found is not its own
+                if len(members) == 1 and not not_speech_fragment(doc, members[0]):
+                    members[0].attributed = self._uncued_mixed(doc, members[0], qidx, paras)
+                continue
             cue, speaker_tok, conf = found
             if words < MIN_DIRECT_WORDS and speaker_tok is None:
                 continue
@@ -131,6 +145,44 @@ class ParseQuoteFinder(IndirectQuotes):
                 )
             if speaker is not None:
                 last = (members[0].attributed, paras[members[-1].start])  # type: ignore[assignment]
+
+    def _uncued_mixed(
+        self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
+    ) -> QuoteCandidate | None:
+        """A short quoted fragment no cue governs, inside a clause whose verb has a
+        subject: a mixed quote from the verb to the closing mark, that subject as
+        its speaker, no cue and a low confidence (docs/QUOTES.md §4)."""
+        heads = arrays_of(doc).heads
+        para = paras[q.start]
+        root = next((i for i in range(q.start, q.end) if not q.start <= heads[i] < q.end), None)
+        if root is None or root == heads[root]:
+            return None
+        verb = doc[heads[root]]
+        for _ in range(6):  # up the tree to the verb of the clause
+            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                break
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or qidx[verb.i] >= 0 or paras[verb.i] != para:
+            return None
+        subj = self.subject_of(verb)
+        if (
+            subj is None
+            or qidx[subj.i] >= 0
+            or paras[subj.i] != para
+            or subj.dep_ == "expl"
+            or subj.lower_ in _NOT_SPEAKERS
+            or subj.pos_ not in ("PROPN", "NOUN", "PRON")
+        ):
+            return None
+        speaker = self.np_span(subj)
+        # the content: after the subject (or from the verb when it comes first)
+        start = speaker[1] if speaker[1] <= verb.i else verb.i
+        span = trim(doc, start, q.end)
+        if span is None or span[0] > q.start or paras[span[0]] != para:
+            return None  # the fragment is in the subject: nobody is said to say it
+        return QuoteCandidate(
+            span[0], span[1], QuoteKind.MIXED, CONF_MIXED_UNCUED, speaker, None, q.group
+        )
 
     def _cue_for_quote(
         self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]

@@ -26,6 +26,9 @@ CONF_PRONOUN_UNRESOLVED = 0.55
 CONF_NEIGHBOUR = 0.35
 CONF_ORPHAN = 0.3
 CONF_MIXED = 0.45
+# a short quoted fragment no cue governs, attributed to its verb's subject
+# (docs/QUOTES.md §4): hidden by default, its precision is that of an orphan
+CONF_MIXED_UNCUED = 0.3
 CONF_INDIRECT = 0.35
 CONF_INDIRECT_NP = 0.3
 CONF_COGNITION = 0.25
@@ -297,3 +300,46 @@ def drop_dateline_speakers(doc: Doc, cands: list[QuoteCandidate]) -> None:
         cand.speaker = (start, end) if start < end else None
         if cand.speaker is None:
             cand.confidence = min(cand.confidence, CONF_MEDIUM)
+
+
+def _prev_word(doc: Doc, i: int) -> int:
+    """The index of the last non-space token before ``i`` (-1 if none)."""
+    i -= 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return i
+
+
+def after_so_called(doc: Doc, start: int) -> bool:
+    """A quote right after "so-called" (one token or "so - called"): scare quotes."""
+    i = _prev_word(doc, start)
+    if i < 0:
+        return False
+    if doc[i].lower_ == "so-called":
+        return True
+    return (
+        doc[i].lower_ == "called"
+        and i >= 2
+        and doc[i - 1].text == "-"
+        and (doc[i - 2].lower_ == "so")
+    )
+
+
+def not_speech_fragment(doc: Doc, q: DirectQuote) -> bool:
+    """A short quoted fragment that is no one's words: a title of a work (all
+    capitalised words), a nickname between a first name and a surname
+    (Dwayne “the Rock” Johnson) or scare quotes after "so-called"."""
+    if looks_like_title(doc, q) or after_so_called(doc, q.start):
+        return True
+    i = _prev_word(doc, q.start)
+    j = q.end
+    while j < len(doc) and doc[j].is_space:
+        j += 1
+    return (
+        i >= 0
+        and j < len(doc)
+        and doc[i].is_title
+        and doc[i].is_alpha
+        and doc[j].is_title
+        and doc[j].is_alpha
+    )

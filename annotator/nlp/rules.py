@@ -22,6 +22,7 @@ from annotator.nlp.quotes_common import (
     CONF_HIGH,
     CONF_MEDIUM,
     CONF_MIXED,
+    CONF_MIXED_UNCUED,
     CONF_NEIGHBOUR,
     CONF_ORPHAN,
     DASHES,
@@ -29,12 +30,14 @@ from annotator.nlp.quotes_common import (
     PRONOUNS,
     DirectQuote,
     QuoteCandidate,
+    after_so_called,
     dateline_tokens,
     direct_quotes,
     drop_dateline_speakers,
     inherit_cues,
     looks_like_title,
     mid_sentence,
+    not_speech_fragment,
     paragraph_ids,
     quote_index,
     stands_alone,
@@ -197,6 +200,8 @@ class RuleQuoteFinder:
             return i, i + 2
         if tok.is_title and i > 0 and not doc[i].is_sent_start:
             return None
+        if after_so_called(doc, i + 1):
+            return None  # "so-called" marks scare quotes, it reports nothing
         lemma = self.lex.lemma_of_form(tok.lower_)
         # a particle verb ("chimed in", "wondered aloud", "referred to … as")
         pverb = self.lex.particle_forms.get(tok.lower_)
@@ -270,7 +275,7 @@ class RuleQuoteFinder:
         k = q.start - 1
         while k >= 0 and k > q.start - 30 and paras[k] == para and qidx[k] < 0:
             if doc[k].text in (".", "!", "?", ";"):
-                return None
+                break
             cue = self._is_cue(doc, k)
             if cue is not None and doc[cue[0]].lower_ != "according":
                 start = cue[1]
@@ -283,7 +288,42 @@ class RuleQuoteFinder:
                     return None
                 return QuoteCandidate(start, q.end, QuoteKind.MIXED, CONF_MIXED, speaker, cue)
             k -= 1
-        return None
+        return self._uncued_mixed(doc, q, qidx, paras)
+
+    def _uncued_mixed(
+        self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
+    ) -> QuoteCandidate | None:
+        """A short quoted fragment with no cue before it in its sentence, in a
+        sentence that opens with a name or a personal pronoun ("Ortiz remains
+        “deeply worried” about …"): a mixed quote from after that subject to the
+        closing mark, the subject as speaker, no cue and a low confidence. Without
+        a parse the sentence's first name stands for the verb's subject."""
+        if q.words >= MIN_DIRECT_WORDS or not_speech_fragment(doc, q):
+            return None
+        para = paras[q.start]
+        datelines = dateline_tokens(doc)
+        s = doc[q.start].sent.start
+        while s < q.start and (s in datelines or doc[s].is_space):
+            s += 1
+        if s >= q.start or paras[s] != para or any(qidx[i] >= 0 for i in range(s, q.start)):
+            return None
+        speaker: tuple[int, int] | None = None
+        if doc[s].lower_ in PRONOUNS:
+            speaker = (s, s + 1)
+        else:
+            # the name may follow a title the name finder leaves out ("Senator")
+            starts = {s, s + title_length(doc, s)}
+            ent = next(
+                (e for e in doc.ents if e.start in starts and e.label_ in ("PERSON", "ORG")),
+                None,
+            )
+            if ent is not None:
+                speaker = (s, ent.end)
+        if speaker is None or speaker[1] >= q.start:
+            return None  # no verb between the subject and the quote
+        return QuoteCandidate(
+            speaker[1], q.end, QuoteKind.MIXED, CONF_MIXED_UNCUED, speaker, None, q.group
+        )
 
     def _attribute(
         self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]
