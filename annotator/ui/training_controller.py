@@ -40,6 +40,7 @@ from annotator.app.training_runs import (
     unopened_documents,
     use_model,
 )
+from annotator.ui.document_list import DocumentList
 from annotator.ui.model_loader import ModelLoader, ModelState
 from annotator.ui.training_process import TrainingProcess
 from annotator.ui.workers import Priority, TaskContext, TaskManager
@@ -57,6 +58,7 @@ class TrainingHost(Protocol):
     project: Project
     tasks: TaskManager
     models: ModelLoader
+    doc_list: DocumentList
 
     def statusBar(self) -> QStatusBar: ...
     def say(self, text: str) -> None: ...
@@ -223,6 +225,8 @@ class TrainingController(QObject):
     def _suggest(self, suggester: Suggester, ids: Sequence[int], done: int) -> None:
         if not ids or self.host.models.suggester is not suggester:
             # all done, or a newer model took over: its own pass covers the rest
+            if self.host.doc_list.model.order is not None:
+                self.host.doc_list.apply_order()  # ranked on the new model's suggestions
             self.suggestionsDone.emit(done)
             if done:
                 self.host.say(f"The new model suggested {done} unopened articles.")

@@ -99,6 +99,8 @@ class Ticks:
     def __init__(self) -> None:
         self.count = 0
         self.max_gap = 0.0
+        self.max_at = 0.0  # seconds after start when the longest gap ended
+        self.started = time.perf_counter()
         self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setInterval(10)
@@ -106,12 +108,13 @@ class Ticks:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self._last)
+        if now - self._last > self.max_gap:
+            self.max_gap, self.max_at = now - self._last, now - self.started
         self._last = now
         self.count += 1
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last = self.started = time.perf_counter()
         self.timer.start()
 
     def skip(self) -> None:
@@ -139,6 +142,8 @@ def test_train_now_runs_aside_then_its_model_suggests_the_unopened(
     windows.append(win)
     unopened = unopened_documents(project)
     assert len(unopened) >= 4  # the seeds (the window may have opened one)
+    # the window's own start (spaCy imported on its NLP lane) is not the training's cost
+    qtbot.waitUntil(lambda: not win.tasks.busy, timeout=60_000)
     ticks = Ticks()
     ticks.start()
     started = time.perf_counter()
@@ -153,16 +158,22 @@ def test_train_now_runs_aside_then_its_model_suggests_the_unopened(
     assert ended.args == ["trained"]
     # the window's loop kept turning all along: no gap near the training's length
     print(
-        f"training {seconds:.1f} s, {ticks.count} ticks, longest gap {ticks.max_gap * 1000:.0f} ms"
+        f"training {seconds:.1f} s, {ticks.count} ticks of 10 ms, longest gap "
+        f"{ticks.max_gap * 1000:.0f} ms at {ticks.max_at:.1f} s"
     )
     assert ticks.count > seconds * 20
-    assert ticks.max_gap < 0.5
+    # measured 22-29 ms on two shared cores; the bound leaves room for a busy machine
+    assert ticks.max_gap < 0.25
 
     (model,) = trained_models(project)
     assert model.key == "trained-v1"
     assert _leftovers(project) == ["trained-v1"]
+    after = Ticks()  # loading the model and suggesting run in this process's NLP lane
+    after.start()
     with qtbot.waitSignal(win.training.suggestionsDone, timeout=TRAINING_S) as done:
         pass
+    after.stop()
+    print(f"loading and suggesting: longest gap {after.max_gap * 1000:.0f} ms")
     assert done.args[0] == len(unopened)
     assert project.suggestion_source() == model.suggestion_set
     assert "trained-v1" in win.pipeline_label.text()
@@ -251,3 +262,14 @@ def test_retrain_every_n_starts_a_training_by_itself(
     assert win.editor.annotation.status != AnnotationStatus.DONE
     win.on_done()
     assert not win.training.running
+
+
+def test_closing_the_window_stops_the_training_and_leaves_nothing(
+    qtbot: Any, project: Project
+) -> None:
+    win = _window(qtbot, project, SLOW)
+    win.training.train_now()
+    _wait_training(qtbot, win)
+    win.close()  # waits for the child (SIGTERM, then kill), as for its worker threads
+    assert not win.training.running and win.tasks.active_threads() == 0
+    assert _leftovers(project) == [] and trained_models(project) == []
