@@ -155,10 +155,14 @@ def score_example(ex: Example, sugg: Suggestions, scores: Scores, verbose: bool)
     scores.add_labelled(pred_ents + pred_q, gold_ents + gold_q)
     scores.ents_exact.add(len(set(pred_ents) & set(gold_ents)), len(pred_ents), len(gold_ents))
 
-    pd = [(s.start, s.end, "QUOTE") for s in sugg.spans
-          if s.label == "QUOTE" and s.kind == "direct"]
-    gd = [(s["start"], s["end"], "QUOTE") for s in ex.spans
-          if s["label"] == "QUOTE" and s.get("kind") == "direct"]
+    pd = [
+        (s.start, s.end, "QUOTE") for s in sugg.spans if s.label == "QUOTE" and s.kind == "direct"
+    ]
+    gd = [
+        (s["start"], s["end"], "QUOTE")
+        for s in ex.spans
+        if s["label"] == "QUOTE" and s.get("kind") == "direct"
+    ]
     scores.direct.add(len(overlap_matches(pd, gd)), len(pd), len(gd))
 
     # speaker accuracy over matched quotes
@@ -187,17 +191,19 @@ def score_example(ex: Example, sugg: Suggestions, scores: Scores, verbose: bool)
         scores.speaker_ok += ok
         if verbose and not ok:
             got = text[ps[0] : ps[1]] if ps else None
-            print(f"    speaker miss: {text[pq[i].start:pq[i].end][:60]!r} -> {got!r}"
-                  f" (gold {text[gs[0]:gs[1]]!r})")
+            print(
+                f"    speaker miss: {text[pq[i].start : pq[i].end][:60]!r} -> {got!r}"
+                f" (gold {text[gs[0] : gs[1]]!r})"
+            )
     if verbose:
         matched_p = {i for i, _ in matches}
         matched_g = {j for _, j in matches}
         for i, s in enumerate(pq):
             if i not in matched_p:
-                print(f"    FP quote {s.kind} {s.confidence}: {text[s.start:s.end][:90]!r}")
+                print(f"    FP quote {s.kind} {s.confidence}: {text[s.start : s.end][:90]!r}")
         for j, g in enumerate(gq):
             if j not in matched_g:
-                print(f"    FN quote {g.get('kind')}: {text[g['start']:g['end']][:90]!r}")
+                print(f"    FN quote {g.get('kind')}: {text[g['start'] : g['end']][:90]!r}")
 
     # a bare regex over “…” / "…" as a reference point
     rx = [(m.start(), m.end(), "QUOTE") for m in re.finditer(r"“[^”“\n]*”|\"[^\"\n]*\"", text)]
@@ -253,8 +259,9 @@ def run(name: str, examples: list[Example], verbose: bool) -> Scores:
     print(f"  direct QUOTE overlap          {scores.direct}")
     print(f"  bare regex direct (reference) {scores.regex_direct}")
     acc = scores.speaker_ok / scores.speaker_n if scores.speaker_n else 0.0
-    print(f"  speaker accuracy on matched quotes {acc:.3f} "
-          f"({scores.speaker_ok}/{scores.speaker_n})")
+    print(
+        f"  speaker accuracy on matched quotes {acc:.3f} ({scores.speaker_ok}/{scores.speaker_n})"
+    )
     return scores
 
 
