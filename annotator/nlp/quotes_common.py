@@ -343,3 +343,20 @@ def not_speech_fragment(doc: Doc, q: DirectQuote) -> bool:
         and doc[j].is_title
         and doc[j].is_alpha
     )
+
+
+def include_that(doc: Doc, cands: list[QuoteCandidate]) -> None:
+    """The ``keep_that`` scheme option: an indirect or mixed quote that starts
+    right after a complementiser "that" (nothing but whitespace between) starts
+    at "that" instead, as PARC annotates it ("warned that prices would rise")."""
+    for cand in cands:
+        if cand.kind == QuoteKind.DIRECT:
+            continue
+        i = _prev_word(doc, cand.start)
+        if i >= 0 and doc[i].text == ",":
+            i = _prev_word(doc, i)  # "that, in his view, …": the comma comes along
+        if i < 0 or doc[i].lower_ != "that":
+            continue
+        taken = [r for r in (cand.speaker, cand.cue) if r is not None and r[0] <= i < r[1]]
+        if not taken:
+            cand.start = i

@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from annotator.nlp.entities import entity_rows
 from annotator.nlp.quotes_arrays import arrays_of, doc_session
-from annotator.nlp.quotes_common import PRONOUNS, QuoteCandidate, paragraph_ids
+from annotator.nlp.quotes_common import PRONOUNS, QuoteCandidate, include_that, paragraph_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -69,20 +69,34 @@ class QuoteComponent:
     ``quotes=False`` skips the quote rules (a scheme without quote labels) and
     ``indirect_cognition=True`` lets "believe"/"think" report indirect quotes."""
 
-    def __init__(self, finder: QuoteFinder) -> None:
+    def __init__(self, finder: QuoteFinder, *, keep_that: bool = False) -> None:
         self.finder = finder
+        # the scheme option of docs/QUOTES.md: False (ours) leaves a leading
+        # complementiser "that" outside indirect and mixed quotes, True (PARC) keeps it
+        self.keep_that = keep_that
         # the pipeline's lemmatizer when ensure_component took it out of the
         # pipeline: lemmas are then made here, only for the tokens the rules read
         self.lemmatizer: Any = None
         self._lemmas: dict[Any, int] = {}  # lemma by (orth, pos, morph): see lemmatize_cue_tokens
 
-    def __call__(self, doc: Doc, *, quotes: bool = True, indirect_cognition: bool = False) -> Doc:
+    def __call__(
+        self,
+        doc: Doc,
+        *,
+        quotes: bool = True,
+        indirect_cognition: bool = False,
+        keep_that: bool | None = None,
+    ) -> Doc:
         if quotes and self.lemmatizer is not None:
             if len(self._lemmas) > 200_000:
                 self._lemmas.clear()  # bounded: a long run meets ever more word forms
             lemmatize_cue_tokens(doc, self.lemmatizer, self._lemmas)
         doc.user_data[RESULT_KEY] = findings(
-            doc, self.finder, quotes=quotes, indirect_cognition=indirect_cognition
+            doc,
+            self.finder,
+            quotes=quotes,
+            indirect_cognition=indirect_cognition,
+            keep_that=self.keep_that if keep_that is None else keep_that,
         )
         doc.tensor = numpy.zeros((0,), dtype="float32")
         return doc
@@ -92,13 +106,20 @@ class QuoteComponent:
             yield self(doc, **kwargs)
 
 
-@Language.factory(COMPONENT)
-def make_quote_component(nlp: Language, name: str) -> QuoteComponent:
-    return QuoteComponent(default_finder(nlp))
+@Language.factory(COMPONENT, default_config={"keep_that": False})
+def make_quote_component(nlp: Language, name: str, keep_that: bool) -> QuoteComponent:
+    """``keep_that``: keep a leading complementiser "that" in indirect and mixed
+    quotes (PARC's convention); False, the default, is this project's scheme."""
+    return QuoteComponent(default_finder(nlp), keep_that=keep_that)
 
 
 def findings(
-    doc: Doc, finder: QuoteFinder, *, quotes: bool = True, indirect_cognition: bool = False
+    doc: Doc,
+    finder: QuoteFinder,
+    *,
+    quotes: bool = True,
+    indirect_cognition: bool = False,
+    keep_that: bool = False,
 ) -> dict[str, Any]:
     """What the suggester needs from a processed Doc, in character offsets."""
     with doc_session(doc) as arrays:  # the Doc's columns, read once for all the rules
@@ -106,7 +127,10 @@ def findings(
         ents: list[EntityRow] = entity_rows(doc, scheme_labels=None, dropped=Counter())
         rows: list[QuoteRow] = []
         if quotes:
-            rows = quote_rows(doc, finder.find(doc, indirect_cognition=indirect_cognition))
+            cands = finder.find(doc, indirect_cognition=indirect_cognition)
+            if keep_that:
+                include_that(doc, cands)
+            rows = quote_rows(doc, cands)
         return {"words": count_words(doc), "ent_labels": ent_labels, "ents": ents, "quotes": rows}
 
 
