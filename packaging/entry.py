@@ -19,6 +19,10 @@ def main() -> int:
 
         print(f"annotator {__version__}")
         return 0
+    if sys.argv[1:2] == ["--training-child"]:  # Annotate > Train now's child process
+        from annotator.app.training_runs import main as training_child
+
+        return training_child(sys.argv[2:])
     from annotator.cli import main as cli_main
 
     return cli_main()

@@ -76,9 +76,14 @@ def request_from_json(text: str) -> TrainRequest:
     return TrainRequest(**data)
 
 
+FROZEN_FLAG = "--training-child"  # packaging/entry.py hands these arguments to main()
+
+
 def child_arguments(db_url: str, req: TrainRequest) -> list[str]:
-    """The arguments after the Python executable that train ``req`` on ``db_url``."""
-    return ["-m", __name__, "--db", db_url, "--request", request_json(req)]
+    """The arguments after ``sys.executable`` that train ``req`` on ``db_url``: in the
+    PyInstaller bundle that executable is the program itself, which has no ``-m``."""
+    start = [FROZEN_FLAG] if getattr(sys, "frozen", False) else ["-m", __name__]
+    return [*start, "--db", db_url, "--request", request_json(req)]
 
 
 def model_parent(project: Project, req: TrainRequest) -> Path:

@@ -157,3 +157,22 @@ def test_the_module_runs_as_a_program(project: Project) -> None:
     assert done.returncode == EXIT_ERROR, done.stderr
     (event,) = [json.loads(line) for line in done.stdout.splitlines()]
     assert event["code"] == "E521"
+
+
+def test_the_bundle_entry_runs_the_child(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    args = child_arguments(project.url, TrainRequest(gold=True, source="x"))
+    monkeypatch.delattr(sys, "frozen")
+    assert args[0] == "--training-child"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "entry.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == EXIT_ERROR, done.stderr
+    (event,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert event["code"] == "E521"
