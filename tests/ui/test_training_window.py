@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 
 from annotator.app.project import Project
 from annotator.app.training import TrainRequest, models_dir, trained_models
-from annotator.app.training_runs import unopened_documents
+from annotator.app.training_runs import retrain_every, unopened_documents
 from annotator.core import AnnotationStatus
 from annotator.nlp import pipeline
 
@@ -273,3 +273,30 @@ def test_closing_the_window_stops_the_training_and_leaves_nothing(
     win.close()  # waits for the child (SIGTERM, then kill), as for its worker threads
     assert not win.training.running and win.tasks.active_threads() == 0
     assert _leftovers(project) == [] and trained_models(project) == []
+
+
+def test_train_again_every_is_asked_in_a_small_dialog_and_kept(
+    qtbot: Any, project: Project, windows: list[Any]
+) -> None:
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    win = _window(qtbot, project, TINY)
+    windows.append(win)
+    annotate = next(m for m in win.menuBar().actions() if m.text() == "&Annotate").menu()
+    names = [a.objectName() for a in annotate.actions()]
+    assert {"train_now", "retrain_every"} <= set(names)
+    assert retrain_every(project) == 0
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setIntValue(25)
+        dialog.accept()
+
+    QTimer.singleShot(100, answer)
+    win.actions_by_name["retrain_every"].trigger()
+    assert retrain_every(project) == 25
+    assert "every 25 newly finished" in win.statusBar().currentMessage()
+    with Project.open(project.url) as again:  # a project setting: kept in the file
+        assert retrain_every(again) == 25
+    assert not win.training.running  # 6 finished of 25: nothing starts
