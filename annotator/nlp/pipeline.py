@@ -143,11 +143,13 @@ def load_suggester(name_or_path: str | None = None) -> Suggester:
                 info = PipelineInfo(info.name, info.version, info.path, ner_labels, info.kind)
         suggester = Suggester(nlp, info, finder=finder)
         if info.kind != "rules":
+            from annotator.nlp.entity_consistency import add_consistency
             from annotator.nlp.gazetteer_places import add_places
 
             # after the Suggester set the pipeline up: a component added before
             # then, after the lemmatizer, would keep the lemmatizer running
             add_places(nlp)
+            add_consistency(nlp)
         _cache[cache_key] = suggester
         _cache.setdefault(info.key, suggester)
         return suggester
