@@ -18,8 +18,10 @@ new model.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import shutil
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -102,14 +104,18 @@ def clear_leftovers(project: Project, parent: Path, pid: int, before: set[str]) 
     """Remove what a stopped child (process ``pid``) left in ``parent``: its ``.part``
     folder (killed before its ``finally`` ran), or a model folder it published but
     did not record (stopped between the rename and the project setting). Returns the
-    names removed. A recorded model stays: it is whole."""
-    from annotator.nlp.training import remove_tree
-
+    names removed. A recorded model stays: it is whole. Called on the window's UI
+    thread, so no spaCy here (``nlp.training.remove_tree``'s module imports it)."""
     recorded = {Path(m.path).name for m in trained_models(project)}
     removed = []
     for name in sorted(folder_entries(parent) - before):
         if name.endswith(f".part-{pid}") or (not name.startswith(".") and name not in recorded):
-            remove_tree(parent / name)
+            path = parent / name
+            with contextlib.suppress(OSError):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
             removed.append(name)
     return removed
 

@@ -176,3 +176,27 @@ def test_the_bundle_entry_runs_the_child(project: Project, monkeypatch: pytest.M
     assert done.returncode == EXIT_ERROR, done.stderr
     (event,) = [json.loads(line) for line in done.stdout.splitlines()]
     assert event["code"] == "E521"
+
+
+def test_the_windows_side_imports_no_spacy(project: Project, tmp_path: Path) -> None:
+    """The window's UI thread starts the child and clears its leftovers: spaCy is the
+    NLP lane's alone (ui/workers.py), so none of that may import it."""
+    import subprocess
+
+    (tmp_path / "m" / ".x.part-7").mkdir(parents=True)
+    code = (
+        "import sys\n"
+        "from annotator.app.project import Project\n"
+        "from annotator.app.training_runs import clear_leftovers, describe_source\n"
+        "from annotator.ui.training_controller import TrainingController\n"
+        f"p = Project.open({project.url!r})\n"
+        "from pathlib import Path\n"
+        f"print(clear_leftovers(p, Path({str(tmp_path / 'm')!r}), 7, set()))\n"
+        "describe_source(p, 'suggestions:x')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['.x.part-7']", "[]"]
