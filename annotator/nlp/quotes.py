@@ -139,12 +139,62 @@ class ParseQuoteFinder(IndirectQuotes):
                         conf = CONF_PRONOUN_UNRESOLVED
             elif conf >= CONF_HIGH:
                 conf = CONF_MEDIUM
+            if len(members) == 1 and mid_sentence(doc, members[0], paras, self._is_cue_token):
+                # "promised to “do everything in my power …”": quoted words continuing
+                # the writer's sentence are a paraphrase holding a quote (mixed), as
+                # sure of its attribution as a direct quote would be
+                q = members[0]
+                start = self._fragment_start(doc, q, cue, speaker, qidx, paras)
+                q.attributed = QuoteCandidate(
+                    start, q.end, QuoteKind.MIXED, conf, speaker, cue, group
+                )
+                continue
             for q in members:
                 q.attributed = QuoteCandidate(
                     q.start, q.end, QuoteKind.DIRECT, conf, speaker, cue, group
                 )
             if speaker is not None:
                 last = (members[0].attributed, paras[members[-1].start])  # type: ignore[assignment]
+
+    @staticmethod
+    def _fragment_start(
+        doc: Doc,
+        q: DirectQuote,
+        cue: tuple[int, int] | None,
+        speaker: tuple[int, int] | None,
+        qidx: list[int],
+        paras: list[int],
+    ) -> int:
+        """Where the content of a mixed quote ending in quote ``q`` starts: after
+        its cue (and a "that", a comma or a preposition joining it: docs/QUOTES.md,
+        QUOTE) when the cue comes first, else at its sentence's start; the quote
+        itself when the speaker or another quote lies in between."""
+        para = paras[q.start]
+        datelines = dateline_tokens(doc)
+        if cue is not None and cue[1] <= q.start and paras[cue[0]] == para:
+            start = cue[1]
+            if speaker is not None and cue[1] <= speaker[0] and speaker[1] <= q.start:
+                start = speaker[1]  # "said Ortiz, …"
+            marks = [i for i in range(start, q.start) if doc[i].dep_ == "mark"]
+            if marks and doc[marks[-1]].lower_ == "that":
+                start = marks[-1] + 1  # "said in a statement that it “…”"
+        else:
+            start = doc[q.start].sent.start
+            while start < q.start and (start in datelines or paras[start] != para):
+                start += 1
+        while start < q.start and (
+            doc[start].is_space
+            or doc[start].text in (",", ":")
+            or doc[start].lower_ == "that"
+            or doc[start].pos_ == "ADP"
+        ):
+            start += 1
+        between = range(start, q.start)
+        if any(qidx[i] >= 0 for i in between) or (
+            speaker is not None and speaker[0] < q.start and speaker[1] > start
+        ):
+            return q.start
+        return start
 
     def _uncued_mixed(
         self, doc: Doc, q: DirectQuote, qidx: list[int], paras: list[int]

@@ -72,3 +72,35 @@ def test_quotes_titles_nicknames_and_scare_quotes_stay_out(
 ) -> None:
     suggester = parser_suggester if which == "parser" else rule_suggester
     assert quotes(text, run(suggester, text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'The mayor promised to "do everything in my power to keep the library open."',
+            ('to "do everything in my power to keep the library open."', "The mayor", "promised"),
+        ),
+        (
+            'The union accused management of "treating workers like spare parts."',
+            ('management of "treating workers like spare parts."', "The union", "accused"),
+        ),
+        (
+            'The company said in a statement that it "deeply regrets the distress caused."',
+            ('it "deeply regrets the distress caused."', "The company", "said"),
+        ),
+    ],
+)
+def test_quotes_quoted_words_continuing_the_sentence_are_mixed(
+    parser_suggester: Suggester, text: str, expected: tuple[str, str, str]
+) -> None:
+    # a quote after an ordinary word continues the writer's sentence: a paraphrase
+    # holding quoted words, not a direct quote (docs/QUOTES.md §2)
+    q = quotes(text, run(parser_suggester, text))
+    assert q == [(expected[0], "mixed", expected[1], expected[2])]
+
+
+def test_quotes_quote_after_its_cue_or_colon_stays_direct(parser_suggester: Suggester) -> None:
+    text = 'The mayor said: "We will keep the library open." She added "nobody will lose a job."'
+    q = quotes(text, run(parser_suggester, text))
+    assert [x[1] for x in q] == ["direct", "direct"]
