@@ -23,20 +23,36 @@ RULES_SET_PREFIX = SUGGESTIONS_PREFIX + "rules-"
 
 def overlap_f1(a: Sequence[Span], b: Sequence[Span]) -> float:
     """F1 of ``a`` against ``b`` with overlap matching, one to one; 1.0 when both are
-    empty (nothing to disagree on)."""
+    empty (nothing to disagree on).
+
+    Greedy in start order: each span of ``a`` takes the first unmatched overlapping
+    span of ``b`` with its layer and label. ``b`` is kept per (layer, label) in start
+    order with a pointer past the spans that end before the current start (no later
+    span of ``a`` can reach them), so an article costs about len(a) + len(b), not
+    their product (3,000 articles of 30 spans: 1 s before)."""
     if not a and not b:
         return 1.0
-    free = sorted(b, key=lambda s: (s.start, s.end))
+    groups: dict[tuple[str, str], list[Span]] = {}
+    for span in sorted(b, key=lambda s: (s.start, s.end)):
+        groups.setdefault((str(span.layer), span.label), []).append(span)
+    taken: dict[tuple[str, str], set[int]] = {key: set() for key in groups}
+    first: dict[tuple[str, str], int] = dict.fromkeys(groups, 0)
     matched = 0
     for span in sorted(a, key=lambda s: (s.start, s.end)):
-        for i, other in enumerate(free):
-            if (
-                other.layer == span.layer
-                and other.label == span.label
-                and other.start < span.end
-                and span.start < other.end
-            ):
-                del free[i]
+        key = (str(span.layer), span.label)
+        group = groups.get(key)
+        if not group:
+            continue
+        used, i = taken[key], first[key]
+        while i < len(group) and (group[i].end <= span.start or i in used):
+            i += 1  # ends before this start (dead for every later one), or taken
+        first[key] = i
+        for j in range(i, len(group)):
+            other = group[j]
+            if other.start >= span.end:
+                break
+            if j not in used and other.end > span.start:
+                used.add(j)
                 matched += 1
                 break
     return 2 * matched / (len(a) + len(b))

@@ -61,6 +61,12 @@ STATUS_COLOUR = {
 
 _OPEN = (AnnotationStatus.TODO, AnnotationStatus.IN_PROGRESS)
 ORDERS = (("Document order", None), ("Disagreement first", "disagreement"))
+ORDER_TIP = (
+    "Disagreement first: articles where the model's and the rules' suggestions "
+    "disagree most (1 − overlap F1) come first, and Enter goes to the next of them"
+)
+# (the work, what to do with its result on the UI thread)
+RunAside = Callable[[Callable[[], QueueOrder], Callable[[QueueOrder], None]], None]
 
 
 class DocumentSource(Protocol):
@@ -319,6 +325,7 @@ class DocumentList(QWidget):
 
     documentChosen = Signal(int)
     searchLeft = Signal()  # Esc in the search box: the keyboard goes back to the article
+    orderApplied = Signal()  # the list is in the chosen ranked order now
 
     def __init__(self, source: DocumentSource, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -333,12 +340,10 @@ class DocumentList(QWidget):
         self.order_box.setObjectName("documentOrder")
         for text, key in ORDERS:
             self.order_box.addItem(text, key)
-        self.order_box.setToolTip(
-            "Disagreement first: articles where the model's and the rules' suggestions "
-            "disagree most (1 − overlap F1) come first, and Enter goes to the next of them"
-        )
+        self.order_box.setToolTip(ORDER_TIP)
         self.order_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._source = source
+        self.run_aside: RunAside | None = None  # the window sets it to its database lane
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
@@ -408,12 +413,26 @@ class DocumentList(QWidget):
         self.model.set_filter(self.status_box.currentData(), self.search.text().strip())
 
     def apply_order(self) -> None:
-        """The chosen order, computed afresh from the stored suggestion sets."""
+        """The chosen order, computed afresh from the stored suggestion sets: aside
+        (``run_aside``, the window's database lane) when given, since reading both
+        sets takes seconds on a few thousand articles."""
         if self.order_box.currentData() is None:
             self.model.set_order(None)
             return
         # the facade: DocumentSource is the part the list itself pages through
-        self.model.set_order(disagreement_order(cast("OrderHost", self._source)))
+        host = cast("OrderHost", self._source)
+
+        def ranked(order: QueueOrder) -> None:
+            self.order_box.setToolTip(ORDER_TIP)
+            if self.order_box.currentData() is not None:  # not switched back meanwhile
+                self.model.set_order(order)
+                self.orderApplied.emit()
+
+        if self.run_aside is None:
+            ranked(disagreement_order(host))
+        else:
+            self.order_box.setToolTip("Ranking the articles…")
+            self.run_aside(lambda: disagreement_order(host), ranked)
 
     def _on_clicked(self, index: QModelIndex) -> None:
         doc_id = self.model.doc_id(index.row())

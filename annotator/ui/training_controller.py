@@ -48,6 +48,7 @@ from annotator.ui.workers import Priority, TaskContext, TaskManager
 if TYPE_CHECKING:
     from annotator.app.pipelines import Suggester
     from annotator.app.project import Project
+    from annotator.app.queue_order import QueueOrder
 
 SUGGEST_CHUNK = 8  # articles a background task suggests before an opened one may go first
 
@@ -109,6 +110,8 @@ class TrainingController(QObject):
         self.status.cancel.clicked.connect(self.cancel)
         host.statusBar().addPermanentWidget(self.status)
         self.window = parent
+        # the list's active learning order reads two suggestion sets: on the database lane
+        host.doc_list.run_aside = self._rank_aside
         self._auto = False  # the running training was started by retrain_every
         self._tried_at = 0  # finished articles when retrain_every last started one
         self._name = ""
@@ -244,6 +247,14 @@ class TrainingController(QObject):
             lambda exc, _tb: self.host.say(f"Suggesting with the new model stopped: {exc}"),
             priority=Priority.BACKGROUND,
         )
+
+    def _rank_aside(
+        self, work: Callable[[], QueueOrder], done: Callable[[QueueOrder], None]
+    ) -> None:
+        def failed(exc: BaseException, _tb: str) -> None:
+            self.host.say(f"The articles could not be ranked: {exc}")
+
+        self.host.tasks.run("rank documents", lambda _ctx: work(), done, failed, uses_spacy=False)
 
     # -- train again every N articles -----------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,45 @@ def test_overlap_f1_matches_one_to_one_by_layer_and_label() -> None:
     assert disagreement([ent(0, 4), quote(10, 20)], [ent(0, 4)]) == pytest.approx(1 / 3)
     a, b = [ent(0, 4), ent(6, 9, "ORG"), quote(10, 30)], [ent(1, 3), quote(12, 40)]
     assert overlap_f1(a, b) == overlap_f1(b, a)  # symmetric
+
+
+def _brute_f1(a: list[Span], b: list[Span]) -> float:
+    """The definition, spelled out: every span of a in start order takes the first
+    unmatched overlapping span of b (in start order) with its layer and label."""
+    if not a and not b:
+        return 1.0
+    free = sorted(b, key=lambda s: (s.start, s.end))
+    matched = 0
+    for span in sorted(a, key=lambda s: (s.start, s.end)):
+        for i, o in enumerate(free):
+            if (
+                (o.layer, o.label) == (span.layer, span.label)
+                and o.start < span.end
+                and span.start < o.end
+            ):
+                del free[i]
+                matched += 1
+                break
+    return 2 * matched / (len(a) + len(b))
+
+
+def test_the_sweep_agrees_with_the_definition_on_random_spans() -> None:
+    rnd = random.Random(3)
+
+    def spans(n: int) -> list[Span]:
+        out = []
+        for _ in range(n):
+            start = rnd.randrange(200)
+            end = start + rnd.randrange(1, 30)
+            if rnd.random() < 0.3:
+                out.append(quote(start, end))
+            else:
+                out.append(ent(start, end, rnd.choice(["PERSON", "ORG"])))
+        return out
+
+    for _ in range(400):
+        a, b = spans(rnd.randrange(12)), spans(rnd.randrange(12))
+        assert overlap_f1(a, b) == pytest.approx(_brute_f1(a, b))
 
 
 def test_order_puts_most_disagreement_first_and_uncompared_last() -> None:

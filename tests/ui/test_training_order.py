@@ -51,7 +51,8 @@ def test_disagreement_first_orders_the_list_and_enter_follows_it(
         assert _listed(win) == ids
         order = disagreement_order(project)
         assert order.ids != ids  # the seeds disagree differently: the order says something
-        win.doc_list.order_box.setCurrentIndex(1)
+        with qtbot.waitSignal(win.doc_list.orderApplied, timeout=20_000):
+            win.doc_list.order_box.setCurrentIndex(1)  # ranked on the database lane
         assert _listed(win) == order.ids
         first = win.doc_list.model.index(0, 0)
         tip = win.doc_list.model.data(first, Qt.ItemDataRole.ToolTipRole)
