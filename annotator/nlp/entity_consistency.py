@@ -11,7 +11,7 @@ added after the gazetteer places by :func:`add_consistency`, sets ``doc.ents`` a
 - a capitalised word sequence that is a name elsewhere in the article, and is not
   part of an entity here, becomes that name too;
 - the last word of a multi-word PERSON ("Petrova" of "Anna Petrova") standing alone
-  is the same person.
+  is the same person, whatever label the model gave it there.
 
 Numbers, dates and other labels are left as the model gave them: "two" or "Monday"
 mean a different thing each time. Cost: loops over the entities and one pass over
@@ -31,6 +31,8 @@ COMPONENT = "annotator_entity_consistency"
 NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 )
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_NONE: Counter[str] = Counter()
 _MAX_WORDS = 6  # longer sequences are not searched for again
 
 
@@ -55,6 +57,14 @@ class EntityConsistency:
             ranked = counts.most_common(2)
             if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
                 label_of[surface] = ranked[0][0]
+        # "Trump" after "Donald Trump" is that person, however the model read the
+        # surname alone (ORG, in a headline's thin context); a place stays a place
+        # ("Washington" beside "George Washington")
+        for start, end, label, surface in ents:
+            if label == "PERSON" and end - start > 1 and _capitalised(surface):
+                surname = surface.rsplit(None, 1)[-1]
+                if not votes.get(surname, _NONE).keys() & _PLACES:
+                    label_of[surname] = "PERSON"
         changed = False
         kept: list[tuple[int, int, str, str]] = []
         for start, end, label, surface in ents:
@@ -84,7 +94,8 @@ def _missed(
         if label is None or not 0 < end - start <= _MAX_WORDS or not _capitalised(surface):
             continue
         names.setdefault(tuple(orth[start:end]), label)
-        if label == "PERSON" and end - start > 1:
+        surname = surface.rsplit(None, 1)[-1]
+        if label == "PERSON" and end - start > 1 and label_of.get(surname) == "PERSON":
             names.setdefault((orth[end - 1],), "PERSON")
     if not names:
         return []

@@ -49,6 +49,23 @@ def test_a_missed_mention_and_a_lone_surname_become_the_name() -> None:
     ]
 
 
+def test_a_surname_the_model_read_otherwise_is_the_person() -> None:
+    text = "Donald Trump spoke . Trump aides met . Trump left ."
+    doc = _doc(text, [(0, 2, "PERSON"), (4, 5, "ORG"), (8, 9, "ORG")])
+    assert _ents(EntityConsistency()(doc)) == [
+        ("Donald Trump", "PERSON"), ("Trump", "PERSON"), ("Trump", "PERSON"),
+    ]  # fmt: skip
+
+
+def test_a_place_named_like_a_surname_stays_a_place() -> None:
+    text = "George Washington slept here . Washington sent troops ."
+    doc = _doc(text, [(0, 2, "PERSON"), (5, 6, "GPE")])
+    assert _ents(EntityConsistency()(doc)) == [
+        ("George Washington", "PERSON"),
+        ("Washington", "GPE"),
+    ]
+
+
 def test_a_word_of_a_longer_capitalised_name_is_left_alone() -> None:
     text = "Anna Petrova spoke . She lives on Petrova Street ."
     doc = _doc(text, [(0, 2, "PERSON")])
