@@ -43,6 +43,7 @@ from annotator.nlp.quotes_common import (
     stands_alone,
 )
 from annotator.nlp.quotes_lexicon import CueLexicon, cue_lexicon, load_resource
+from annotator.nlp.quotes_rules_indirect import rule_indirect
 
 RULE_LABELS = ("GPE", "LOC", "NORP", "ORG", "PERSON")
 # words that end an organisation name: a capitalised run holding one is ORG, not PERSON
@@ -260,6 +261,7 @@ class RuleQuoteFinder:
             if speaker is not None:
                 last = (speaker, paras[members[-1].start])
         inherit_cues(doc, out, paras, self._cue_token)
+        out.extend(rule_indirect(self, doc, qidx, paras))
         drop_dateline_speakers(doc, out)
         return out
 

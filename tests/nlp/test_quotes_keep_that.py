@@ -18,7 +18,7 @@ COMMA = "The minister warned that, in her view, prices would rise."
 
 
 def _quote_texts(nlp: Language, text: str, **cfg: bool) -> list[str]:
-    doc = nlp(text) if not cfg else nlp.get_pipe(COMPONENT)(nlp.make_doc(text), **cfg)
+    doc = nlp(text, component_cfg={COMPONENT: cfg}) if cfg else nlp(text)
     return [text[row[0] : row[1]] for row in doc.user_data[RESULT_KEY]["quotes"]]
 
 
