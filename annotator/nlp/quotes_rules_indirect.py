@@ -1,7 +1,8 @@
 """Indirect quotes for the rule finder (no parser): the few sentence shapes whose
 reported clause can be read off the words alone (docs/QUOTES.md §4).
 
-- "X said that CLAUSE." — a cue, then "that": the clause to the sentence end;
+- "X said that CLAUSE." — a cue, then "that" (within a few words) or a subject
+  pronoun ("said he had …"): the clause to the sentence end;
 - "CLAUSE, X said." / "CLAUSE, said X." — a sentence closing with its cue;
 - "According to X, CLAUSE." / "CLAUSE, according to X."
 
@@ -27,6 +28,13 @@ from annotator.nlp.quotes_common import (
 # a cue after one of these reports nothing ("did not say that", "refused to say")
 _NEGATORS = frozenset({"not", "n't", "never", "refused", "declined", "denied", "to", "no"})
 _MIN_WORDS = 3  # shorter content is rarely a reported clause
+# "said he had …": a subject pronoun right after a cue opens the reported clause
+# ("it" not: "explained it to the committee")
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our", "whose", "every"}
+)
+_THAT_WITHIN = 5  # words between a cue and its "that" ("told reporters on Monday that")
 
 
 class _RuleCues(Protocol):
@@ -82,6 +90,11 @@ def _content(doc: Doc, start: int, end: int, para: int, paras: list[int]) -> tup
     return span
 
 
+def _noun(doc: Doc, i: int) -> bool:
+    """A cue word after a determiner is a noun ("the report found …", "a claim")."""
+    return i > 0 and doc[i - 1].lower_ in _DETERMINERS
+
+
 def _negated(doc: Doc, cue_start: int, limit: int) -> bool:
     return any(doc[k].lower_ in _NEGATORS for k in range(max(limit, cue_start - 2), cue_start))
 
@@ -95,17 +108,35 @@ def _cue_first(
         cue = finder._is_cue(doc, k)
         if cue is None or doc[cue[0]].lower_ == "according":
             continue
-        if cue[1] >= sent.end or doc[cue[1]].lower_ != "that":
+        if _noun(doc, cue[0]):
+            continue
+        begin = _clause_start(finder, doc, cue[1], sent.end)
+        if begin is None:
             continue
         if _negated(doc, cue[0], start):
             return None
         speaker = finder._run_before(doc, cue[0], para, qidx)
         if speaker is None or speaker[0] < start:
             return None
-        content = _content(doc, cue[1] + 1, sent.end, para, paras)
+        content = _content(doc, begin, sent.end, para, paras)
         if content is None:
             return None
         return QuoteCandidate(*content, QuoteKind.INDIRECT, CONF_INDIRECT, speaker, cue)
+    return None
+
+
+def _clause_start(finder: _RuleCues, doc: Doc, after: int, end: int) -> int | None:
+    """Where the reported clause after a cue starts: after a "that" within a few
+    words ("told reporters on Monday that …"), or at a subject pronoun right
+    after the cue ("said he had …"); None when neither is there."""
+    if after < end and doc[after].lower_ in _SUBJECT_PRONOUNS:
+        return after
+    for k in range(after, min(end, after + _THAT_WITHIN + 1)):
+        t = doc[k]
+        if t.lower_ == "that":
+            return k + 1
+        if t.is_punct or finder._is_cue(doc, k) is not None:
+            return None
     return None
 
 
@@ -124,6 +155,8 @@ def _cue_last(
     for k in range(comma + 1, end):
         cue = finder._is_cue(doc, k)
         if cue is None or doc[cue[0]].lower_ == "according":
+            continue
+        if _noun(doc, cue[0]):
             continue
         if _negated(doc, cue[0], comma + 1):
             return None

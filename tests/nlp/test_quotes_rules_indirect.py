@@ -44,6 +44,14 @@ from .conftest import quotes, run
             ),
         ),
         (
+            "The mayor told reporters on Monday that the bridge would reopen in May.",
+            ("the bridge would reopen in May", "indirect", "The mayor", "told"),
+        ),
+        (
+            "Ortiz said she had not expected to finish in the top five.",
+            ("she had not expected to finish in the top five", "indirect", "Ortiz", "said"),
+        ),
+        (
             "KYIV, Ukraine (AP) — Officials said that the power plant was shut down overnight.",
             ("the power plant was shut down overnight", "indirect", "Officials", "said"),
         ),
@@ -64,6 +72,8 @@ def test_rules_indirect_quote_shapes(
         "The spokesman declined to say that the talks had failed.",
         "The report found that most schools lacked heating in winter.",
         "Nobody knew why he said that.",  # "that" ends the sentence: no clause
+        "The engineer explained it to the committee in detail.",
+        "The mayor said goodbye to the staff, who knew that the office would close.",
     ],
 )
 def test_rules_no_indirect_quote(rule_suggester: Suggester, text: str) -> None:
