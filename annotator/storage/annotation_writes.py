@@ -197,43 +197,53 @@ def _bulk_insert_sqlite(
     above the largest stored one are free -- the ones SQLite would pick itself -- and
     every relation's span ids are known without reading them back."""
     next_ann = max_id(c, _A) + 1
-    next_span = max_id(c, _S) + 1
     ann_rows: list[tuple[object, ...]] = []
-    span_rows: list[tuple[object, ...]] = []
-    rel_rows: list[tuple[object, ...]] = []
-    rej_rows: list[tuple[object, ...]] = []
-    origin_name, kind_name = _ORIGIN_NAME, _KIND_NAME
-    for ann, who in items:
-        aid = next_ann
-        next_ann += 1
+    for aid, (ann, who) in enumerate(items, start=next_ann):
         ann_rows.append(
             (aid, ann.document_id, who.id, str(ann.status), 1, ann.flagged, len(ann.spans), stamp)
         )
+    sqlite_insert_rows(c, _A, _ANNOTATION_COLUMNS, ann_rows)
+    # Span rows are made and inserted a chunk at a time, and only the spans that a
+    # relation names keep their id: a long article's suggestions (a hundred thousand
+    # spans) would otherwise be held twice more, as rows and as an id map.
+    rel_rows: list[tuple[object, ...]] = []
+    rej_rows: list[tuple[object, ...]] = []
+    rows: list[tuple[object, ...]] = []
+    next_span = max_id(c, _S) + 1
+    origin_name, kind_name = _ORIGIN_NAME, _KIND_NAME
+    for aid, (ann, _who) in enumerate(items, start=next_ann):
+        linked = {k for rel in ann.relations for k in (rel.head, rel.child)}
         ids: dict[SpanKey, int] = {}
         for sp in ann.spans:
             key = sp.key
-            ids[key] = next_span
+            if key in linked:
+                ids[key] = next_span
             conf = sp.confidence
-            span_rows.append(
+            rows.append(
                 (next_span, aid, sp.start, sp.end, sp.label, key.layer,
                  origin_name.get(sp.origin) or str(sp.origin),
                  kind_name[sp.kind] if sp.kind in kind_name else str(sp.kind),
                  conf if conf is None or type(conf) is float else float(conf))
             )  # fmt: skip
             next_span += 1
+            if len(rows) >= _SPAN_CHUNK:
+                # The span rows hold what the columns' bind processors would make of
+                # them already (the one processor, Float's, makes a confidence a
+                # float): inserted as they are, without a second pass over them.
+                _insert_prepared(c, _S, _SPAN_COLUMNS, rows)
+                rows = []
         for rel in ann.relations:
             head, child = ids.get(rel.head), ids.get(rel.child)
             if head is None or child is None:
                 raise StorageError(f"Relation {rel.label} points at a missing span.", code="E213")
             rel_rows.append((aid, head, child, str(rel.label)))
         rej_rows += [(aid, k.start, k.end, k.label, k.layer) for k in ann.rejected]
-    sqlite_insert_rows(c, _A, _ANNOTATION_COLUMNS, ann_rows)
-    # The span rows hold what the columns' bind processors would make of them already
-    # (the one processor, Float's, makes a confidence a float): inserted as they are,
-    # without a second pass over a hundred thousand rows.
-    _insert_prepared(c, _S, _SPAN_COLUMNS, span_rows)
+    _insert_prepared(c, _S, _SPAN_COLUMNS, rows)
     sqlite_insert_rows(c, _R, _RELATION_COLUMNS, rel_rows)
     sqlite_insert_rows(c, _J, _REJECTION_COLUMNS, rej_rows)
+
+
+_SPAN_CHUNK = 10_000  # span rows made before they are inserted
 
 
 _ORIGIN_NAME: dict[object, str] = {o: str(o) for o in Origin}
