@@ -40,6 +40,7 @@ CURRENT_SUGGESTIONS_KEY = "current_suggestions"
 # would keep the window's NLP thread busy for long (200,000 characters are about
 # 35,000 words: some seconds with en_core_web_sm). ``annotator suggest`` has no limit.
 WINDOW_SUGGEST_CHARS = 200_000
+KEEP_THAT_SETTING = "quote_keep_that"
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -94,6 +95,16 @@ def suggestion_source(project: SuggestHost) -> str | None:
     return project.setting(CURRENT_SUGGESTIONS_KEY)
 
 
+def keeps_that(project: SuggestHost) -> bool:
+    """The project's scheme option ``quote_keep_that``: indirect and mixed quotes
+    start at their complementiser "that" (off: this project's own scheme drops it)."""
+    return project.setting(KEEP_THAT_SETTING) == "1"
+
+
+def set_keeps_that(project: SuggestHost, keep: bool) -> None:
+    project.set_setting(KEEP_THAT_SETTING, "1" if keep else "0")
+
+
 def current_suggestions(project: SuggestHost, doc_id: int) -> Annotation | None:
     source = suggestion_source(project)
     return project.load_annotation(doc_id, source) if source is not None else None
@@ -131,7 +142,12 @@ def ensure_suggestions(
             "(it works through long articles piece by piece), or annotate it by hand.",
             code="E303",
         )
-    result = suggester.suggest(doc.text, doc.tokens or [], scheme_labels=project.scheme.names())
+    result = suggester.suggest(
+        doc.text,
+        doc.tokens or [],
+        scheme_labels=project.scheme.names(),
+        keep_that=keeps_that(project),
+    )
     store_suggestions(project, a, [(doc, result)])
     return result
 
@@ -284,6 +300,7 @@ def run_suggest(
         batch_size=batch_size,
         n_process=n_process,
         scheme_labels=project.scheme.names(),
+        keep_that=keeps_that(project),
         lang=project.lang,
     )
     try:

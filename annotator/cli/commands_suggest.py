@@ -61,15 +61,25 @@ def suggest(
         bool,
         typer.Option("--only-missing", help="Skip documents this pipeline already did (resume)."),
     ] = False,
+    keep_that: Annotated[
+        bool | None,
+        typer.Option(
+            "--keep-that/--drop-that",
+            help="Scheme option, kept in the project: indirect and mixed quotes start at "
+            'their complementiser "that" (default: dropped, as docs/QUOTES.md says).',
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Pre-annotate every document with a spaCy pipeline (or the built-in rules)."""
     from annotator.app.project import Project
-    from annotator.app.suggest import run_suggest
+    from annotator.app.suggest import run_suggest, set_keeps_that
     from annotator.nlp.pipeline import load_suggester
 
     parent = ctx.find_root().obj or {}
     with clear_errors(), Project.open(db_from(ctx, db)) as project:
+        if keep_that is not None:
+            set_keeps_that(project, keep_that)
         err.print(f"loading {model or parent.get('model') or 'the best installed pipeline'}…")
         suggester = load_suggester(model or parent.get("model"))
         err.print(f"pipeline: {suggester.info.key}")

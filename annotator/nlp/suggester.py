@@ -174,6 +174,7 @@ class Suggester:
         *,
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
+        keep_that: bool = False,
     ) -> Suggestions:
         # a small batch: a long text's pieces go through a few at a time
         ((_, result),) = self.suggest_many(
@@ -181,6 +182,7 @@ class Suggester:
             batch_size=SINGLE_BATCH,
             scheme_labels=scheme_labels,
             indirect_cognition=indirect_cognition,
+            keep_that=keep_that,
         )
         return result
 
@@ -192,6 +194,7 @@ class Suggester:
         n_process: int = 1,
         scheme_labels: Collection[str] | None = None,
         indirect_cognition: bool = False,
+        keep_that: bool = False,
         lang: str = "en",
     ) -> Iterator[tuple[K, Suggestions]]:
         """Suggestions for many documents, in order. With ``n_process > 1`` spaCy
@@ -206,12 +209,14 @@ class Suggester:
         ``tokens`` may be ``None`` for a document not tokenized yet: it is tokenized
         with the project's rules for ``lang`` (by the pipeline itself when its
         tokenizer is the same, see :meth:`tokenizes_as_project`) and the result
-        carries the tokens."""
+        carries the tokens. ``keep_that``: the scheme option that starts an indirect
+        or mixed quote at its complementiser "that" (docs/QUOTES.md)."""
         labels = self._labels(scheme_labels)
         cfg = {
             COMPONENT: {
                 "quotes": bool(QUOTE_LABELS & labels),
                 "indirect_cognition": indirect_cognition,
+                "keep_that": keep_that,
             }
         }
         # key, text, tokens (None: from the Doc), pieces, tokenized here
@@ -290,7 +295,9 @@ class Suggester:
         found = doc.user_data.get(RESULT_KEY)
         if found is None:
             found = findings(
-                doc, self.finder, quotes=bool(QUOTE_LABELS & labels),
+                doc,
+                self.finder,
+                quotes=bool(QUOTE_LABELS & labels),
                 indirect_cognition=indirect_cognition,
             )
         combining = _Combined(text, tokens, labels)
@@ -367,9 +374,7 @@ class Suggester:
         # a QUOTE key may have been replaced by a stronger duplicate: keep the
         # relations whose ends both exist
         keys = set(quote_spans) | set(other)
-        result.relations.extend(
-            r for r in relations.values() if r.head in keys and r.child in keys
-        )
+        result.relations.extend(r for r in relations.values() if r.head in keys and r.child in keys)
         result.referents = {k: v for k, v in result.referents.items() if k in keys}
 
 
