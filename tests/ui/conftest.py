@@ -78,7 +78,14 @@ class FakeSuggester:
 
     info = FakeInfo()
 
-    def suggest(self, text: str, tokens: list[Token], *, scheme_labels: Any = None) -> FakeResult:
+    def suggest(
+        self,
+        text: str,
+        tokens: list[Token],
+        *,
+        scheme_labels: Any = None,
+        keep_that: bool = False,
+    ) -> FakeResult:
         result = FakeResult()
         taken: list[tuple[int, int]] = []
         for what, label, conf in SEED_SUGGESTIONS:

@@ -49,7 +49,9 @@ class LinkSuggester:
         self.base = seed_suggester
         self.info = seed_suggester.info
 
-    def suggest(self, text: str, tokens: list[Token], *, scheme_labels: Any = None) -> Any:
+    def suggest(
+        self, text: str, tokens: list[Token], *, scheme_labels: Any = None, keep_that: bool = False
+    ) -> Any:
         result = self.base.suggest(text, tokens, scheme_labels=scheme_labels)
         if not text.startswith(FIRST):
             return result

@@ -44,7 +44,9 @@ class TrumpAsOrg:
 
     info = _TrumpInfo()
 
-    def suggest(self, text: str, tokens: list[Token], *, scheme_labels: Any = None) -> FakeResult:
+    def suggest(
+        self, text: str, tokens: list[Token], *, scheme_labels: Any = None, keep_that: bool = False
+    ) -> FakeResult:
         result = FakeResult()
         if "talks" not in text:
             return result
