@@ -89,7 +89,14 @@ class BenchSuggester:
 
     info = _Info()
 
-    def suggest(self, text: str, tokens: list[Token], *, scheme_labels: object = None) -> _Result:
+    def suggest(
+        self,
+        text: str,
+        tokens: list[Token],
+        *,
+        scheme_labels: object = None,
+        keep_that: bool = False,
+    ) -> _Result:
         result = _Result()
         n = len(tokens)
         for k in range(1000):
