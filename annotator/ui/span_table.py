@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -33,6 +36,8 @@ _ANSWERED = frozenset(
         Qt.ItemDataRole.UserRole,
     }
 )
+_ANSWERED_INTS = frozenset(int(r) for r in _ANSWERED)  # multiData's roles are ints
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 
 # Marks every common font has (DejaVu Sans included): "✋" (U+270B) is in none of the
 # default Linux fonts and showed as a missing-glyph box.
@@ -125,23 +130,51 @@ class SpanTableModel(QAbstractTableModel):
         row = index.row()
         if not 0 <= row < len(self._spans):
             return None
-        span = self._spans[row]
+        return self._value(self._spans[row], index.column(), role)
+
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # The item delegate asks each painted cell for seven roles in one multiData
+        # call: answered here in one Python call instead of seven calls of data(),
+        # the roles compared as plain ints (enum members cost a lookup each).
+        row = index.row()
+        span = self._spans[row] if index.isValid() and 0 <= row < len(self._spans) else None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                snippet = " ".join(span.text(self._text).split())
-                return snippet if len(snippet) <= _MAX_TEXT else snippet[: _MAX_TEXT - 1] + "…"
-            if col == 1:
-                return span.label
-            if col == 2:
-                return origin_mark(span)
-            if col == 3:
-                if span.label != "QUOTE":
-                    return ""
-                speaker = self._speaker.get(span.key, "—")
-                kind = str(span.kind) if span.kind else "?"
-                return f"{speaker} ({kind})"
-        elif role == Qt.ItemDataRole.ToolTipRole:
+        slots = cast(
+            Sequence[QModelRoleData],
+            [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan,
+        )
+        for i in range(len(slots)):
+            slot = slots[i]
+            role = slot.role()
+            if span is None or role not in _ANSWERED_INTS:
+                slot.clearData()
+            elif role == _DISPLAY:
+                slot.setData(self._display(span, col))
+            else:
+                value = self._value(span, col, role)
+                if value is None:
+                    slot.clearData()
+                else:
+                    slot.setData(value)
+
+    def _display(self, span: Span, col: int) -> str:
+        if col == 0:
+            snippet = " ".join(span.text(self._text).split())
+            return snippet if len(snippet) <= _MAX_TEXT else snippet[: _MAX_TEXT - 1] + "…"
+        if col == 1:
+            return span.label
+        if col == 2:
+            return origin_mark(span)
+        if span.label != "QUOTE":
+            return ""
+        speaker = self._speaker.get(span.key, "—")
+        kind = str(span.kind) if span.kind else "?"
+        return f"{speaker} ({kind})"
+
+    def _value(self, span: Span, col: int, role: int) -> object:
+        if role == _DISPLAY:
+            return self._display(span, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
             tip = span.text(self._text)
             if col == 2 and span.origin == Origin.SUGGESTED:
                 tip += "\n\n" + _suggestion_tip(span, tip)
