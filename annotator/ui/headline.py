@@ -122,3 +122,10 @@ def hint_text(
     if link_mode is not None:
         parts.append(f"choosing the {link_mode}: click or Tab, Enter confirms")
     return " · ".join(parts)
+
+
+def headline_of(name: str, text: str) -> str:
+    """The header line: the article's name and its whole first line. Not
+    Document.title's 200 characters: the label wraps it and elides only beyond three
+    lines (the bound keeps a one-line 50 MB text cheap)."""
+    return f"{name} · {text[:4000].lstrip().split(chr(10), 1)[0]}"

@@ -44,7 +44,7 @@ from annotator.ui.editor import AnnotationEditor
 from annotator.ui.file_actions import FileActions
 from annotator.ui.find_bar import FindBar
 from annotator.ui.guidelines import GuidelinesPanel
-from annotator.ui.headline import hint_text
+from annotator.ui.headline import headline_of, hint_text
 from annotator.ui.label_picker import LabelPicker
 from annotator.ui.model_loader import ModelLoader
 from annotator.ui.modes import AnnotatingMode, DocumentMode
@@ -414,17 +414,15 @@ class MainWindow(QMainWindow):
             self.header.setText("")
             self.hint.setText("")
             return
-        name = self.notes.marked(doc.external_id or f"#{doc.id}")
-        status = str(ann.status).replace("_", " ") if ann else "loading suggestions…"
-        # The whole first line, not Document.title's 200 characters: the label wraps it and
-        # elides only beyond three lines (the bound keeps a one-line 50 MB text cheap).
-        headline = doc.text[:4000].lstrip().split("\n", 1)[0]
-        self.header.setText(f"{name} · {headline}")
+        self.header.setText(
+            headline_of(self.notes.marked(doc.external_id or f"#{doc.id}"), doc.text)
+        )
         if ann is None:
             self.hint.setText("Suggesting entities and quotes…")
             return
         suggested = self.editor.suggested_count
         hidden = self.editor.hidden_count()
+        status = str(ann.status).replace("_", " ")
         self.hint.setText(
             hint_text(
                 [*self.mode.hint_parts(), status],
@@ -559,13 +557,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog.show()
 
     def on_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About",
-            "Quote & Entity Annotator\n\n"
-            f"Project: {self.project.display_url}\nAnnotator: {self.annotator}\n"
-            "Every edit is saved as you make it.",
-        )
+        window_layout.about(self, self.project.display_url, self.annotator)
 
     def _retry_save(self) -> None:
         if self.session is not None and self.session.flush():

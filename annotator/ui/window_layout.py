@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStatusBar,
@@ -215,3 +216,13 @@ def shortcuts_dialog(parent: QWidget, specs: Sequence[ActionSpec]) -> QDialog:
     dialog.resize(820, 760)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     return dialog
+
+
+def about(parent: QWidget, project: str, annotator: str) -> None:
+    QMessageBox.about(
+        parent,
+        "About",
+        "Quote & Entity Annotator\n\n"
+        f"Project: {project}\nAnnotator: {annotator}\n"
+        "Every edit is saved as you make it.",
+    )
