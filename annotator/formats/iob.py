@@ -3,7 +3,7 @@
 Export: one token a line as ``word TAG`` with IOB2 tags (``B-PER``, ``I-PER``,
 ``O``); a blank line between sentences; each document opens with the line
 ``-DOCSTART- -X- O O`` (optional). Sentences come from spaCy's rule-based
-sentencizer run on the stored-token ``Doc``, and a line break in the text also
+sentencizer's rule on the stored tokens (``sentence_starts``), and a line break in the text also
 ends a sentence (headlines have no full stop); a sentence never ends inside an
 entity, so every ``I-`` follows its ``B-``. Whitespace tokens are not written.
 The file is what ``spacy convert -c ner`` and most CoNLL readers take.
@@ -38,20 +38,56 @@ from annotator.formats.textio import display_path, open_lines
 from annotator.nlp.tokenize import blank_pipeline
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    pass
 
 DOCSTART = "-DOCSTART- -X- O O"
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"^(?:O|([BIELSU])-(.+))$")
 
 
-@lru_cache(maxsize=4)
-def _sentencizer(lang: str) -> Language:
-    import spacy
+@lru_cache(maxsize=1)
+def _punct_chars() -> frozenset[str]:
+    from spacy.pipeline import Sentencizer
 
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    return nlp
+    return frozenset(Sentencizer.default_punct_chars)
+
+
+class _IsPunct(dict[str, bool]):
+    """``Lexeme.is_punct`` of a word, asked of the vocabulary once per distinct word."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.vocab = blank_pipeline(lang).vocab
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = bool(self.vocab[word].is_punct)
+        return value
+
+
+@lru_cache(maxsize=4)
+def _is_punct(lang: str) -> _IsPunct:
+    return _IsPunct(lang)
+
+
+def sentence_starts(words: list[str], lang: str = "en") -> set[int]:
+    """The words that start a sentence, as spaCy's rule-based ``sentencizer`` (default
+    punctuation) marks them on a ``Doc`` of these words: a sentence starts at the first
+    word after a run of sentence-final punctuation that is not punctuation itself.
+    Computed on the words, without building the ``Doc`` and running the pipe (that was
+    a fifth of an IOB export); tests check it against the real sentencizer."""
+    if not words:
+        return set()
+    final = _punct_chars()
+    is_punct = _is_punct(lang)
+    starts = {0}
+    seen_final = False
+    for i, word in enumerate(words):
+        if word in final:
+            seen_final = True
+        elif seen_final and not is_punct[word]:
+            starts.add(i)
+            seen_final = False
+    return starts
 
 
 def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -> list[str]:
@@ -73,11 +109,8 @@ def iob_lines(document: Document, annotation: Annotation, *, lang: str = "en") -
         tags[p.token_start] = f"B-{p.span.label}"
         for k in range(p.token_start + 1, p.token_end + 1):
             tags[k] = f"I-{p.span.label}"
-    words, spaces, index = words_and_spaces(text, tokens)
-    from spacy.tokens import Doc
-
-    doc = _sentencizer(lang)(Doc(blank_pipeline(lang).vocab, words=words, spaces=spaces))
-    starts = {s.start for s in doc.sents}
+    words, _spaces, index = words_and_spaces(text, tokens)
+    starts = sentence_starts(words, lang)
     lines: list[str] = []
     pending_break = False
     # the stored tokens' words: the Doc's own, unless gaps between tokens became words
@@ -205,9 +238,7 @@ def _parse_tag(tag: str) -> tuple[str | None, str] | str:
     return prefix, label
 
 
-def read_iob(
-    path: Path, options: ReadOptions = DEFAULT_READ
-) -> Iterator[ImportRecord | Problem]:
+def read_iob(path: Path, options: ReadOptions = DEFAULT_READ) -> Iterator[ImportRecord | Problem]:
     """Documents of an IOB file. A line that cannot be read (no tag, an unknown tag, not
     UTF-8, too long) is skipped and reported with its number; the rest of its document
     is kept, as if that line were not there."""
