@@ -25,7 +25,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
@@ -43,7 +43,15 @@ from annotator.app.training import (
     models_dir,
     trained_models,
 )
-from annotator.core import AnnotationStatus, AnnotatorError, AnnotatorKind, Document, Token
+from annotator.core import (
+    Annotation,
+    AnnotationStatus,
+    AnnotatorError,
+    AnnotatorKind,
+    Document,
+    Origin,
+    Token,
+)
 
 if TYPE_CHECKING:
     from annotator.app.project import Project
@@ -288,6 +296,34 @@ def use_model(project: Project, suggester: Suggester) -> str:
     project.ensure_annotator(name, AnnotatorKind.MODEL)
     project.set_setting(CURRENT_SUGGESTIONS_KEY, name)
     return name
+
+
+def untouched(annotation: Annotation, opened_with: Annotation | None) -> bool:
+    """Whether the annotator decided nothing in ``annotation`` yet: not finished or
+    flagged, nothing rejected, every span still a suggestion, and no link but those
+    of ``opened_with`` (the suggestion set it was opened with)."""
+    if annotation.status in (AnnotationStatus.DONE, AnnotationStatus.SKIPPED):
+        return False
+    if annotation.flagged or annotation.rejected:
+        return False
+    if any(s.origin != Origin.SUGGESTED for s in annotation.spans):
+        return False
+    given = set(opened_with.relations) if opened_with is not None else set()
+    return all(r in given for r in annotation.relations)
+
+
+def clear_untouched(
+    project: Project, annotation: Annotation, opened_with: Annotation | None
+) -> bool:
+    """Take the old suggestions out of an annotation nobody decided anything in
+    (``untouched``), so that opening it again merges the current set's instead: an
+    article open while a new model arrives shows that model's suggestions. An
+    annotation with a decision is left as it is. Saved under the version check."""
+    if not untouched(annotation, opened_with):
+        return False
+    emptied = replace(annotation, spans=[], relations=[])
+    project.save_version(annotation, emptied)
+    return True
 
 
 def suggest_documents(project: Project, suggester: Suggester, doc_ids: Sequence[int]) -> int:

@@ -5,7 +5,8 @@ the status bar shows its stage and a progress bar with Cancel. When a model is r
 it is loaded on the NLP lane (the window's one spaCy owner), becomes the suggestion
 set the window shows (the status bar names it), and suggests the articles nobody has
 opened yet, a few at a time at background priority so an article asked for never
-waits behind the whole corpus.
+waits behind the whole corpus. The open article gets the new suggestions too while
+its annotator has decided nothing in it.
 
 ``retrain_every`` (a project setting, 0 = off) starts the same training after every
 N newly finished articles: counted in the database, so two windows or a CLI training
@@ -31,16 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.app.pipelines import load_pipeline
+from annotator.app.suggest import suggestion_source
 from annotator.app.training import TrainedModel, TrainRequest
 from annotator.app.training_runs import (
+    clear_untouched,
     retrain_every,
     retrain_state,
     set_retrain_every,
     suggest_documents,
     unopened_documents,
+    untouched,
     use_model,
 )
 from annotator.ui.document_list import DocumentList
+from annotator.ui.document_session import DocumentSession
 from annotator.ui.model_loader import ModelLoader, ModelState
 from annotator.ui.training_process import TrainingProcess
 from annotator.ui.workers import Priority, TaskContext, TaskManager
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from annotator.app.pipelines import Suggester
     from annotator.app.project import Project
     from annotator.app.queue_order import QueueOrder
+    from annotator.ui.modes import DocumentMode
 
 SUGGEST_CHUNK = 8  # articles a background task suggests before an opened one may go first
 
@@ -60,6 +66,10 @@ class TrainingHost(Protocol):
     tasks: TaskManager
     models: ModelLoader
     doc_list: DocumentList
+    documents: DocumentSession
+
+    @property
+    def mode(self) -> DocumentMode: ...
 
     def statusBar(self) -> QStatusBar: ...
     def say(self, text: str) -> None: ...
@@ -206,24 +216,57 @@ class TrainingController(QObject):
         """Load ``model`` on the NLP lane and make it the window's suggester."""
         project = self.project
 
-        def load(_ctx: TaskContext) -> tuple[Suggester, str, list[int]]:
+        def load(_ctx: TaskContext) -> tuple[Suggester, str, list[int], str | None]:
             suggester = load_pipeline(project, model.path)
+            previous = suggestion_source(project)  # the set the open article came with
             name = use_model(project, suggester)
-            return suggester, name, unopened_documents(project)
+            return suggester, name, unopened_documents(project), previous
 
-        def loaded(result: tuple[Suggester, str, list[int]]) -> None:
-            suggester, name, ids = result
+        def loaded(result: tuple[Suggester, str, list[int], str | None]) -> None:
+            suggester, name, ids, previous = result
             loader = self.host.models
             loader.suggester = suggester
             loader.state = ModelState.READY
             self.host.update_pipeline_label()
             self.modelInUse.emit(name)
+            self._refresh_open(suggester, previous)
             self._suggest(suggester, ids, 0)
 
         def failed(exc: BaseException, _tb: str) -> None:
             self.host.say(f"The new model {model.key} could not be loaded: {exc}")
 
         self.host.tasks.run("load trained model", load, loaded, failed)
+
+    def _refresh_open(self, suggester: Suggester, previous: str | None) -> None:
+        """The open article gets the new model's suggestions if its annotator decided
+        nothing in it yet (``clear_untouched``); with a decision it keeps what it shows,
+        and the new suggestions come with the next articles."""
+        docs, project = self.host.documents, self.project
+        doc_id, session = docs.doc_id, docs.session
+        if doc_id is None or session is None or not self.host.mode.suggests:
+            return
+        opened_with = project.load_annotation(doc_id, previous) if previous else None
+        if not untouched(session.annotation, opened_with):
+            return
+
+        def run(_ctx: TaskContext) -> int:
+            return suggest_documents(project, suggester, [doc_id])
+
+        def done(_n: int) -> None:
+            # on the UI thread, so no edit can come between the check and the write
+            live = docs.session
+            if docs.doc_id != doc_id or live is None or self.host.models.suggester is not suggester:
+                return
+            if not live.unsaved and clear_untouched(project, live.annotation, opened_with):
+                docs.reattach()
+                self.host.say("This article now shows the new model's suggestions.")
+
+        self.host.tasks.run(
+            "suggest the open article",
+            run,
+            done,
+            lambda exc, _tb: self.host.say(f"The new model could not suggest this article: {exc}"),
+        )
 
     def _suggest(self, suggester: Suggester, ids: Sequence[int], done: int) -> None:
         if not ids or self.host.models.suggester is not suggester:

@@ -143,7 +143,11 @@ def test_train_now_runs_aside_then_its_model_suggests_the_unopened(
     unopened = unopened_documents(project)
     assert len(unopened) >= 4  # the seeds (the window may have opened one)
     # the window's own start (spaCy imported on its NLP lane) is not the training's cost
-    qtbot.waitUntil(lambda: not win.tasks.busy, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: not win.tasks.busy and win.editor.annotation is not None, timeout=60_000
+    )
+    # opened with no model: nothing suggested, nothing decided
+    assert win.editor.annotation.spans == [] and project.suggestion_source() is None
     ticks = Ticks()
     ticks.start()
     started = time.perf_counter()
@@ -181,6 +185,21 @@ def test_train_now_runs_aside_then_its_model_suggests_the_unopened(
     who = project.annotator(model.suggestion_set)
     assert who is not None
     assert set(unopened) <= set(project.annotated_document_ids(who))
+    # the article open all along, where nothing was decided, gets the new set too
+    open_id = win.documents.doc_id
+    assert open_id is not None
+
+    def shows_new_set() -> bool:
+        new = project.load_annotation(open_id, model.suggestion_set)
+        shown = win.editor.annotation
+        return (
+            new is not None
+            and shown is not None
+            and {s.key for s in shown.spans} == {s.key for s in new.spans}
+        )
+
+    qtbot.waitUntil(shows_new_set, timeout=60_000)
+    assert win.editor.annotation is not None and win.editor.annotation.spans
     win.grab().save(str(tmp_path / "trained.png"))
 
 
