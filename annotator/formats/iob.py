@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotator.core import Annotation, Document, Layer, label_problem
 from annotator.formats.export_base import (
@@ -36,9 +36,6 @@ from annotator.formats.export_base import (
 from annotator.formats.records import DEFAULT_READ, ImportRecord, Problem, RawSpan, ReadOptions
 from annotator.formats.textio import display_path, open_lines
 from annotator.nlp.tokenize import blank_pipeline
-
-if TYPE_CHECKING:
-    pass
 
 DOCSTART = "-DOCSTART- -X- O O"
 _WS = re.compile(r"\s+")
