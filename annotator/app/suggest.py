@@ -12,7 +12,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 from annotator.core import (
     Annotation,
@@ -105,6 +105,17 @@ def set_keeps_that(project: SuggestHost, keep: bool) -> None:
     project.set_setting(KEEP_THAT_SETTING, "1" if keep else "0")
 
 
+class SchemeOptions(TypedDict):
+    scheme_labels: list[str]
+    keep_that: bool
+
+
+def scheme_options(project: SuggestHost) -> SchemeOptions:
+    """What the project's scheme asks of every suggestion run (the window's, the
+    CLI's, a new model's): ``suggester.suggest(..., **scheme_options(project))``."""
+    return {"scheme_labels": project.scheme.names(), "keep_that": keeps_that(project)}
+
+
 def current_suggestions(project: SuggestHost, doc_id: int) -> Annotation | None:
     source = suggestion_source(project)
     return project.load_annotation(doc_id, source) if source is not None else None
@@ -142,12 +153,7 @@ def ensure_suggestions(
             "(it works through long articles piece by piece), or annotate it by hand.",
             code="E303",
         )
-    result = suggester.suggest(
-        doc.text,
-        doc.tokens or [],
-        scheme_labels=project.scheme.names(),
-        keep_that=keeps_that(project),
-    )
+    result = suggester.suggest(doc.text, doc.tokens or [], **scheme_options(project))
     store_suggestions(project, a, [(doc, result)])
     return result
 
@@ -299,9 +305,8 @@ def run_suggest(
         items(),
         batch_size=batch_size,
         n_process=n_process,
-        scheme_labels=project.scheme.names(),
-        keep_that=keeps_that(project),
         lang=project.lang,
+        **scheme_options(project),
     )
     try:
         for doc_id, result in results:

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from annotator.app.suggest import (
     CURRENT_SUGGESTIONS_KEY,
     SUGGESTIONS_PREFIX,
+    scheme_options,
     store_suggestions,
     suggestion_set_name,
 )
@@ -342,7 +343,7 @@ def suggest_documents(project: Project, suggester: Suggester, doc_ids: Sequence[
     results: list[tuple[Document, Suggestions]] = [
         (by_id[doc_id], result)
         for doc_id, result in suggester.suggest_many(
-            items(), scheme_labels=project.scheme.names(), lang=project.lang
+            items(), lang=project.lang, **scheme_options(project)
         )
     ]
     if results:

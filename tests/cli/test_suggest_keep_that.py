@@ -44,3 +44,25 @@ def test_keep_that_is_kept_in_the_project_and_used(tmp_path: Path) -> None:
     assert _quotes(db) == ['that the plan was "a betrayal of every voter."']
     _suggest(db, "--drop-that")
     assert _quotes(db) == ['the plan was "a betrayal of every voter."']
+
+
+def test_a_new_models_suggestions_follow_the_option_too(tmp_path: Path) -> None:
+    """``suggest_documents`` (a trained model's suggestions in the window, the open
+    article's refresh) uses the project's scheme like the CLI and the window."""
+    from annotator.app.suggest import set_keeps_that
+    from annotator.app.training_runs import suggest_documents, use_model
+    from annotator.nlp.pipeline import load_suggester
+
+    with Project.open(tmp_path / "p.db") as project:
+        src = tmp_path / "in.jsonl"
+        src.write_text(json.dumps({"text": TEXT}) + "\n", "utf-8")
+        project.import_paths([src])
+        set_keeps_that(project, True)
+        rules = load_suggester("rules")
+        use_model(project, rules)
+        (doc_id,) = project.document_ids()
+        assert suggest_documents(project, rules, [doc_id]) == 1
+        ann = current_suggestions(project, doc_id)
+        assert ann is not None
+        quotes = [TEXT[s.start : s.end] for s in ann.spans if s.label == "QUOTE"]
+        assert quotes == ['that the plan was "a betrayal of every voter."']
