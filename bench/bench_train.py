@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from annotator.app.project import Project
+    from annotator.app.suggest import scheme_options
     from annotator.app.training import TrainRequest, train_model
     from annotator.app.training_scores import describe_scores, heldout_scores
     from annotator.nlp.pipeline import load_suggester
@@ -309,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             held = heldout_positions(len(pairs), 0.2, args.seed)
             heldout = [p for i, p in enumerate(pairs) if i in held]
             rules = load_suggester(None)
-            rule_scores, _ = heldout_scores(rules, heldout, project.scheme.names())
+            rule_scores, _ = heldout_scores(rules, heldout, scheme_options(project))
             print(f"rules ({rules.info.key}) on the same docs: {describe_scores(rule_scores)}")
             other = "rules" if args.links == "nearest" else "nearest"
             trained = load_trained(Path(model.path))
@@ -318,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
             rules_finder = default_finder(trained.nlp) if other == "rules" else None
             trained.component.finder.rules = rules_finder  # type: ignore[attr-defined]
-            alt, _ = heldout_scores(trained, heldout, project.scheme.names())
+            alt, _ = heldout_scores(trained, heldout, scheme_options(project))
             print(f"trained, links={other}: {describe_scores(alt)}")
 
             # speed: the trained pipeline's suggestions vs raw en_core_web_sm nlp.pipe

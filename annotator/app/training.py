@@ -32,6 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from annotator.app.export import annotation_pairs
 from annotator.app.paths import APP_NAME
+from annotator.app.suggest import scheme_options
 from annotator.app.training_scores import (
     CurvePoint,
     heldout_scores,
@@ -358,7 +359,9 @@ def _score_folder(
 
     if not heldout:
         return {}
-    scores, _ = heldout_scores(load_trained(folder), heldout, project.scheme.names(), project.lang)
+    scores, _ = heldout_scores(
+        load_trained(folder), heldout, scheme_options(project), project.lang
+    )
     return scores
 
 

@@ -7,7 +7,7 @@ way; ``annotator train`` records them with each model and draws them per trainin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from annotator.agreement.spans import Evaluation, align_spans, evaluate, unique_
 from annotator.core import Annotation, AnnotationStatus, Document, Layer
 
 if TYPE_CHECKING:
+    from annotator.app.suggest import SchemeOptions
     from annotator.nlp.suggester import Suggester
 
 
@@ -30,13 +31,14 @@ class CurvePoint:
 
 
 def suggested_annotations(
-    suggester: Suggester, docs: Sequence[Document], scheme_labels: Iterable[str], lang: str
+    suggester: Suggester, docs: Sequence[Document], options: SchemeOptions, lang: str
 ) -> dict[int, Annotation]:
+    """The suggestions for ``docs`` under the project's scheme options (its labels and
+    keep_that), as every other suggestion run makes them: a model is scored on what
+    the window would show."""
     items = [(doc.id or 0, doc.text, doc.tokens) for doc in docs]
     out: dict[int, Annotation] = {}
-    for doc_id, result in suggester.suggest_many(
-        items, scheme_labels=list(scheme_labels), lang=lang, batch_size=16
-    ):
+    for doc_id, result in suggester.suggest_many(items, lang=lang, batch_size=16, **options):
         out[doc_id] = Annotation(
             document_id=doc_id,
             annotator="candidate",
@@ -87,13 +89,13 @@ def scores_of(ev: Evaluation, cue: float | None) -> dict[str, float | None]:
 def heldout_scores(
     suggester: Suggester,
     pairs: Sequence[tuple[Document, Annotation]],
-    scheme_labels: Iterable[str],
+    options: SchemeOptions,
     lang: str = "en",
 ) -> tuple[dict[str, float | None], Evaluation]:
     """``suggester``'s suggestions for the documents of ``pairs`` scored against their
     labels with ``evaluate``'s scorer (and cue accuracy beside its speaker accuracy)."""
     reference = {doc.id or 0: ann for doc, ann in pairs}
-    candidate = suggested_annotations(suggester, [d for d, _ in pairs], scheme_labels, lang)
+    candidate = suggested_annotations(suggester, [d for d, _ in pairs], options, lang)
     ev = evaluate(reference, candidate)
     return scores_of(ev, cue_accuracy(reference, candidate)), ev
 
