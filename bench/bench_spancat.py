@@ -170,7 +170,7 @@ def spancat_annotations(
     from spacy.tokens import Doc
 
     from annotator.formats.docbin import words_and_spaces
-    from annotator.nlp.tokenize import tokens_of
+    from annotator.formats.export_base import tokens_of
 
     nlp = spacy.load(model)
     out: dict[int, Annotation] = {}
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=int, default=800)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-length", type=int, default=80, help="span finder's longest span")
-    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--steps", type=int, default=1500, help="training steps of both")
     ap.add_argument("--memory-gb", type=float, default=10.0)
     args = ap.parse_args(argv)
 
@@ -244,7 +244,12 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             result = train_model(
                 project,
-                TrainRequest(name="bench", out=tmp / "models", seed=args.seed),
+                TrainRequest(
+                    name="bench",
+                    out=tmp / "models",
+                    seed=args.seed,
+                    overrides=[f"training.max_steps={args.steps}"],
+                ),
                 say=lambda m: print("  " + m, flush=True),
             )
             wall = time.perf_counter() - t0
@@ -253,9 +258,14 @@ def main(argv: list[str] | None = None) -> int:
                 reference, suggested_annotations(trained, docs, options, project.lang)
             )
             print(
-                f"annotator train (ner quote layer + rules for links): {describe(figures)}; "
+                f"annotator train (ner quote layer, rules filling in): {describe(figures)}; "
                 f"training {wall:.0f} s, peak RSS {_rss_mb():.0f} MB (before {rss0:.0f} MB)"
             )
+            trained.component.finder.rules = None  # type: ignore[attr-defined]
+            figures = quote_figures(
+                reference, suggested_annotations(trained, docs, options, project.lang)
+            )
+            print(f"annotator train, its ner quote layer alone: {describe(figures)}")
 
             write_quote_docbin(training, tmp / "train.spacy", project.lang)
             write_quote_docbin(heldout, tmp / "dev.spacy", project.lang)
