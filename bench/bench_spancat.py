@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-length", type=int, default=80, help="span finder's longest span")
     ap.add_argument("--steps", type=int, default=1500, help="training steps of both")
     ap.add_argument("--memory-gb", type=float, default=10.0)
+    ap.add_argument("--spancat-only", action="store_true", help="skip annotator train")
     args = ap.parse_args(argv)
 
     from annotator.app.project import Project
@@ -240,32 +241,33 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"rules ({rules.info.key}): {describe(figures)}")
 
-            rss0 = _rss_mb()
-            t0 = time.perf_counter()
-            result = train_model(
-                project,
-                TrainRequest(
-                    name="bench",
-                    out=tmp / "models",
-                    seed=args.seed,
-                    overrides=[f"training.max_steps={args.steps}"],
-                ),
-                say=lambda m: print("  " + m, flush=True),
-            )
-            wall = time.perf_counter() - t0
-            trained = load_trained(Path(result.model.path))
-            figures = quote_figures(
-                reference, suggested_annotations(trained, docs, options, project.lang)
-            )
-            print(
-                f"annotator train (ner quote layer, rules filling in): {describe(figures)}; "
-                f"training {wall:.0f} s, peak RSS {_rss_mb():.0f} MB (before {rss0:.0f} MB)"
-            )
-            trained.component.finder.rules = None  # type: ignore[attr-defined]
-            figures = quote_figures(
-                reference, suggested_annotations(trained, docs, options, project.lang)
-            )
-            print(f"annotator train, its ner quote layer alone: {describe(figures)}")
+            if not args.spancat_only:
+                rss0 = _rss_mb()
+                t0 = time.perf_counter()
+                result = train_model(
+                    project,
+                    TrainRequest(
+                        name="bench",
+                        out=tmp / "models",
+                        seed=args.seed,
+                        overrides=[f"training.max_steps={args.steps}"],
+                    ),
+                    say=lambda m: print("  " + m, flush=True),
+                )
+                wall = time.perf_counter() - t0
+                trained = load_trained(Path(result.model.path))
+                figures = quote_figures(
+                    reference, suggested_annotations(trained, docs, options, project.lang)
+                )
+                print(
+                    f"annotator train (ner quote layer, rules filling in): {describe(figures)}; "
+                    f"training {wall:.0f} s, peak RSS {_rss_mb():.0f} MB (before {rss0:.0f} MB)"
+                )
+                trained.component.finder.rules = None  # type: ignore[attr-defined]
+                figures = quote_figures(
+                    reference, suggested_annotations(trained, docs, options, project.lang)
+                )
+                print(f"annotator train, its ner quote layer alone: {describe(figures)}")
 
             write_quote_docbin(training, tmp / "train.spacy", project.lang)
             write_quote_docbin(heldout, tmp / "dev.spacy", project.lang)

@@ -239,3 +239,37 @@ def test_desktop_entry_installs_for_the_bundle(bundle: Bundle, tmp_path: Path) -
     assert f'Exec="{bundle.exe}"' in entry.splitlines()
     assert (data / "icons/hicolor/256x256/apps/quote-entity-annotator.png").is_file()
     assert (data / "icons/hicolor/scalable/apps/quote-entity-annotator.svg").is_file()
+
+
+@pytest.mark.slow
+def test_bundle_trains_as_train_now_does_and_suggests_with_the_model(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    """Annotate > Train now starts the program itself with ``--training-child`` when
+    frozen (``training_runs.child_arguments``): spaCy's training, its registered
+    functions and our config must all be inside the bundle, and the model it makes
+    must then suggest from the bundle too."""
+    from annotator.app.training import TrainRequest
+    from annotator.app.training_runs import FROZEN_FLAG, request_json
+
+    db = tmp_path / "gold.db"
+    gold = ROOT / "tests" / "data" / "seeds_gold.jsonl"
+    imported = _run(bundle, tmp_path, "--db", str(db), "import", str(gold))
+    assert imported.returncode == 0, imported.stderr
+    req = TrainRequest(
+        name="frozen",
+        overrides=["training.max_steps=20", "training.eval_frequency=10"],
+        eval_fraction=0.34,
+    )
+    url = f"sqlite:///{db}"
+    trained = _run(
+        bundle, tmp_path, FROZEN_FLAG, "--db", url, "--request", request_json(req), timeout=900
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert '"event": "done"' in trained.stdout
+    listed = _run(bundle, tmp_path, "--db", str(db), "trained")
+    assert listed.returncode == 0, listed.stderr
+    assert "frozen" in listed.stdout
+    suggested = _run(bundle, tmp_path, "--db", str(db), "suggest", "--model", "frozen")
+    assert suggested.returncode == 0, suggested.stderr
+    assert "frozen" in suggested.stdout + suggested.stderr
