@@ -36,7 +36,7 @@ _ANSWERED = frozenset(
         Qt.ItemDataRole.UserRole,
     }
 )
-_ANSWERED_INTS = frozenset(int(r) for r in _ANSWERED)  # multiData's roles are ints
+# multiData compares its roles as plain ints
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
