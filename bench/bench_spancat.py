@@ -78,7 +78,7 @@ def describe(figures: dict[str, Any]) -> str:
     )
 
 
-def spancat_config(max_length: int, steps: int, seed: int) -> str:
+def spancat_config(max_length: int, steps: int, seed: int, threshold: float = 0.5) -> str:
     from spacy.cli.init_config import init_config
 
     config = init_config(
@@ -92,6 +92,8 @@ def spancat_config(max_length: int, steps: int, seed: int) -> str:
     config["components"]["span_finder"]["max_length"] = max_length
     # the span finder learns from, and writes its candidates to, a group of its own
     config["components"]["span_finder"]["spans_key"] = CANDIDATES
+    # the stock 0.5: a token must look like a quote's start and another like its end
+    config["components"]["span_finder"]["threshold"] = threshold
     config["components"]["spancat"]["suggester"] = {
         "@misc": "spacy.preset_spans_suggester.v1",
         "spans_key": CANDIDATES,
@@ -99,7 +101,7 @@ def spancat_config(max_length: int, steps: int, seed: int) -> str:
     # the span finder must have written its candidates before spancat reads them
     config["training"]["annotating_components"] = ["span_finder"]
     config["training"]["max_steps"] = steps
-    config["training"]["patience"] = 600
+    config["training"]["patience"] = steps  # no early stop while the score is 0
     config["training"]["eval_frequency"] = 150
     config["system"]["seed"] = seed
     return config.to_str()
@@ -157,7 +159,7 @@ def train_spancat(
     )
     wall = time.perf_counter() - t0
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-6:])
+    tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
     best = work / "spancat" / "model-best"
     return (best if proc.returncode == 0 and best.exists() else None), wall, peak, tail
 
@@ -201,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=1500, help="training steps of both")
     ap.add_argument("--memory-gb", type=float, default=10.0)
     ap.add_argument("--spancat-only", action="store_true", help="skip annotator train")
+    ap.add_argument("--threshold", type=float, default=0.5, help="span finder's threshold")
     args = ap.parse_args(argv)
 
     from annotator.app.project import Project
@@ -271,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
             write_quote_docbin(training, tmp / "train.spacy", project.lang)
             write_quote_docbin(heldout, tmp / "dev.spacy", project.lang)
-            config = spancat_config(args.max_length, args.steps, args.seed)
+            config = spancat_config(args.max_length, args.steps, args.seed, args.threshold)
             model, wall, peak, tail = train_spancat(tmp, config, args.memory_gb)
             if model is None:
                 print(
@@ -282,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             figures = quote_figures(reference, spancat_annotations(model, heldout, project.lang))
             print(
-                f"span_finder + spancat (max_length {args.max_length}): {describe(figures)}; "
-                f"training {wall:.0f} s, peak RSS {peak:.0f} MB"
+                f"span_finder + spancat (max_length {args.max_length}, threshold "
+                f"{args.threshold:g}): {describe(figures)}; "
+                f"training {wall:.0f} s, peak RSS {peak:.0f} MB; the end of its log:\n{tail}"
             )
     return 0
 
