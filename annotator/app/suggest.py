@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypedDict
 
@@ -25,6 +25,7 @@ from annotator.core import (
     LabelScheme,
     Layer,
     Origin,
+    Relation,
     Span,
     SpanKey,
     Token,
@@ -211,6 +212,39 @@ def merge_suggestions(
             if rel.head in added and rel.child in have and rel not in merged.relations:
                 merged.relations.append(rel)
     return merged
+
+
+def stale_suggestions(
+    annotation: Annotation, suggested: Annotation, keep: Iterable[SpanKey] = ()
+) -> set[SpanKey]:
+    """Undecided suggestions of ``annotation`` the current set (``suggested``) no
+    longer makes: merged from an older set, before a new model took over. ``keep``
+    (the learned entities) are never stale."""
+    current = {s.key for s in suggested.spans}
+    current.update(keep)
+    return {s.key for s in annotation.spans if s.origin == Origin.SUGGESTED} - current
+
+
+def drop_stale_suggestions(
+    annotation: Annotation, stale: set[SpanKey], suggested_links: set[Relation]
+) -> Annotation:
+    """``annotation`` without the ``stale`` suggestions and their links, so that a new
+    model's suggestions take their place instead of piling up beside them (INCEpTION
+    replaces its recommendations the same way). Every decision stays: accepted,
+    edited and own spans, rejections, status, and the links the annotator drew
+    (a link in none of ``suggested_links``, the links of every suggestion set) hold
+    their spans even when those are still undecided."""
+    held: set[SpanKey] = set()
+    for rel in annotation.relations:
+        if rel not in suggested_links:
+            held.update((rel.head, rel.child))
+    drop = stale - held
+    if not drop:
+        return annotation
+    out = annotation.copy()
+    out.spans = [s for s in out.spans if s.key not in drop]
+    out.relations = [r for r in out.relations if r.head not in drop and r.child not in drop]
+    return out
 
 
 def _documents(

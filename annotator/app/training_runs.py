@@ -291,6 +291,18 @@ def unopened_documents(project: Project) -> list[int]:
     return [i for i in project.document_ids(limit=10**9) if i not in seen]
 
 
+def unfinished_documents(project: Project) -> list[int]:
+    """Documents someone opened and has not finished (nor skipped), in id order:
+    after the unopened, a new model suggests these too, so that reopening one shows
+    its suggestions in place of the old undecided ones at once."""
+    open_ = (AnnotationStatus.TODO, AnnotationStatus.IN_PROGRESS)
+    started: set[int] = set()
+    for a in project.annotators():
+        if a.kind != AnnotatorKind.MODEL:
+            started.update(project.annotated_document_ids(a, open_))
+    return sorted(started)
+
+
 def use_model(project: Project, suggester: Suggester) -> str:
     """Make ``suggester``'s set the one the window shows; its name."""
     name = suggestion_set_name(suggester)

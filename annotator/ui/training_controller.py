@@ -4,9 +4,10 @@ A training runs in a child process (``TrainingProcess``) while the annotator goe
 the status bar shows its stage and a progress bar with Cancel. When a model is ready
 it is loaded on the NLP lane (the window's one spaCy owner), becomes the suggestion
 set the window shows (the status bar names it), and suggests the articles nobody has
-opened yet, a few at a time at background priority so an article asked for never
-waits behind the whole corpus. The open article gets the new suggestions too while
-its annotator has decided nothing in it.
+opened yet, then those started and not finished, a few at a time at background
+priority so an article asked for never waits behind the whole corpus. The open
+article gets the new suggestions too while its annotator has decided nothing in it;
+a started article shows them, in place of its old undecided ones, when reopened.
 
 ``retrain_every`` (a project setting, 0 = off) starts the same training after every
 N newly finished articles: counted in the database, so two windows or a CLI training
@@ -40,6 +41,7 @@ from annotator.app.training_runs import (
     retrain_state,
     set_retrain_every,
     suggest_documents,
+    unfinished_documents,
     unopened_documents,
     untouched,
     use_model,
@@ -102,7 +104,7 @@ class TrainingStatus(QWidget):
 
 class TrainingController(QObject):
     modelInUse = Signal(str)  # a new model's suggestion set is the one shown
-    suggestionsDone = Signal(int)  # the unopened articles it suggested
+    suggestionsDone = Signal(int)  # the unopened and unfinished articles it suggested
     trainingEnded = Signal(str)  # "trained", "cancelled" or "failed"
 
     def __init__(self, host: TrainingHost, parent: QWidget | None = None) -> None:
@@ -220,7 +222,8 @@ class TrainingController(QObject):
             suggester = load_pipeline(project, model.path)
             previous = suggestion_source(project)  # the set the open article came with
             name = use_model(project, suggester)
-            return suggester, name, unopened_documents(project), previous
+            ids = unopened_documents(project)
+            return suggester, name, ids + unfinished_documents(project), previous
 
         def loaded(result: tuple[Suggester, str, list[int], str | None]) -> None:
             suggester, name, ids, previous = result
@@ -239,8 +242,9 @@ class TrainingController(QObject):
 
     def _refresh_open(self, suggester: Suggester, previous: str | None) -> None:
         """The open article gets the new model's suggestions if its annotator decided
-        nothing in it yet (``clear_untouched``); with a decision it keeps what it shows,
-        and the new suggestions come with the next articles."""
+        nothing in it yet (``clear_untouched``). With a decision it keeps what it shows
+        and its undo history; reopened, it shows the new suggestions in place of the
+        old undecided ones, every decision kept (``Project.open_annotation``)."""
         docs, project = self.host.documents, self.project
         doc_id, session = docs.doc_id, docs.session
         if doc_id is None or session is None or not self.host.mode.suggests:
@@ -275,7 +279,7 @@ class TrainingController(QObject):
                 self.host.doc_list.apply_order()  # ranked on the new model's suggestions
             self.suggestionsDone.emit(done)
             if done:
-                self.host.say(f"The new model suggested {done} unopened articles.")
+                self.host.say(f"The new model suggested {done} articles not yet finished.")
             return
         chunk, rest = list(ids[:SUGGEST_CHUNK]), ids[SUGGEST_CHUNK:]
         project = self.project

@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 
 from annotator.app.project import Project
 from annotator.app.training import TrainRequest, models_dir, trained_models
-from annotator.app.training_runs import retrain_every, unopened_documents
+from annotator.app.training_runs import retrain_every, unfinished_documents, unopened_documents
 from annotator.core import AnnotationStatus
 from annotator.nlp import pipeline
 
@@ -178,13 +178,16 @@ def test_train_now_runs_aside_then_its_model_suggests_the_unopened(
         pass
     after.stop()
     print(f"loading and suggesting: longest gap {after.max_gap * 1000:.0f} ms")
-    assert done.args[0] == len(unopened)
+    # the unopened, then the started ones (the open article may have been suggested
+    # first by its own refresh, and is then not counted twice)
+    started = unfinished_documents(project)
+    assert len(unopened) <= done.args[0] <= len(unopened) + len(started)
     assert project.suggestion_source() == model.suggestion_set
     assert "trained-v1" in win.pipeline_label.text()
     assert not win.training.status.isVisible()
     who = project.annotator(model.suggestion_set)
     assert who is not None
-    assert set(unopened) <= set(project.annotated_document_ids(who))
+    assert set(unopened) | set(started) <= set(project.annotated_document_ids(who))
     # the article open all along, where nothing was decided, gets the new set too
     open_id = win.documents.doc_id
     assert open_id is not None
