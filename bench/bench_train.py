@@ -2,13 +2,17 @@
 scores beside the rule suggester's on the same documents, and suggestion speed.
 
     nice -n 15 python bench/bench_train.py [--articles 200] [--words 800] [--seed 1]
+        [--scheme plain|team] [--curve chart.png] [--rules-only]
         [--set training.max_steps=...]
 
 The articles are made here from word lists written for this project (no public corpus):
 news-like paragraphs with entities (PERSON, ORG, GPE, DATE) and quotes of three shapes
 ("…,” NAME said. / NAME said: “…” / NAME said that …), pronoun speakers among them, each
 QUOTE linked to its SPEAKER and CUE. ``labelled_records`` is also what the training
-tests import (a few short articles).
+tests import (a few short articles). ``--scheme team`` adds attributions a team's own
+guidelines count and the quote rules miss ("In NAME's view, …", "NAME is convinced …",
+"…, in NAME's words", verbs missing from the cue lexicon): the case a model trained on
+the team's labels is for. ``--curve`` trains on 25/50/75/100% as ``train --curve`` does.
 
 Printed: the training's wall time and this process's peak RSS (training runs in this
 process, as ``annotator train`` does), the trained model's held-out figures and the
@@ -171,7 +175,46 @@ def _person(b: _Builder, rng: random.Random, speaker: bool) -> dict[str, Any] | 
     return span
 
 
-def _sentence(b: _Builder, rng: random.Random) -> None:
+def _team_sentence(b: _Builder, rng: random.Random) -> None:
+    """Attributions the team's scheme counts and our quote rules do not know: a view,
+    a conviction, a person's words, a verb missing from the cue lexicon. Labelled the
+    same way every time, as a team's guidelines would have them."""
+    shape = rng.randrange(4)
+    if shape == 0:  # In NAME's view, CLAIM.
+        b.add("In ")
+        speaker = _person(b, rng, True)
+        b.add("'s ")
+        cue = b.add("view", "CUE", "quotes")
+        b.add(", ")
+        q = b.add(_claim(rng), "QUOTE", "quotes", kind="indirect")
+    elif shape == 1:  # NAME is convinced CLAIM.
+        speaker = _person(b, rng, True)
+        b.add(" is ")
+        cue = b.add(rng.choice(["convinced", "adamant", "certain"]), "CUE", "quotes")
+        b.add(" ")
+        q = b.add(_claim(rng), "QUOTE", "quotes", kind="indirect")
+    elif shape == 2:  # CLAIM, in NAME's words.
+        q = b.add(_claim(rng).capitalize(), "QUOTE", "quotes", kind="indirect")
+        b.add(", in ")
+        speaker = _person(b, rng, True)
+        b.add("'s ")
+        cue = b.add("words", "CUE", "quotes")
+    else:  # NAME reckons CLAIM.
+        speaker = _person(b, rng, True)
+        b.add(" ")
+        cue = b.add(rng.choice(["reckons", "figures", "maintains"]), "CUE", "quotes")
+        b.add(" ")
+        q = b.add(_claim(rng), "QUOTE", "quotes", kind="indirect")
+    b.add(".")
+    assert q is not None
+    b.link(q, speaker, "speaker")
+    b.link(q, cue, "cue")
+
+
+def _sentence(b: _Builder, rng: random.Random, scheme: str = "plain") -> None:
+    if scheme == "team" and rng.random() < 0.3:
+        _team_sentence(b, rng)
+        return
     shape = rng.random()
     if shape < 0.25:  # “…,” NAME said.
         q = b.add(f"“{_claim(rng).capitalize()},”", "QUOTE", "quotes", kind="direct")
@@ -211,10 +254,16 @@ def _sentence(b: _Builder, rng: random.Random) -> None:
     b.link(q, cue, "cue")
 
 
+SCHEMES = ("plain", "team")
+
+
 def labelled_records(
-    n: int, *, words: int = 800, seed: int = 1, annotator: str = "gold"
+    n: int, *, words: int = 800, seed: int = 1, annotator: str = "gold", scheme: str = "plain"
 ) -> list[dict[str, Any]]:
-    """``n`` labelled articles of about ``words`` words, as records of our JSONL import."""
+    """``n`` labelled articles of about ``words`` words, as records of our JSONL import.
+    ``scheme="team"``: three sentences in ten are attributions of the team's own
+    scheme that the quote rules miss (``_team_sentence``), so that what a model learns
+    from the team's labels shows against the rules."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
@@ -223,7 +272,7 @@ def labelled_records(
         b.add(rng.choice(_PLACES), "GPE")
         b.add("\n")
         while len(b.text.split()) < words:
-            _sentence(b, rng)
+            _sentence(b, rng, scheme)
             b.add("\n" if rng.random() < 0.3 else " ")
         b.text = b.text.rstrip()
         spans = [s for s in b.spans if s["end"] <= len(b.text)]
@@ -249,6 +298,23 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _rules_on_heldout(project: Any, seed: int) -> tuple[list[Any], list[Any]]:
+    """Prints the rules' scores on the documents the training holds out; all the
+    (document, annotation) pairs and the held-out ones."""
+    from annotator.app.suggest import scheme_options
+    from annotator.app.training import choose_examples, heldout_positions
+    from annotator.app.training_scores import describe_scores, heldout_scores
+    from annotator.nlp.pipeline import load_suggester
+
+    _, pairs = choose_examples(project, None, False)
+    held = heldout_positions(len(pairs), 0.2, seed)
+    heldout = [p for i, p in enumerate(pairs) if i in held]
+    rules = load_suggester(None)
+    rule_scores, _ = heldout_scores(rules, heldout, scheme_options(project))
+    print(f"rules ({rules.info.key}) on the held-out docs: {describe_scores(rule_scores)}")
+    return pairs, heldout
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=200)
@@ -257,19 +323,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--links", default="rules", choices=["nearest", "rules"])
     ap.add_argument("--base", default=None)
     ap.add_argument("--set", dest="overrides", action="append", default=[])
+    ap.add_argument("--scheme", default="plain", choices=SCHEMES, help="see labelled_records")
+    ap.add_argument("--curve", type=Path, help="also train on 25/50/75%%; the chart's path")
+    ap.add_argument("--rules-only", action="store_true", help="score the rules, train nothing")
     args = ap.parse_args(argv)
 
     from annotator.app.project import Project
     from annotator.app.suggest import scheme_options
     from annotator.app.training import TrainRequest, train_model
     from annotator.app.training_scores import describe_scores, heldout_scores
-    from annotator.nlp.pipeline import load_suggester
     from annotator.nlp.training import load_trained
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         data = write_jsonl(
-            labelled_records(args.articles, words=args.words, seed=args.seed), tmp / "a.jsonl"
+            labelled_records(args.articles, words=args.words, seed=args.seed, scheme=args.scheme),
+            tmp / "a.jsonl",
         )
         with Project.open(tmp / "bench.db") as project:
             t0 = time.perf_counter()
@@ -278,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.articles} generated articles of ~{args.words} words imported "
                 f"in {time.perf_counter() - t0:.1f} s"
             )
+            if args.rules_only:
+                _rules_on_heldout(project, args.seed)
+                return 0
             rss0 = _rss_mb()
             t0 = time.perf_counter()
             result = train_model(
@@ -289,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                     links=args.links,
                     base=args.base,
                     overrides=args.overrides,
+                    curve=args.curve,
                 ),
                 say=lambda m: print("  " + m, flush=True),
             )
@@ -303,15 +376,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"trained ({model.heldout_documents} held-out docs): "
                 f"{describe_scores(model.scores)}"
             )
+            for point in result.curve:
+                print(
+                    f"  curve {point.fraction:.0%} ({point.train_documents} docs): "
+                    f"{describe_scores(point.scores)}"
+                )
+            if result.curve_path is not None:
+                print(f"  learning curve drawn: {result.curve_path}")
 
-            from annotator.app.training import choose_examples, heldout_positions
-
-            _, pairs = choose_examples(project, None, False)
-            held = heldout_positions(len(pairs), 0.2, args.seed)
-            heldout = [p for i, p in enumerate(pairs) if i in held]
-            rules = load_suggester(None)
-            rule_scores, _ = heldout_scores(rules, heldout, scheme_options(project))
-            print(f"rules ({rules.info.key}) on the same docs: {describe_scores(rule_scores)}")
+            pairs, heldout = _rules_on_heldout(project, args.seed)
             other = "rules" if args.links == "nearest" else "nearest"
             trained = load_trained(Path(model.path))
             trained.component.finder.links = other  # type: ignore[attr-defined]
