@@ -11,10 +11,11 @@ with ``spacy.load`` imports it first.
 The quote component then takes its quotes from those spans (``TrainedQuoteFinder``):
 each predicted QUOTE becomes a candidate, its speaker and cue chosen among the predicted
 SPEAKER and CUE spans (``links="nearest"``: the nearest of each in the same paragraph,
-without crossing another quote) or taken from the rule finder's candidate for the same
-stretch of text (``links="rules"``: the parse-based attachment of ``annotator.nlp.quotes``
-when the pipeline parses, else ``nlp.rules``), the predicted span overlapping the rules'
-choice giving the bounds (else the rules' span), falling back to the nearest one.
+in the quote's own sentence first, without crossing another quote) or taken from the
+rule finder's candidate for the same stretch of text (``links="rules"``: the
+parse-based attachment of ``annotator.nlp.quotes`` when the pipeline parses, else
+``nlp.rules``), the predicted span overlapping the rules' choice giving the bounds
+(else the rules' span), falling back to the nearest one.
 """
 
 from __future__ import annotations
@@ -85,26 +86,44 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
+_SENTENCE_ENDS = frozenset(".!?")
+
+
+def sentence_stops(doc: Doc) -> list[int]:
+    """``stops[i]``: how many sentence-final marks (. ! ?) come before token ``i``, so
+    that ``stops[b] - stops[a]`` says whether tokens ``a``..``b`` cross a sentence end.
+    Marks inside a quote are inside its span, so "“… now.” Okafor said" crosses none."""
+    stops = [0]
+    for tok in doc:
+        stops.append(stops[-1] + (tok.text in _SENTENCE_ENDS))
+    return stops
+
+
 def nearest(
     quote: tuple[int, int],
     spans: Sequence[tuple[int, int]],
     paras: Sequence[int],
     quotes: Sequence[tuple[int, int]],
+    stops: Sequence[int] | None = None,
 ) -> tuple[int, int] | None:
     """The span of ``spans`` nearest to ``quote`` in its paragraph, not lying across or
-    beyond another quote (ties: the one after the quote, "…,” she said")."""
+    beyond another quote; one in the quote's own sentence before any across a sentence
+    end (``stops``, see ``sentence_stops``: "Okafor is certain the line will close.
+    Novak warned that …" gives the first quote Okafor, not the nearer Novak); ties: the
+    one after the quote ("…,” she said")."""
     first, last = paras[quote[0]], paras[quote[1] - 1]
-    best: tuple[int, int, int] | None = None  # gap, before?, index
+    best: tuple[int, int, int, int] | None = None  # crosses?, gap, before?, index
     for i, s in enumerate(spans):
         if not first <= paras[s[0]] <= last:
             continue
         lo, hi = (quote[1], s[0]) if s[0] >= quote[1] else (s[1], quote[0])
         if any(q != quote and lo <= q[0] and q[1] <= hi for q in quotes):
             continue  # another quote between them: that one's speaker
-        key = (_gap(quote, s), 0 if s[0] >= quote[1] else 1, i)
+        crosses = int(stops is not None and stops[hi] > stops[lo])
+        key = (crosses, _gap(quote, s), 0 if s[0] >= quote[1] else 1, i)
         if best is None or key < best:
             best = key
-    return None if best is None else spans[best[2]]
+    return None if best is None else spans[best[3]]
 
 
 class TrainedQuoteFinder:
@@ -124,6 +143,7 @@ class TrainedQuoteFinder:
         if not quotes:
             return []
         paras = paragraph_ids(doc)
+        stops = sentence_stops(doc)
         ruled: list[Any] = []
         if self.links == "rules" and self.rules is not None:
             ruled = self.rules.find(doc, indirect_cognition=indirect_cognition)
@@ -137,9 +157,9 @@ class TrainedQuoteFinder:
                     speaker = _predicted(match.speaker, by_label["SPEAKER"])
                     cue = _predicted(match.cue, by_label["CUE"])
             if speaker is None:
-                speaker = nearest(q, by_label["SPEAKER"], paras, quotes)
+                speaker = nearest(q, by_label["SPEAKER"], paras, quotes, stops)
             if cue is None:
-                cue = nearest(q, by_label["CUE"], paras, quotes)
+                cue = nearest(q, by_label["CUE"], paras, quotes, stops)
             kind = quote_kind(doc, *q)
             out.append(QuoteCandidate(q[0], q[1], kind, QUOTE_CONFIDENCE, speaker, cue))
         return out

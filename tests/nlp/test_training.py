@@ -158,6 +158,31 @@ def test_finder_links_the_nearest_speaker_and_cue_without_crossing_a_quote() -> 
     assert got[2] == (17, 19, QuoteKind.INDIRECT, (14, 15), (15, 16))
 
 
+def test_nearest_keeps_to_the_quotes_sentence_before_a_nearer_name_across_its_end() -> None:
+    # "Ana is certain b c. Bo warned that d e." — Bo is one token from the first quote,
+    # Ana two; Ana is in its sentence. A sentence mark inside a quote crosses nothing.
+    words = ["Ana", "is", "certain", "b", "c", ".", "Bo", "warned", "that", "d", "e", ".",
+             "“", "F", "g", ".", "”", "Cy", "said", "."]  # fmt: skip
+    doc = _doc(words)
+    doc.spans[QUOTE_SPANS_KEY] = [
+        SpacySpan(doc, 0, 1, label="SPEAKER"),
+        SpacySpan(doc, 2, 3, label="CUE"),
+        SpacySpan(doc, 3, 5, label="QUOTE"),
+        SpacySpan(doc, 6, 7, label="SPEAKER"),
+        SpacySpan(doc, 7, 8, label="CUE"),
+        SpacySpan(doc, 9, 11, label="QUOTE"),
+        SpacySpan(doc, 12, 17, label="QUOTE"),
+        SpacySpan(doc, 17, 18, label="SPEAKER"),
+        SpacySpan(doc, 18, 19, label="CUE"),
+    ]
+    got = [(c.start, c.end, c.speaker, c.cue) for c in TrainedQuoteFinder("nearest").find(doc)]
+    assert got == [
+        (3, 5, (0, 1), (2, 3)),
+        (9, 11, (6, 7), (7, 8)),
+        (12, 17, (17, 18), (18, 19)),
+    ]
+
+
 def test_quote_kind_mixed() -> None:
     doc = _doc(["it", "was", "“", "great", "”"])
     assert quote_kind(doc, 0, 5) == QuoteKind.MIXED
