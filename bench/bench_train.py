@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                     overrides=args.overrides,
                     curve=args.curve,
                 ),
-                say=lambda m: print("  " + m, flush=True),
+                say=lambda m: print(f"  [{time.perf_counter() - t0:4.0f} s] {m}", flush=True),
             )
             wall = time.perf_counter() - t0
             model = result.model
