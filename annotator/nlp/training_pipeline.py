@@ -63,7 +63,23 @@ def trained_finder(nlp: Language) -> QuoteFinder | None:
 
     links = str(nlp.meta.get(META_KEY, {}).get("links", "rules"))
     rules = default_finder(nlp) if links == "rules" else None
+    if rules is not None:
+        ensure_sentences(nlp)
     return TrainedQuoteFinder(links=links, rules=rules)
+
+
+_SENTENCE_SETTERS = ("parser", "senter", "sentencizer")
+
+
+def ensure_sentences(nlp: Language) -> None:
+    """A sentencizer after the quote spans when nothing in ``nlp`` sets sentences. The
+    rules stop a speaker or a quote at a sentence end, and a model trained without
+    ``--base`` has no parser or senter: its docs had no sentences, and "“…,” Albescu
+    warned. Sorensen said: “…”" gave the second quote the speaker "Albescu warned.
+    Sorensen". The rule pipeline sets them with the same sentencizer."""
+    factories = {nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    if not factories & set(_SENTENCE_SETTERS):
+        nlp.add_pipe("sentencizer", after=MOVER)
 
 
 def quote_kind(doc: Doc, start: int, end: int) -> QuoteKind:

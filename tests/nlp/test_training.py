@@ -14,6 +14,7 @@ from spacy.tokens import Span as SpacySpan
 from annotator.core import QuoteKind
 from annotator.nlp.pipeline import resolve_pipeline
 from annotator.nlp.quotes_common import QuoteCandidate
+from annotator.nlp.rules import RuleQuoteFinder
 from annotator.nlp.training import quote_layer_doc
 from annotator.nlp.training_config import (
     TrainingConfigError,
@@ -25,10 +26,13 @@ from annotator.nlp.training_config import (
 )
 from annotator.nlp.training_index import lookup, register
 from annotator.nlp.training_pipeline import (
+    MOVER,
+    QUOTE_NER,
     QUOTE_SPANS_KEY,
     TrainedQuoteFinder,
     move_quote_spans,
     quote_kind,
+    trained_finder,
 )
 
 
@@ -233,3 +237,39 @@ def test_rules_links_choose_and_the_model_gives_the_bounds() -> None:
     (cand,) = TrainedQuoteFinder(links="rules", rules=_Rules()).find(doc)
     assert cand.speaker == (5, 7)  # the rules' "Ruiz", the model's "Ana Ruiz"
     assert cand.cue == (7, 8)  # no predicted CUE: the rules' own
+
+
+def _pipeline_of_train(*extra: str) -> spacy.language.Language:
+    """A pipeline shaped as ``annotator train`` writes one (untrained: never run)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner", name=QUOTE_NER)
+    nlp.add_pipe(MOVER)
+    for name in extra:
+        nlp.add_pipe(name)
+    nlp.add_pipe("ner")
+    return nlp
+
+
+def test_a_trained_pipeline_without_a_parser_gets_sentences_for_the_rules() -> None:
+    nlp = _pipeline_of_train()
+    assert isinstance(trained_finder(nlp), TrainedQuoteFinder)
+    assert nlp.pipe_names == [QUOTE_NER, MOVER, "sentencizer", "ner"]
+    trained_finder(nlp)  # loading twice adds nothing
+    assert nlp.pipe_names.count("sentencizer") == 1
+    # a pipeline that sets sentences itself is left as it is
+    with_senter = _pipeline_of_train("senter")
+    trained_finder(with_senter)
+    assert "sentencizer" not in with_senter.pipe_names
+
+
+def test_the_rules_keep_a_speaker_to_its_sentence_once_sentences_are_set() -> None:
+    text = "“The line will close,” Ana Ruiz warned. Bo Kim said: “The port will open.”"
+    rules = RuleQuoteFinder()
+    nlp = spacy.blank("en")
+    bare = nlp(text)
+    assert not bare.has_annotation("SENT_START")
+    nlp.add_pipe("sentencizer")
+    for doc, second in ((bare, "Ana Ruiz warned. Bo Kim"), (nlp(text), "Bo Kim")):
+        speakers = [c.speaker for c in rules.find(doc)]
+        assert len(speakers) == 2 and speakers[1] is not None
+        assert doc[speakers[1][0] : speakers[1][1]].text == second
