@@ -34,7 +34,6 @@ from annotator.core import (
     LabelScheme,
     Layer,
     Origin,
-    Relation,
     Span,
     SpanKey,
     Token,
@@ -327,26 +326,20 @@ class Project:
         they taught (see ``learned_entities``) merged in while it is not finished."""
         a = self._annotator(annotator)
         existing = self._repo.load_annotation(doc_id, a)
-        if existing is not None and existing.status in (
-            AnnotationStatus.DONE,
-            AnnotationStatus.SKIPPED,
-        ):
+        finished = (AnnotationStatus.DONE, AnnotationStatus.SKIPPED)
+        if existing is not None and existing.status in finished:
             return existing
         base = existing or Annotation(document_id=doc_id, annotator=annotator)
         suggested = self.current_suggestions(doc_id)
         if suggested is not None:
             suggested = self._calibrations.apply(suggested)
         learned = self._learned_spans(doc_id, annotator)
-        dropped = False
         if existing is not None and suggested is not None:
-            stale = _suggest.stale_suggestions(existing, suggested, (s.key for s in learned))
-            if stale:
-                base = _suggest.drop_stale_suggestions(base, stale, self._suggested_links(doc_id))
-                dropped = base is not existing
+            base = _suggest.drop_stale_suggestions(self, existing, suggested, learned)
         merged = merge_with_learned(base, suggested, learned, use=self.learned_suggestions)
         if existing is None:
             return self._write(lambda: self._repo.put_annotation(merged, a))
-        if not learned and not dropped and (len(merged.spans), len(merged.relations)) == (
+        if not learned and base is existing and (len(merged.spans), len(merged.relations)) == (
             len(existing.spans),
             len(existing.relations),
         ):
@@ -522,17 +515,6 @@ class Project:
         if name == "suggestions":
             return self.suggestion_source() or name
         return name
-
-    def _suggested_links(self, doc_id: int) -> set[Relation]:
-        """The links every suggestion set made in the document: any other link in an
-        annotation was drawn by its annotator."""
-        links: set[Relation] = set()
-        for a in self.annotators():
-            if a.kind == AnnotatorKind.MODEL:
-                found = self._repo.load_annotation(doc_id, a)
-                if found is not None:
-                    links.update(found.relations)
-        return links
 
     def current_suggestions(self, doc_id: int) -> Annotation | None:
         return _suggest.current_suggestions(self, doc_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypedDict
 
@@ -60,6 +60,7 @@ class SuggestHost(Protocol):
         self, name: str, kind: AnnotatorKind = ..., role: AnnotatorRole = ...
     ) -> Annotator: ...
     def load_annotation(self, doc_id: int, annotator: str) -> Annotation | None: ...
+    def annotators(self) -> list[Annotator]: ...
     def has_annotation(self, doc_id: int, annotator: Annotator) -> bool: ...
     def get_document(self, doc_id: int, *, tokenize_missing: bool = True) -> Document: ...
     def documents(
@@ -214,29 +215,38 @@ def merge_suggestions(
     return merged
 
 
-def stale_suggestions(
-    annotation: Annotation, suggested: Annotation, keep: Iterable[SpanKey] = ()
-) -> set[SpanKey]:
-    """Undecided suggestions of ``annotation`` the current set (``suggested``) no
-    longer makes: merged from an older set, before a new model took over. ``keep``
-    (the learned entities) are never stale."""
-    current = {s.key for s in suggested.spans}
-    current.update(keep)
-    return {s.key for s in annotation.spans if s.origin == Origin.SUGGESTED} - current
+def suggested_links(project: SuggestHost, doc_id: int) -> set[Relation]:
+    """The links every suggestion set made in the document: any other link in an
+    annotation was drawn by its annotator."""
+    links: set[Relation] = set()
+    for a in project.annotators():
+        if a.kind == AnnotatorKind.MODEL:
+            found = project.load_annotation(doc_id, a.name)
+            if found is not None:
+                links.update(found.relations)
+    return links
 
 
 def drop_stale_suggestions(
-    annotation: Annotation, stale: set[SpanKey], suggested_links: set[Relation]
+    project: SuggestHost, annotation: Annotation, suggested: Annotation, learned: Sequence[Span]
 ) -> Annotation:
-    """``annotation`` without the ``stale`` suggestions and their links, so that a new
-    model's suggestions take their place instead of piling up beside them (INCEpTION
-    replaces its recommendations the same way). Every decision stays: accepted,
-    edited and own spans, rejections, status, and the links the annotator drew
-    (a link in none of ``suggested_links``, the links of every suggestion set) hold
-    their spans even when those are still undecided."""
+    """``annotation`` without the undecided suggestions the current set (``suggested``)
+    no longer makes (merged from an older set, before a new model took over) and their
+    links, so that the new set's take their place instead of piling up beside them
+    (INCEpTION replaces its recommendations the same way). Every decision stays:
+    accepted, edited and own spans, rejections, status, the ``learned`` entities, and
+    the links the annotator drew (in no suggestion set: ``suggested_links``), which
+    hold their spans even while those are undecided. ``annotation`` itself when
+    nothing is stale."""
+    current = {s.key for s in suggested.spans}
+    current.update(s.key for s in learned)
+    stale = {s.key for s in annotation.spans if s.origin == Origin.SUGGESTED} - current
+    if not stale:
+        return annotation
+    links = suggested_links(project, annotation.document_id or 0)
     held: set[SpanKey] = set()
     for rel in annotation.relations:
-        if rel not in suggested_links:
+        if rel not in links:
             held.update((rel.head, rel.child))
     drop = stale - held
     if not drop:
