@@ -127,7 +127,7 @@ def write_curve_chart(points: Sequence[CurvePoint], path: Path, *, title: str = 
                 ax.plot(xs, [float("nan") if y is None else y for y in ys], marker="o", label=label)
         ax.set_xlabel("training documents")
         ax.set_ylabel("held-out score")
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.03)  # a line at 1.0 inside the frame, not hidden on its edge
         ax.set_title(f"learning curve {title}".strip())
         ax.grid(alpha=0.3)
         ax.legend(loc="lower right", fontsize="small")
