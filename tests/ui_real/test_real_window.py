@@ -405,3 +405,65 @@ def test_real_window_link_mode_click_proposes_enter_links_esc_cancels(program: P
         w.fail(f"Esc in link mode changed the annotation: cue {after_esc.cue_of(quote)}")
     w.assert_clean()
     assert w.quit() == 0
+
+
+# -- f. a new suggestion set reaches a started article -------------------------------------
+
+
+def test_real_window_a_started_article_reopened_shows_the_new_set_and_keeps_its_decision(
+    program: Program,
+) -> None:
+    """An accepted suggestion, then another set becomes current (as a new model does):
+    back in the article, the window shows that set's suggestions, not the old ones
+    beside them, and the accepted span is still there, as the file says."""
+    db = program.project()
+    w = program.start(db)
+    opened = _open_first(w)
+    doc_id = opened["doc_id"]
+    current = _tab_to_new_current(w)
+    target = _key(current["span"])
+    w.key("a")
+    wait_saved(
+        db,
+        doc_id,
+        "alice",
+        lambda a: (s := a.span_by_key(target)) is not None and str(s.origin) == "accepted",
+        window=w,
+        what=f"{current['span']['text']!r} accepted after A",
+    )
+    mark = w.mark()
+    w.key("ctrl+Next")
+    w.wait_for(
+        "the next article after Ctrl+PgDown",
+        lambda e: e["event"] == "document_opened" and e["doc_id"] != doc_id,
+        after=mark,
+        timeout=30,
+    )
+    old = read_annotation(db, doc_id, "alice")
+    assert "5 documents suggested" in program.cli(db, "suggest", "--model", "rules")
+    new = read_annotation(db, doc_id, "suggestions:rules-1")
+    old_only = {s.key for s in old.spans if str(s.origin) == "suggested"} - {
+        s.key for s in new.spans
+    }
+    assert old_only  # the two sets differ in this article: something to replace
+    mark = w.mark()
+    w.key("ctrl+Prior")
+    back = w.wait_for(
+        "the first article again after Ctrl+PgUp",
+        lambda e: e["event"] == "document_opened" and e["doc_id"] == doc_id,
+        after=mark,
+        timeout=30,
+    )
+    saved = read_annotation(db, doc_id, "alice")
+    undecided = {s.key for s in saved.spans if str(s.origin) == "suggested"}
+    kept = saved.span_by_key(target)
+    assert kept is not None and str(kept.origin) == "accepted"
+    if undecided & old_only:
+        w.fail(f"{len(undecided & old_only)} suggestions of the old set still shown beside the new")
+    assert undecided <= {s.key for s in new.spans}
+    # what the person saw is what the file holds
+    assert back["n_spans"] == len(saved.spans)
+    assert back["n_suggestions"] + back["n_hidden"] == len(undecided)
+    w.screenshot("reopened_with_new_set")
+    w.assert_clean()
+    assert w.quit() == 0
