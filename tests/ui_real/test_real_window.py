@@ -65,6 +65,18 @@ def _tab_to_new_current(w: Window, keys: str = "Tab") -> dict[str, Any]:
 # -- a. starting ---------------------------------------------------------------------------
 
 
+def _wait_accepted(w: Window, db: Path, doc_id: int, target: SpanKey, what: str) -> Any:
+    """alice's annotation once the file holds ``target`` as accepted (after A)."""
+    return wait_saved(
+        db,
+        doc_id,
+        "alice",
+        lambda a: (s := a.span_by_key(target)) is not None and str(s.origin) == "accepted",
+        window=w,
+        what=f"{what} accepted after A",
+    )
+
+
 def _error_line(problem: str) -> str:
     """The exception line of a traceback in a failure message (for the summary)."""
     found = re.findall(r"^(?:\w+\.)*\w+(?:Error|Exception): .*$", problem, re.MULTILINE)
@@ -188,13 +200,8 @@ def test_real_window_keys_go_to_the_article_after_start(program: Program) -> Non
         w.fail(f"Tab did not move to a span (focus: {w.last('focus')})")
     assert current is not None and current["span"] is not None
     target = _key(current["span"])
-    saved = wait_saved(
-        db,
-        doc_id,
-        "alice",
-        lambda a: (s := a.span_by_key(target)) is not None and str(s.origin) == "accepted",
-        window=w,
-        what=f"the current suggestion {current['span']['text']!r} accepted after A",
+    saved = _wait_accepted(
+        w, db, doc_id, target, f"the current suggestion {current['span']['text']!r}"
     )
     assert str(saved.span_by_key(target).origin) == "accepted"
     w.assert_clean()
@@ -423,14 +430,7 @@ def test_real_window_a_started_article_reopened_shows_the_new_set_and_keeps_its_
     current = _tab_to_new_current(w)
     target = _key(current["span"])
     w.key("a")
-    wait_saved(
-        db,
-        doc_id,
-        "alice",
-        lambda a: (s := a.span_by_key(target)) is not None and str(s.origin) == "accepted",
-        window=w,
-        what=f"{current['span']['text']!r} accepted after A",
-    )
+    _wait_accepted(w, db, doc_id, target, repr(current["span"]["text"]))
     mark = w.mark()
     w.key("ctrl+Next")
     w.wait_for(
